@@ -1,0 +1,23 @@
+import { common } from './common.messages.js';
+
+/**
+ * Every server-side message, per locale. Each module keeps its messages in its own
+ * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
+ */
+const parts = [common];
+
+type Tree = { [key: string]: string | Tree };
+
+function merge(target: Tree, source: Tree): Tree {
+  for (const [k, v] of Object.entries(source)) {
+    const existing = target[k];
+    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v);
+    else target[k] = v;
+  }
+  return target;
+}
+
+export const catalogs = {
+  zh: parts.reduce<Tree>((acc, p) => merge(acc, p.zh), {}),
+  en: parts.reduce<Tree>((acc, p) => merge(acc, p.en), {}),
+};
