@@ -11,7 +11,7 @@ function init(): I18n {
   if (instance) return instance;
   const inst = i18next.createInstance();
   void inst.init({
-    initImmediate: false,
+    initAsync: false,
     lng: DEFAULT_LOCALE,
     fallbackLng: DEFAULT_LOCALE,
     resources: {

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** The SQLite file (for backup), when the dialect is SQLite. */
+  readonly sqliteFile?: string;
+  readonly sqlite?: SQLite.Database;
+  readonly pgPool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// int8/bigint columns hold epoch milliseconds, which fit a JS number exactly.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function sqlitePathFromUrl(url: string): string | undefined {
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return undefined;
+}
+
+/** Open the database named by `url`: `sqlite:<path>` or `postgres://…`. */
+export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+  const file = sqlitePathFromUrl(url);
+  if (file !== undefined) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a commit the API has acknowledged survives power loss, not just a process crash.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      sqliteFile: file,
+      sqlite,
+      close: () => db.destroy(),
+    };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${url}")`);
+}

@@ -1,0 +1,42 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './database.js';
+import * as foundation from './migrations/2026-11-21-0001-foundation.js';
+
+type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
+
+/**
+ * Every migration, in order. Append only: never edit one that has shipped. Listed here
+ * (rather than read from a folder) so the same list works from TypeScript and from dist/.
+ */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
+  ['2026-11-21-0001-foundation', foundation.up],
+];
+
+function provider(dialect: Database['dialect']): MigrationProvider {
+  return {
+    getMigrations: async () =>
+      Object.fromEntries(MIGRATIONS.map(([name, up]) => [name, { up: (db) => up(db, dialect) }])),
+  };
+}
+
+export function migrationNames(): string[] {
+  return MIGRATIONS.map(([name]) => name);
+}
+
+/** Apply every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: provider(database.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied (used by /readyz). */
+export async function migrationsApplied(database: Database): Promise<boolean> {
+  const migrator = new Migrator({ db: database.db, provider: provider(database.dialect) });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

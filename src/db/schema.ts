@@ -1,0 +1,113 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables of every module, as Kysely sees them. Names are singular snake_case; ids are
+ * text (UUIDv7); instants are integers (ms since epoch, UTC); booleans are 0/1 integers and
+ * JSON is text, so one definition serves SQLite and PostgreSQL alike.
+ */
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  phone: string | null;
+  password_hash: string | null;
+  locale: string;
+  disabled: number;
+  must_change_password: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role: string;
+}
+
+export interface TeamTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamMemberTable {
+  team_id: string;
+  user_id: string;
+}
+
+export interface SessionTable {
+  id: string; // sha256 of the cookie value
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string; // JSON array of permission keys
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  username: string;
+  ip: string;
+  at: number;
+  success: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  ip: string | null;
+  request_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string; // JSON
+  status: string; // pending | running | done | dead
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface DB {
+  user: UserTable;
+  user_role: UserRoleTable;
+  team: TeamTable;
+  team_member: TeamMemberTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  login_attempt: LoginAttemptTable;
+  audit_event: AuditEventTable;
+  job: JobTable;
+}

@@ -1,0 +1,306 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { DialectName } from '../db/database.js';
+import type { DB, JobTable } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+
+/**
+ * The durable job engine. A job is a row written in the same transaction as the change that
+ * causes it; workers in any process claim due rows (FOR UPDATE SKIP LOCKED on PostgreSQL,
+ * one atomic UPDATE … RETURNING on SQLite) under a lease. A worker that dies leaves its lease
+ * to expire and another takes the job over. Delivery is at least once: handlers are
+ * idempotent, and enqueueing with an idempotency key never creates a second job.
+ */
+
+export interface JobContext {
+  readonly job: Readonly<JobTable>;
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface JobHandler<P = unknown> {
+  readonly kind: string;
+  /** Total tries before the job is given up as dead. */
+  readonly maxAttempts?: number;
+  /** Delay before try n+1 after try n failed. */
+  readonly backoffMs?: (attempt: number) => number;
+  run(payload: P, ctx: JobContext): Promise<void>;
+}
+
+export interface PeriodicJob {
+  readonly kind: string;
+  readonly everyMs: number;
+}
+
+export interface EnqueueOptions<P> {
+  kind: string;
+  payload: P;
+  runAt?: number;
+  idempotencyKey?: string;
+  maxAttempts?: number;
+}
+
+const NOTIFY_CHANNEL = 'dutydesk_jobs';
+/** In-process wake-up: lets a worker in this process start a new job without waiting a poll. */
+export const jobSignals = new EventEmitter();
+jobSignals.setMaxListeners(100);
+
+export const defaultBackoff = (attempt: number): number => Math.min(60 * 60_000, 1000 * 2 ** (attempt - 1));
+
+/**
+ * Write a job. Pass the transaction of the change that causes it, so that both commit or
+ * neither does. Returns false when a job with the same idempotency key already exists.
+ */
+export async function enqueueJob<P>(
+  trx: Kysely<DB>,
+  dialect: DialectName,
+  clock: Clock,
+  opts: EnqueueOptions<P>,
+): Promise<boolean> {
+  const now = clock.now();
+  const result = await trx
+    .insertInto('job')
+    .values({
+      id: newId(),
+      kind: opts.kind,
+      payload: JSON.stringify(opts.payload ?? null),
+      status: 'pending',
+      run_at: opts.runAt ?? now,
+      attempts: 0,
+      max_attempts: opts.maxAttempts ?? 10,
+      idempotency_key: opts.idempotencyKey ?? null,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .executeTakeFirst();
+  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  if (inserted) {
+    // Delivered to listeners on commit, in every process.
+    if (dialect === 'postgres') await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${opts.kind})`.execute(trx);
+    setImmediate(() => jobSignals.emit('enqueued', opts.kind));
+  }
+  return inserted;
+}
+
+export interface JobEngineOptions {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  clock: Clock;
+  log: Logger;
+  workerId?: string;
+  pollMs?: number;
+  concurrency?: number;
+  leaseMs?: number;
+  /** For PostgreSQL: a dedicated client for LISTEN. */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+}
+
+export class JobEngine {
+  readonly workerId: string;
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly periodic: PeriodicJob[] = [];
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private pollAgain = false;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly onSignal = (kind: string) => {
+    if (this.handlers.has(kind)) this.kick();
+  };
+
+  constructor(private readonly opts: JobEngineOptions) {
+    this.workerId = opts.workerId ?? `${hostname()}:${process.pid}:${newId().slice(-8)}`;
+    this.pollMs = opts.pollMs ?? 500;
+    this.concurrency = opts.concurrency ?? 4;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+  }
+
+  register<P>(handler: JobHandler<P>): this {
+    if (this.handlers.has(handler.kind)) throw new Error(`job kind ${handler.kind} registered twice`);
+    this.handlers.set(handler.kind, handler as JobHandler);
+    return this;
+  }
+
+  /** Run `kind` every `everyMs`: each slot is enqueued once across all processes. */
+  every(kind: string, everyMs: number): this {
+    this.periodic.push({ kind, everyMs });
+    return this;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    jobSignals.on('enqueued', this.onSignal);
+    if (this.opts.listen) this.unlisten = await this.opts.listen(NOTIFY_CHANNEL, () => this.kick());
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    jobSignals.off('enqueued', this.onSignal);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.unlisten) await this.unlisten();
+    while (this.polling || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.polling) await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private kick(): void {
+    if (!this.running) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    try {
+      do {
+        this.pollAgain = false;
+        await this.ensurePeriodic();
+        await this.claimAndRun();
+      } while (this.pollAgain && this.running);
+    } catch (err) {
+      this.opts.log.error({ err }, 'job poll failed');
+    } finally {
+      this.polling = false;
+      if (this.running) this.timer = setTimeout(() => this.kick(), this.pollMs);
+    }
+  }
+
+  /** Claim and run due jobs once; resolves when the claimed jobs have finished. For tests and CLI. */
+  async runDue(): Promise<number> {
+    await this.ensurePeriodic();
+    const n = await this.claimAndRun();
+    await Promise.allSettled([...this.inFlight]);
+    return n;
+  }
+
+  private async ensurePeriodic(): Promise<void> {
+    if (this.periodic.length === 0) return;
+    const now = this.opts.clock.now();
+    for (const p of this.periodic) {
+      const slot = Math.floor(now / p.everyMs);
+      await enqueueJob(this.opts.db, this.opts.dialect, this.opts.clock, {
+        kind: p.kind,
+        payload: { slot },
+        runAt: slot * p.everyMs,
+        idempotencyKey: `periodic:${p.kind}:${slot}`,
+        maxAttempts: 3,
+      });
+    }
+  }
+
+  private async claimAndRun(): Promise<number> {
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0 || this.handlers.size === 0) return 0;
+    const jobs = await this.claim(free);
+    for (const job of jobs) {
+      const p = this.execute(job).finally(() => {
+        this.inFlight.delete(p);
+        // A slot freed up: more due work may be waiting.
+        this.kick();
+      });
+      this.inFlight.add(p);
+    }
+    return jobs.length;
+  }
+
+  private async claim(limit: number): Promise<JobTable[]> {
+    const now = this.opts.clock.now();
+    const kinds = [...this.handlers.keys()];
+    const lockedUntil = now + this.leaseMs;
+    const due = sql`((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND locked_until < ${now}))`;
+    if (this.opts.dialect === 'postgres') {
+      const { rows } = await sql<JobTable>`
+        UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
+          attempts = attempts + 1, updated_at = ${now}
+        WHERE id IN (
+          SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)})
+          ORDER BY run_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING *`.execute(this.opts.db);
+      return rows;
+    }
+    const { rows } = await sql<JobTable>`
+      UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
+        attempts = attempts + 1, updated_at = ${now}
+      WHERE id IN (SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${limit})
+      RETURNING *`.execute(this.opts.db);
+    return rows;
+  }
+
+  private async execute(job: JobTable): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    const { db, clock, log } = this.opts;
+    if (!handler) return;
+    const max = job.max_attempts;
+    if (job.attempts > max) {
+      await this.finish(job, 'dead', 'gave up: lease expired on the last attempt');
+      return;
+    }
+    // Keep the lease while the handler runs, so a slow job is not taken over by another worker.
+    const heartbeat = setInterval(() => {
+      void db
+        .updateTable('job')
+        .set({ locked_until: clock.now() + this.leaseMs })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.workerId)
+        .execute()
+        .catch((err: unknown) => log.warn({ err, jobId: job.id }, 'job lease renewal failed'));
+    }, Math.max(50, this.leaseMs / 3));
+    try {
+      await handler.run(JSON.parse(job.payload), { job, db, clock, log: log.child({ jobId: job.id, kind: job.kind }) });
+      clearInterval(heartbeat);
+      await this.finish(job, 'done', null);
+    } catch (err) {
+      clearInterval(heartbeat);
+      const message = err instanceof Error ? err.message : String(err);
+      if (job.attempts >= max) {
+        log.error({ err, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed for the last time');
+        await this.finish(job, 'dead', message);
+      } else {
+        const delay = (handler.backoffMs ?? defaultBackoff)(job.attempts);
+        log.warn({ err, jobId: job.id, kind: job.kind, attempts: job.attempts, retryInMs: delay }, 'job failed; will retry');
+        await db
+          .updateTable('job')
+          .set({ status: 'pending', run_at: clock.now() + delay, locked_by: null, locked_until: null, last_error: message.slice(0, 2000), updated_at: clock.now() })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
+          .execute();
+      }
+    }
+  }
+
+  private async finish(job: JobTable, status: 'done' | 'dead', error: string | null): Promise<void> {
+    const now = this.opts.clock.now();
+    await this.opts.db
+      .updateTable('job')
+      .set({ status, finished_at: now, locked_by: null, locked_until: null, last_error: error?.slice(0, 2000) ?? null, updated_at: now })
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.workerId)
+      .execute();
+  }
+}
+
+/** Delete finished jobs older than `keepMs` (dead ones are kept for an admin to read). */
+export async function purgeFinishedJobs(db: Kysely<DB>, now: number, keepMs: number): Promise<void> {
+  await db.deleteFrom('job').where('status', '=', 'done').where('finished_at', '<', now - keepMs).execute();
+}

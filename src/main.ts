@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { type Logger, pino } from 'pino';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { JobEngine, purgeFinishedJobs } from './jobs/job-engine.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { projectRoot } from './lib/project-root.js';
+import { SYSTEM_ACTOR } from './modules/audit/audit.store.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { createAuthService } from './modules/users/auth.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { createUsersService } from './modules/users/users.service.js';
+import { buildApp } from './server/app.js';
+import { createMetrics, systemRoutes } from './server/system.routes.js';
+
+/**
+ * The composition root: the one place that wires the dialect, stores, services, jobs and
+ * HTTP together. `config.roles` decides whether this process serves HTTP, runs jobs, or both.
+ */
+export interface Dutydesk {
+  readonly config: Config;
+  readonly database: Database;
+  readonly app: FastifyInstance | undefined;
+  readonly jobs: JobEngine | undefined;
+  readonly url: string | undefined;
+  readonly firstAdmin: { username: string; password: string } | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Bind the HTTP port (default true). Tests may use app.inject instead. */
+  listen?: boolean;
+  /** Extra job handlers (tests). */
+  configureJobs?: (engine: JobEngine) => void;
+}
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function pgListener(url: string, log: Logger) {
+  return async (channel: string, onNotify: () => void) => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', (err) => log.warn({ err }, 'job LISTEN connection error'));
+    await client.connect();
+    client.on('notification', () => onNotify());
+    await client.query(`LISTEN ${channel}`);
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
+  };
+}
+
+export async function startDutydesk(config: Config, opts: StartOptions = {}): Promise<Dutydesk> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid } });
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const { db } = database;
+  const metrics = createMetrics();
+
+  const users = createUsersService({ db, clock });
+  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
+
+  const firstAdmin = await users.ensureFirstAdmin(SYSTEM_ACTOR, process.env.DUTYDESK_ADMIN_PASSWORD);
+
+  let jobs: JobEngine | undefined;
+  if (config.roles.worker) {
+    jobs = new JobEngine({
+      db,
+      dialect: database.dialect,
+      clock,
+      log,
+      pollMs: config.jobPollMs,
+      concurrency: config.jobConcurrency,
+      ...(database.dialect === 'postgres' ? { listen: pgListener(config.databaseUrl, log) } : {}),
+    });
+    jobs.register({
+      kind: 'system.housekeeping',
+      maxAttempts: 3,
+      run: async () => {
+        await auth.purgeExpired();
+        await purgeFinishedJobs(db, clock.now(), 7 * 86_400_000);
+      },
+    });
+    jobs.every('system.housekeeping', 3_600_000);
+    opts.configureJobs?.(jobs);
+    await jobs.start();
+  }
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (config.roles.api) {
+    app = await buildApp({
+      config,
+      database,
+      clock,
+      log,
+      auth,
+      version: version(),
+      webRoot: join(projectRoot(), 'dist', 'web'),
+      routes: [
+        systemRoutes({ database, metrics, version: version() }),
+        usersRoutes({ users, auth, sessionTtlMs: config.sessionTtlMs, secureCookies: config.publicUrl.startsWith('https://') }),
+        auditRoutes(db),
+      ],
+    });
+    if (opts.listen !== false) {
+      url = await app.listen({ port: config.port, host: config.host });
+    } else {
+      await app.ready();
+    }
+  }
+
+  let closed = false;
+  return {
+    config,
+    database,
+    app,
+    jobs,
+    url,
+    firstAdmin,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app?.close();
+      await jobs?.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * THE permission table: every route names one key from here (or `public` / `signedIn`), and
+ * the server decides allow/deny from this table alone, before any data is read. A route
+ * without a rule cannot be registered (see app.ts), and a test walks every route × role.
+ */
+export const ROLES = [
+  'admin',
+  'duty_admin',
+  'duty_manager',
+  'technician',
+  'service_agent',
+  'security_guard',
+  'expert',
+  'supervisor',
+  'leadership',
+  'requester',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+/** Everyone who works on the duty team (everybody but customers). */
+const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'requester');
+
+export const PERMISSIONS = {
+  'users.read': ['admin', 'duty_admin', 'duty_manager', 'supervisor'],
+  'users.manage': ['admin'],
+  'teams.read': STAFF,
+  'teams.manage': ['admin'],
+  'audit.read': ['admin', 'supervisor'],
+  'jobs.read': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** What a route requires: a permission key, any signed-in user, or nothing at all. */
+export type RouteAccess = Permission | 'signedIn' | 'public';
+
+export function isPermission(key: string): key is Permission {
+  return Object.hasOwn(PERMISSIONS, key);
+}
+
+export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((r) => allowed.includes(r));
+}
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => rolesAllow(roles, p));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
