@@ -35,7 +35,11 @@ function mark(name) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
-const serverInputs = Math.max(newest(join(root, 'src')), newest(join(root, 'tsconfig.json')), newest(join(root, 'tsconfig.build.json')));
+const serverInputs = Math.max(
+  newest(join(root, 'src')),
+  newest(join(root, 'tsconfig.json')),
+  newest(join(root, 'tsconfig.build.json')),
+);
 if (!ifStale || serverInputs > stamp('server')) {
   console.log('dutydesk: building server…');
   run(bin('tsc'), ['-p', 'tsconfig.build.json']);

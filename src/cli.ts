@@ -6,18 +6,22 @@ import { loadConfig } from './config.js';
 import { openDatabase, sqlitePathFromUrl } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock } from './lib/clock.js';
-import { SYSTEM_ACTOR } from './modules/audit/audit.store.js';
+import { SYSTEM_ACTOR } from './modules/audit/audit.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { isRole, type Role } from './server/permissions.js';
 import { startDutydesk, version } from './main.js';
 
-const program = new Command('dutydesk').description('Dutydesk: the platform for 24x7 duty teams').version(version());
+const program = new Command('dutydesk')
+  .description('Dutydesk: the platform for 24x7 duty teams')
+  .version(version());
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, name: 'cli' };
 
 function printFirstAdmin(admin: { username: string; password: string }, url: string): void {
   const line = '─'.repeat(64);
-  console.log(`\n${line}\n  Dutydesk is ready at ${url}\n  首次登录 / First sign-in:\n    用户名 username: ${admin.username}\n    密码   password: ${admin.password}\n  登录后请立即修改密码 / Change this password after signing in.\n${line}\n`);
+  console.log(
+    `\n${line}\n  Dutydesk is ready at ${url}\n  首次登录 / First sign-in:\n    用户名 username: ${admin.username}\n    密码   password: ${admin.password}\n  登录后请立即修改密码 / Change this password after signing in.\n${line}\n`,
+  );
 }
 
 program
@@ -78,26 +82,35 @@ user
   .option('--roles <roles>', 'comma-separated roles', parseRoles, ['technician'] as Role[])
   .option('--email <email>')
   .option('--password <password>', 'at least 10 characters')
-  .action(async (opts: { username: string; name: string; roles: Role[]; email?: string; password?: string }) => {
-    const database = openDatabase(loadConfig().databaseUrl);
-    try {
-      await migrateToLatest(database);
-      const users = createUsersService({ db: database.db, clock: systemClock });
-      const { CreateUserBody } = await import('./modules/users/users.schema.js');
-      const input = CreateUserBody.parse({
-        username: opts.username,
-        displayName: opts.name,
-        roles: opts.roles,
-        ...(opts.email ? { email: opts.email } : {}),
-        ...(opts.password ? { password: opts.password } : {}),
-      });
-      const created = await users.createUser(CLI_ACTOR, input);
-      console.log(`Created ${created.user.username} (${created.user.roles.join(', ')})`);
-      if (created.initialPassword) console.log(`Password: ${created.initialPassword}  (must be changed at first sign-in)`);
-    } finally {
-      await database.close();
-    }
-  });
+  .action(
+    async (opts: {
+      username: string;
+      name: string;
+      roles: Role[];
+      email?: string;
+      password?: string;
+    }) => {
+      const database = openDatabase(loadConfig().databaseUrl);
+      try {
+        await migrateToLatest(database);
+        const users = createUsersService({ db: database.db, clock: systemClock });
+        const { CreateUserBody } = await import('./modules/users/users.schema.js');
+        const input = CreateUserBody.parse({
+          username: opts.username,
+          displayName: opts.name,
+          roles: opts.roles,
+          ...(opts.email ? { email: opts.email } : {}),
+          ...(opts.password ? { password: opts.password } : {}),
+        });
+        const created = await users.createUser(CLI_ACTOR, input);
+        console.log(`Created ${created.user.username} (${created.user.roles.join(', ')})`);
+        if (created.initialPassword)
+          console.log(`Password: ${created.initialPassword}  (must be changed at first sign-in)`);
+      } finally {
+        await database.close();
+      }
+    },
+  );
 
 user
   .command('reset-password')
@@ -108,10 +121,14 @@ user
     try {
       await migrateToLatest(database);
       const users = createUsersService({ db: database.db, clock: systemClock });
-      const found = (await users.listUsers({ q: username, includeDisabled: true })).find((u) => u.username === username.toLowerCase());
+      const found = (await users.listUsers({ q: username, includeDisabled: true })).find(
+        (u) => u.username === username.toLowerCase(),
+      );
       if (!found) throw new Error(`No user named ${username}`);
       const password = await users.resetPassword(CLI_ACTOR, found.id);
-      console.log(`New password for ${found.username}: ${password}  (must be changed at next sign-in)`);
+      console.log(
+        `New password for ${found.username}: ${password}  (must be changed at next sign-in)`,
+      );
     } finally {
       await database.close();
     }
@@ -123,7 +140,9 @@ function pgDumpHint(url: string): string {
 
 program
   .command('backup')
-  .description('write a consistent copy of the SQLite database to <file> (safe while the server runs)')
+  .description(
+    'write a consistent copy of the SQLite database to <file> (safe while the server runs)',
+  )
   .argument('<file>')
   .action(async (file: string) => {
     const url = loadConfig().databaseUrl;
@@ -156,10 +175,16 @@ program
     const src = resolve(file);
     const check = new SQLite(src, { readonly: true, fileMustExist: true });
     try {
-      const ok = check.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name IN ('user','kysely_migration')").all();
-      if (ok.length < 2) throw new Error(`${src} is not a Dutydesk backup (tables user / kysely_migration missing)`);
+      const ok = check
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type='table' AND name IN ('user','kysely_migration')",
+        )
+        .all();
+      if (ok.length < 2)
+        throw new Error(`${src} is not a Dutydesk backup (tables user / kysely_migration missing)`);
       const integrity = check.pragma('integrity_check', { simple: true });
-      if (integrity !== 'ok') throw new Error(`${src} failed the integrity check: ${String(integrity)}`);
+      if (integrity !== 'ok')
+        throw new Error(`${src} failed the integrity check: ${String(integrity)}`);
     } finally {
       check.close();
     }

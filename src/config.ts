@@ -39,7 +39,14 @@ export interface Config {
   bodyLimitBytes: number;
   sessionTtlMs: number;
   trustProxy: boolean;
-  smtp: { host?: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+  smtp: {
+    host?: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    password?: string;
+    from: string;
+  };
   jobPollMs: number;
   jobConcurrency: number;
   roles: { api: boolean; worker: boolean };

@@ -9,7 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { JobEngine, purgeFinishedJobs } from './jobs/job-engine.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { projectRoot } from './lib/project-root.js';
-import { SYSTEM_ACTOR } from './modules/audit/audit.store.js';
+import { SYSTEM_ACTOR } from './modules/audit/audit.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { createAuthService } from './modules/users/auth.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -42,7 +42,9 @@ export interface StartOptions {
 
 export function version(): string {
   try {
-    return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return '0.0.0';
   }
@@ -64,7 +66,9 @@ function pgListener(url: string, log: Logger) {
 export async function startDutydesk(config: Config, opts: StartOptions = {}): Promise<Dutydesk> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid } });
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, {
+    onIdleError: (err) => log.warn({ err }, 'database connection dropped'),
+  });
   try {
     await migrateToLatest(database);
   } catch (err) {
@@ -77,7 +81,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
   const users = createUsersService({ db, clock });
   const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
 
-  const firstAdmin = await users.ensureFirstAdmin(SYSTEM_ACTOR, process.env.DUTYDESK_ADMIN_PASSWORD);
+  const firstAdmin = await users.ensureFirstAdmin(
+    SYSTEM_ACTOR,
+    process.env.DUTYDESK_ADMIN_PASSWORD,
+  );
 
   let jobs: JobEngine | undefined;
   if (config.roles.worker) {
@@ -116,7 +123,12 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       webRoot: join(projectRoot(), 'dist', 'web'),
       routes: [
         systemRoutes({ database, metrics, version: version() }),
-        usersRoutes({ users, auth, sessionTtlMs: config.sessionTtlMs, secureCookies: config.publicUrl.startsWith('https://') }),
+        usersRoutes({
+          users,
+          auth,
+          sessionTtlMs: config.sessionTtlMs,
+          secureCookies: config.publicUrl.startsWith('https://'),
+        }),
         auditRoutes(db),
       ],
     });

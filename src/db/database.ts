@@ -26,7 +26,10 @@ export function sqlitePathFromUrl(url: string): string | undefined {
 }
 
 /** Open the database named by `url`: `sqlite:<path>` or `postgres://…`. */
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+export function openDatabase(
+  url: string,
+  opts: { poolSize?: number; onIdleError?: (err: Error) => void } = {},
+): Database {
   const file = sqlitePathFromUrl(url);
   if (file !== undefined) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -47,6 +50,9 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
   }

@@ -35,7 +35,10 @@ export function hasKey(locale: Locale, key: string): boolean {
 }
 
 /** Pick a locale from an explicit choice (cookie, user setting) or an Accept-Language header. */
-export function pickLocale(explicit: string | undefined, acceptLanguage: string | undefined): Locale {
+export function pickLocale(
+  explicit: string | undefined,
+  acceptLanguage: string | undefined,
+): Locale {
   if (explicit === 'zh' || explicit === 'en') return explicit;
   if (acceptLanguage) {
     const ranked = acceptLanguage

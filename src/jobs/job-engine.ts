@@ -49,7 +49,8 @@ const NOTIFY_CHANNEL = 'dutydesk_jobs';
 export const jobSignals = new EventEmitter();
 jobSignals.setMaxListeners(100);
 
-export const defaultBackoff = (attempt: number): number => Math.min(60 * 60_000, 1000 * 2 ** (attempt - 1));
+export const defaultBackoff = (attempt: number): number =>
+  Math.min(60 * 60_000, 1000 * 2 ** (attempt - 1));
 
 /**
  * Write a job. Pass the transaction of the change that causes it, so that both commit or
@@ -85,7 +86,8 @@ export async function enqueueJob<P>(
   const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   if (inserted) {
     // Delivered to listeners on commit, in every process.
-    if (dialect === 'postgres') await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${opts.kind})`.execute(trx);
+    if (dialect === 'postgres')
+      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${opts.kind})`.execute(trx);
     setImmediate(() => jobSignals.emit('enqueued', opts.kind));
   }
   return inserted;
@@ -129,8 +131,9 @@ export class JobEngine {
   }
 
   register<P>(handler: JobHandler<P>): this {
-    if (this.handlers.has(handler.kind)) throw new Error(`job kind ${handler.kind} registered twice`);
-    this.handlers.set(handler.kind, handler as JobHandler);
+    if (this.handlers.has(handler.kind))
+      throw new Error(`job kind ${handler.kind} registered twice`);
+    this.handlers.set(handler.kind, handler);
     return this;
   }
 
@@ -257,31 +260,52 @@ export class JobEngine {
       return;
     }
     // Keep the lease while the handler runs, so a slow job is not taken over by another worker.
-    const heartbeat = setInterval(() => {
-      void db
-        .updateTable('job')
-        .set({ locked_until: clock.now() + this.leaseMs })
-        .where('id', '=', job.id)
-        .where('locked_by', '=', this.workerId)
-        .execute()
-        .catch((err: unknown) => log.warn({ err, jobId: job.id }, 'job lease renewal failed'));
-    }, Math.max(50, this.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        void db
+          .updateTable('job')
+          .set({ locked_until: clock.now() + this.leaseMs })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
+          .execute()
+          .catch((err: unknown) => log.warn({ err, jobId: job.id }, 'job lease renewal failed'));
+      },
+      Math.max(50, this.leaseMs / 3),
+    );
     try {
-      await handler.run(JSON.parse(job.payload), { job, db, clock, log: log.child({ jobId: job.id, kind: job.kind }) });
+      await handler.run(JSON.parse(job.payload), {
+        job,
+        db,
+        clock,
+        log: log.child({ jobId: job.id, kind: job.kind }),
+      });
       clearInterval(heartbeat);
       await this.finish(job, 'done', null);
     } catch (err) {
       clearInterval(heartbeat);
       const message = err instanceof Error ? err.message : String(err);
       if (job.attempts >= max) {
-        log.error({ err, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed for the last time');
+        log.error(
+          { err, jobId: job.id, kind: job.kind, attempts: job.attempts },
+          'job failed for the last time',
+        );
         await this.finish(job, 'dead', message);
       } else {
         const delay = (handler.backoffMs ?? defaultBackoff)(job.attempts);
-        log.warn({ err, jobId: job.id, kind: job.kind, attempts: job.attempts, retryInMs: delay }, 'job failed; will retry');
+        log.warn(
+          { err, jobId: job.id, kind: job.kind, attempts: job.attempts, retryInMs: delay },
+          'job failed; will retry',
+        );
         await db
           .updateTable('job')
-          .set({ status: 'pending', run_at: clock.now() + delay, locked_by: null, locked_until: null, last_error: message.slice(0, 2000), updated_at: clock.now() })
+          .set({
+            status: 'pending',
+            run_at: clock.now() + delay,
+            locked_by: null,
+            locked_until: null,
+            last_error: message.slice(0, 2000),
+            updated_at: clock.now(),
+          })
           .where('id', '=', job.id)
           .where('locked_by', '=', this.workerId)
           .execute();
@@ -289,11 +313,22 @@ export class JobEngine {
     }
   }
 
-  private async finish(job: JobTable, status: 'done' | 'dead', error: string | null): Promise<void> {
+  private async finish(
+    job: JobTable,
+    status: 'done' | 'dead',
+    error: string | null,
+  ): Promise<void> {
     const now = this.opts.clock.now();
     await this.opts.db
       .updateTable('job')
-      .set({ status, finished_at: now, locked_by: null, locked_until: null, last_error: error?.slice(0, 2000) ?? null, updated_at: now })
+      .set({
+        status,
+        finished_at: now,
+        locked_by: null,
+        locked_until: null,
+        last_error: error?.slice(0, 2000) ?? null,
+        updated_at: now,
+      })
       .where('id', '=', job.id)
       .where('locked_by', '=', this.workerId)
       .execute();
@@ -301,6 +336,14 @@ export class JobEngine {
 }
 
 /** Delete finished jobs older than `keepMs` (dead ones are kept for an admin to read). */
-export async function purgeFinishedJobs(db: Kysely<DB>, now: number, keepMs: number): Promise<void> {
-  await db.deleteFrom('job').where('status', '=', 'done').where('finished_at', '<', now - keepMs).execute();
+export async function purgeFinishedJobs(
+  db: Kysely<DB>,
+  now: number,
+  keepMs: number,
+): Promise<void> {
+  await db
+    .deleteFrom('job')
+    .where('status', '=', 'done')
+    .where('finished_at', '<', now - keepMs)
+    .execute();
 }

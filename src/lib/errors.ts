@@ -25,14 +25,23 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (field: string, messageKey: string, params: Record<string, string | number> = {}) =>
-  new DomainError('validation', 'validation_failed', messageKey, { field, ...params }, field);
+export const invalid = (
+  field: string,
+  messageKey: string,
+  params: Record<string, string | number> = {},
+) => new DomainError('validation', 'validation_failed', messageKey, { field, ...params }, field);
 
 export const notFound = (entity: string, id: string) =>
   new DomainError('not_found', 'not_found', 'errors.notFound', { entity, id });
 
-export const conflict = (code: string, messageKey: string, params: Record<string, string | number> = {}, field?: string) =>
-  new DomainError('conflict', code, messageKey, params, field);
+export const conflict = (
+  code: string,
+  messageKey: string,
+  params: Record<string, string | number> = {},
+  field?: string,
+) => new DomainError('conflict', code, messageKey, params, field);
 
-export const forbidden = (messageKey = 'errors.forbidden', params: Record<string, string | number> = {}) =>
-  new DomainError('forbidden', 'forbidden', messageKey, params);
+export const forbidden = (
+  messageKey = 'errors.forbidden',
+  params: Record<string, string | number> = {},
+) => new DomainError('forbidden', 'forbidden', messageKey, params);

@@ -12,7 +12,12 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -20,7 +25,7 @@ import { type Locale, pickLocale, t } from '../i18n/i18n.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { safeEqual } from '../lib/crypto.js';
-import type { Actor } from '../modules/audit/audit.store.js';
+import type { Actor } from '../modules/audit/audit.service.js';
 import type { AuthService, Principal } from '../modules/users/auth.service.js';
 import { handleError, sendError } from './http-errors.js';
 import { type RouteAccess, isPermission, rolesAllow } from './permissions.js';
@@ -81,6 +86,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
+    // Widen pino's Logger so the app is the plain FastifyInstance every module's routes expect.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.config.bodyLimitBytes,
     trustProxy: opts.config.trustProxy,
@@ -102,12 +109,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (route.url.startsWith('/api/docs') || route.url === '/*' || route.url.startsWith('/assets')) {
+    if (
+      route.url.startsWith('/api/docs') ||
+      route.url === '/*' ||
+      route.url.startsWith('/assets')
+    ) {
       route.config = { ...route.config, access: 'public' };
       return;
     }
-    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule (config.access)`);
-    if (access !== 'public' && access !== 'signedIn' && !isPermission(access)) throw new Error(`Route ${route.url}: unknown permission ${String(access)}`);
+    if (!access)
+      throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule (config.access)`);
+    if (access !== 'public' && access !== 'signedIn' && !isPermission(access))
+      throw new Error(`Route ${route.url}: unknown permission ${String(access)}`);
     for (const m of methods) if (m !== 'HEAD') routes.push({ method: m, url: route.url, access });
   });
   app.decorate('accessRules', () => routes);
@@ -121,21 +134,39 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const principal = await authenticate(request, opts.auth);
     request.principal = principal;
     if (access === 'public') return;
-    if (!principal) return sendError(reply, 401, { code: 'unauthorized', message: t(request.locale, 'errors.unauthorized') });
+    if (!principal)
+      return sendError(reply, 401, {
+        code: 'unauthorized',
+        message: t(request.locale, 'errors.unauthorized'),
+      });
     if (principal.via === 'session' && UNSAFE.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || !principal.csrfToken || !safeEqual(sent, principal.csrfToken)) {
+      if (
+        typeof sent !== 'string' ||
+        !principal.csrfToken ||
+        !safeEqual(sent, principal.csrfToken)
+      ) {
         return sendError(reply, 403, { code: 'csrf', message: t(request.locale, 'errors.csrf') });
       }
     }
     if (access === 'signedIn') return;
-    const allowed = rolesAllow(principal.roles, access) && (principal.scopes === undefined || principal.scopes.includes(access));
-    if (!allowed) return sendError(reply, 403, { code: 'forbidden', message: t(request.locale, 'errors.forbidden') });
+    const allowed =
+      rolesAllow(principal.roles, access) &&
+      (principal.scopes === undefined || principal.scopes.includes(access));
+    if (!allowed)
+      return sendError(reply, 403, {
+        code: 'forbidden',
+        message: t(request.locale, 'errors.forbidden'),
+      });
   });
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Dutydesk API', version: opts.version, description: 'Every route of Dutydesk. Errors: {code, message, field?}.' },
+      info: {
+        title: 'Dutydesk API',
+        version: opts.version,
+        description: 'Every route of Dutydesk. Errors: {code, message, field?}.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
@@ -153,19 +184,37 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const webRoot = opts.webRoot;
   const hasWeb = webRoot !== undefined && existsSync(join(webRoot, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false, cacheControl: false });
-    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      if (path.startsWith('/assets/') && existsSync(join(webRoot, path))) {
-        return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path.slice(1));
-      }
-      if (path !== '/' && /\.[a-z0-9]+$/i.test(path) && existsSync(join(webRoot, path))) return reply.sendFile(path.slice(1));
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
     });
+    app.get(
+      '/*',
+      { config: { access: 'public' }, schema: { hide: true } },
+      async (request, reply) => {
+        const path = request.url.split('?')[0] ?? '/';
+        if (path.startsWith('/assets/') && existsSync(join(webRoot, path))) {
+          return reply
+            .header('cache-control', 'public, max-age=31536000, immutable')
+            .sendFile(path.slice(1));
+        }
+        if (path !== '/' && /\.[a-z0-9]+$/i.test(path) && existsSync(join(webRoot, path)))
+          return reply.sendFile(path.slice(1));
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      },
+    );
   }
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, { code: 'route_not_found', message: t(request.locale, 'errors.routeNotFound', { method: request.method, url: request.url.split('?')[0] ?? '' }) }),
+    sendError(reply, 404, {
+      code: 'route_not_found',
+      message: t(request.locale, 'errors.routeNotFound', {
+        method: request.method,
+        url: request.url.split('?')[0] ?? '',
+      }),
+    }),
   );
 
   return app;

@@ -27,12 +27,25 @@ interface ValidationItem {
   params: Record<string, unknown>;
 }
 
+function str(v: unknown, fallback = '?'): string {
+  return typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    typeof v === 'boolean'
+    ? String(v)
+    : fallback;
+}
+
 function fieldOf(path: string): string {
   return path.replace(/^\//, '').split('/').filter(Boolean).join('.');
 }
 
 /** Turn the first zod issue into a message that names the field and the reason. */
-export function describeValidation(locale: Locale, item: ValidationItem, context: string | undefined): ErrorBody {
+export function describeValidation(
+  locale: Locale,
+  item: ValidationItem,
+  context: string | undefined,
+): ErrorBody {
   let field = fieldOf(item.instancePath);
   const p = item.params;
   let key = 'validation.invalid';
@@ -48,20 +61,20 @@ export function describeValidation(locale: Locale, item: ValidationItem, context
       if (/received undefined/.test(item.message)) key = 'validation.required';
       else {
         key = 'validation.type';
-        params.expected = String(p.expected ?? '?');
+        params.expected = str(p.expected);
       }
       break;
     case 'too_small':
       key = 'validation.tooSmall';
-      params.minimum = String(p.minimum ?? '?');
+      params.minimum = str(p.minimum);
       break;
     case 'too_big':
       key = 'validation.tooBig';
-      params.maximum = String(p.maximum ?? '?');
+      params.maximum = str(p.maximum);
       break;
     case 'invalid_format':
       key = p.format === 'uuid' ? 'validation.id' : 'validation.format';
-      params.format = String(p.format ?? p.pattern ?? item.message);
+      params.format = str(p.format, str(p.pattern, item.message));
       break;
     case 'invalid_value':
       key = 'validation.enum';
@@ -83,12 +96,20 @@ export function sendError(reply: FastifyReply, status: number, body: ErrorBody):
 }
 
 /** Fastify's error handler: domain errors and validation → 4xx envelope; the rest → logged 500. */
-export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const locale = request.locale;
   if (error instanceof DomainError) {
-    const body: ErrorBody = { code: error.code, message: t(locale, error.messageKey, error.params) };
+    const body: ErrorBody = {
+      code: error.code,
+      message: t(locale, error.messageKey, error.params),
+    };
     if (error.field) body.field = error.field;
-    if (error.kind === 'rate_limited' && typeof error.params.seconds === 'number') void reply.header('retry-after', String(error.params.seconds));
+    if (error.kind === 'rate_limited' && typeof error.params.seconds === 'number')
+      void reply.header('retry-after', String(error.params.seconds));
     return sendError(reply, STATUS[error.kind], body);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -98,18 +119,37 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return sendError(reply, 400, { code: 'invalid_json', message: t(locale, 'errors.invalidJson', { reason: error.message }), field: 'body' });
+      return sendError(reply, 400, {
+        code: 'invalid_json',
+        message: t(locale, 'errors.invalidJson', { reason: error.message }),
+        field: 'body',
+      });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendError(reply, 413, { code: 'body_too_large', message: t(locale, 'errors.bodyTooLarge', { limit: request.routeOptions.bodyLimit ?? 0 }), field: 'body' });
+      return sendError(reply, 413, {
+        code: 'body_too_large',
+        message: t(locale, 'errors.bodyTooLarge', { limit: request.routeOptions.bodyLimit ?? 0 }),
+        field: 'body',
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return sendError(reply, 415, { code: 'unsupported_media_type', message: t(locale, 'errors.unsupportedMediaType', { type: request.headers['content-type'] ?? '' }) });
+      return sendError(reply, 415, {
+        code: 'unsupported_media_type',
+        message: t(locale, 'errors.unsupportedMediaType', {
+          type: request.headers['content-type'] ?? '',
+        }),
+      });
     default:
       break;
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // A client error that Fastify raised itself (e.g. bad content-length): say what it was.
-    return sendError(reply, error.statusCode, { code: String(error.code ?? 'bad_request').toLowerCase(), message: error.message });
+    return sendError(reply, error.statusCode, {
+      code: String(error.code ?? 'bad_request').toLowerCase(),
+      message: error.message,
+    });
   }
   request.log.error({ err: error }, 'unhandled error');
-  return sendError(reply, 500, { code: 'internal', message: t(locale, 'errors.internal', { requestId: request.id }) });
+  return sendError(reply, 500, {
+    code: 'internal',
+    message: t(locale, 'errors.internal', { requestId: request.id }),
+  });
 }

@@ -29,7 +29,11 @@ describe('authorisation: every route × every role, from the one permission tabl
   it('answers 401 to anonymous callers on every non-public route', async () => {
     for (const r of t.app.accessRules()) {
       if (r.access === 'public') continue;
-      const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), payload: r.method === 'GET' ? undefined : {} });
+      const res = await t.app.inject({
+        method: r.method as 'GET',
+        url: fill(r.url),
+        payload: r.method === 'GET' ? undefined : {},
+      });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
       expect(res.json()).toMatchObject({ code: 'unauthorized' });
     }
@@ -37,12 +41,18 @@ describe('authorisation: every route × every role, from the one permission tabl
 
   it('allows exactly the roles the table names, and denies the rest with 403', async () => {
     // Sign-out ends the session: walk it last.
-    const rules = [...t.app.accessRules()].sort((a, b) => Number(a.url.endsWith('sign-out')) - Number(b.url.endsWith('sign-out')));
+    const rules = [...t.app.accessRules()].sort(
+      (a, b) => Number(a.url.endsWith('sign-out')) - Number(b.url.endsWith('sign-out')),
+    );
     let checked = 0;
     for (const r of rules) {
       for (const role of ROLES) {
         const s = sessions.get(role)!;
-        const res = await s.request(r.method, fill(r.url), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+        const res = await s.request(
+          r.method,
+          fill(r.url),
+          r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+        );
         const where = `${role} ${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`;
         expect(res.statusCode, where).toBeLessThan(500);
         if (r.access === 'public' || r.access === 'signedIn') {
@@ -61,16 +71,27 @@ describe('authorisation: every route × every role, from the one permission tabl
   });
 
   it('limits an API token to its scopes', async () => {
-    const create = await t.admin.request('POST', '/api/profile/tokens', { name: 'reader', scopes: ['users.read'] });
+    const create = await t.admin.request('POST', '/api/profile/tokens', {
+      name: 'reader',
+      scopes: ['users.read'],
+    });
     expect(create.statusCode).toBe(201);
     const { secret } = create.json() as { secret: string };
     const auth = { authorization: `Bearer ${secret}` };
-    expect((await t.app.inject({ method: 'GET', url: '/api/users', headers: auth })).statusCode).toBe(200);
-    const write = await t.app.inject({ method: 'POST', url: '/api/teams', headers: auth, payload: { name: 'x', timeZone: 'Asia/Shanghai' } });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/users', headers: auth })).statusCode,
+    ).toBe(200);
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/api/teams',
+      headers: auth,
+      payload: { name: 'x', timeZone: 'Asia/Shanghai' },
+    });
     expect(write.statusCode).toBe(403);
   });
 
   it('table keys are all reachable by some role', () => {
-    for (const [key, roles] of Object.entries(PERMISSIONS)) expect(roles.length, key).toBeGreaterThan(0);
+    for (const [key, roles] of Object.entries(PERMISSIONS))
+      expect(roles.length, key).toBeGreaterThan(0);
   });
 });

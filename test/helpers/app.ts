@@ -24,16 +24,30 @@ export interface TestApp {
 export interface Session {
   cookie: string;
   csrf: string;
-  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
 }
 
 let counter = 0;
 
 /** A Dutydesk on a fresh database, driven through app.inject (no port) with a manual clock. */
-export async function startTestApp(dialect: DialectName = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: DialectName = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'dutydesk-data-'));
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: tdb.url, LOG_LEVEL: 'silent', ROLES: 'api', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: tdb.url,
+    LOG_LEVEL: 'silent',
+    ROLES: 'api',
+    ...env,
+  });
   const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
   const prev = process.env.DUTYDESK_ADMIN_PASSWORD;
   process.env.DUTYDESK_ADMIN_PASSWORD = ADMIN_PASSWORD;
@@ -43,8 +57,13 @@ export async function startTestApp(dialect: DialectName = 'sqlite', env: Record<
   const app = dd.app!;
 
   async function signIn(username: string, password: string): Promise<Session> {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username, password } });
-    if (res.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body}`);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { username, password },
+    });
+    if (res.statusCode !== 200)
+      throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body}`);
     const cookie = res.cookies.find((c) => c.name === 'dd_session')!;
     const csrf = (res.json() as { csrfToken: string }).csrfToken;
     return session(app, `dd_session=${cookie.value}`, csrf);
@@ -59,7 +78,12 @@ export async function startTestApp(dialect: DialectName = 'sqlite', env: Record<
     async userWith(roles, username) {
       const name = username ?? `u${++counter}_${roles.join('_')}`.slice(0, 60);
       const password = 'password-' + name;
-      const res = await admin.request('POST', '/api/users', { username: name, displayName: name, roles, password });
+      const res = await admin.request('POST', '/api/users', {
+        username: name,
+        displayName: name,
+        roles,
+        password,
+      });
       if (res.statusCode !== 201) throw new Error(`create ${name}: ${res.statusCode} ${res.body}`);
       const id = (res.json() as { user: { id: string } }).user.id;
       return { ...(await signIn(name, password)), id, password };

@@ -6,7 +6,8 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 /** The PostgreSQL server the tests use; CI starts it when it is not up. */
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type DialectName = 'sqlite' | 'postgres';
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
@@ -20,7 +21,10 @@ export interface TestDatabase {
 export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'dutydesk-test-'));
-    return { url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'test.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `dd_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -47,7 +51,9 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
 }
 
 /** A migrated database opened for a store/service test; `close` also drops it. */
-export async function openMigrated(dialect: DialectName): Promise<Database & { url: string; dispose(): Promise<void> }> {
+export async function openMigrated(
+  dialect: DialectName,
+): Promise<Database & { url: string; dispose(): Promise<void> }> {
   const t = await createTestDatabase(dialect);
   const database = openDatabase(t.url);
   await migrateToLatest(database);

@@ -9,7 +9,13 @@ import { ADMIN_PASSWORD } from './app.js';
 /** A real Dutydesk listening on a free localhost port, on a fresh SQLite file (for browser tests). */
 export async function startServer(opts: { env?: Record<string, string> } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dutydesk-server-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
   process.env.DUTYDESK_ADMIN_PASSWORD = ADMIN_PASSWORD;
   const dd = await startDutydesk(config, { log: pino({ level: 'silent' }) });
   delete process.env.DUTYDESK_ADMIN_PASSWORD;

@@ -44,7 +44,11 @@ export async function up(db: AnyDb, dialect: 'sqlite' | 'postgres'): Promise<voi
     .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('team_member_pkey', ['team_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('team_member_user_id_idx').on('team_member').column('user_id').execute();
+  await db.schema
+    .createIndex('team_member_user_id_idx')
+    .on('team_member')
+    .column('user_id')
+    .execute();
 
   await db.schema
     .createTable('session')
@@ -82,8 +86,16 @@ export async function up(db: AnyDb, dialect: 'sqlite' | 'postgres'): Promise<voi
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('success', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('login_attempt_username_at_idx').on('login_attempt').columns(['username', 'at']).execute();
-  await db.schema.createIndex('login_attempt_ip_at_idx').on('login_attempt').columns(['ip', 'at']).execute();
+  await db.schema
+    .createIndex('login_attempt_username_at_idx')
+    .on('login_attempt')
+    .columns(['username', 'at'])
+    .execute();
+  await db.schema
+    .createIndex('login_attempt_ip_at_idx')
+    .on('login_attempt')
+    .columns(['ip', 'at'])
+    .execute();
 
   await db.schema
     .createTable('audit_event')
@@ -100,7 +112,11 @@ export async function up(db: AnyDb, dialect: 'sqlite' | 'postgres'): Promise<voi
     .addColumn('after_json', 'text')
     .execute();
   await db.schema.createIndex('audit_event_at_idx').on('audit_event').column('at').execute();
-  await db.schema.createIndex('audit_event_entity_idx').on('audit_event').columns(['entity_type', 'entity_id']).execute();
+  await db.schema
+    .createIndex('audit_event_entity_idx')
+    .on('audit_event')
+    .columns(['entity_type', 'entity_id'])
+    .execute();
 
   // The audit log is append-only in the database itself, not only by the absence of routes.
   if (dialect === 'postgres') {
@@ -132,5 +148,9 @@ export async function up(db: AnyDb, dialect: 'sqlite' | 'postgres'): Promise<voi
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema.createIndex('job_status_run_at_idx').on('job').columns(['status', 'run_at']).execute();
+  await db.schema
+    .createIndex('job_status_run_at_idx')
+    .on('job')
+    .columns(['status', 'run_at'])
+    .execute();
 }

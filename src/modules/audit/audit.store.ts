@@ -21,7 +21,12 @@ export interface AuditEntry {
 }
 
 /** Append one audit event. Call it with the transaction that makes the change. */
-export async function insertAuditEvent(trx: Kysely<DB>, actor: Actor, at: number, entry: AuditEntry): Promise<void> {
+export async function insertAuditEvent(
+  trx: Kysely<DB>,
+  actor: Actor,
+  at: number,
+  entry: AuditEntry,
+): Promise<void> {
   await trx
     .insertInto('audit_event')
     .values({

@@ -4,8 +4,14 @@ import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { DomainError, invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { type Permission, type Role, isPermission, isRole, rolesAllow } from '../../server/permissions.js';
-import { type Actor, insertAuditEvent } from '../audit/audit.store.js';
+import {
+  type Permission,
+  type Role,
+  isPermission,
+  isRole,
+  rolesAllow,
+} from '../../server/permissions.js';
+import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { dummyHash, verifyPassword } from './password.js';
 import type { ApiToken } from './users.schema.js';
 import * as store from './users.store.js';
@@ -48,7 +54,8 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
       store.countFailedLogins(db, { username }, since),
       store.countFailedLogins(db, { ip }, since),
     ]);
-    const over = (c: { count: number; oldest: number | null }, limit: number) => c.count >= limit && c.oldest !== null;
+    const over = (c: { count: number; oldest: number | null }, limit: number) =>
+      c.count >= limit && c.oldest !== null;
     if (over(account, SIGN_IN_LIMITS.perAccount) || over(addr, SIGN_IN_LIMITS.perIp)) {
       const oldest = Math.min(account.oldest ?? Infinity, addr.oldest ?? Infinity);
       const seconds = Math.max(1, Math.ceil((oldest + SIGN_IN_LIMITS.windowMs - now) / 1000));
@@ -56,15 +63,27 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     }
   }
 
-  async function signIn(username: string, password: string, client: { ip: string; userAgent: string | null }) {
+  async function signIn(
+    username: string,
+    password: string,
+    client: { ip: string; userAgent: string | null },
+  ) {
     await rateLimitCheck(username, client.ip);
     const user = await store.findUserByUsername(db, username);
-    const ok = user ? await verifyPassword(user.password_hash, password) : (await verifyPassword(await dummyHash(), password), false);
+    const ok = user
+      ? await verifyPassword(user.password_hash, password)
+      : (await verifyPassword(await dummyHash(), password), false);
     const now = clock.now();
     if (!ok || !user || user.disabled === 1) {
       await store.recordLoginAttempt(db, username, client.ip, now, false);
       // One message for unknown user, wrong password and disabled account: no enumeration.
-      throw new DomainError('unauthorized', 'bad_credentials', 'users.errors.badCredentials', {}, 'password');
+      throw new DomainError(
+        'unauthorized',
+        'bad_credentials',
+        'users.errors.badCredentials',
+        {},
+        'password',
+      );
     }
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -80,11 +99,16 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
         ip: client.ip,
         user_agent: client.userAgent?.slice(0, 300) ?? null,
       });
-      await insertAuditEvent(trx, { userId: user.id, name: user.username, ip: client.ip, requestId: null }, now, {
-        action: 'session.sign_in',
-        entityType: 'user',
-        entityId: user.id,
-      });
+      await recordAudit(
+        trx,
+        { userId: user.id, name: user.username, ip: client.ip, requestId: null },
+        now,
+        {
+          action: 'session.sign_in',
+          entityType: 'user',
+          entityId: user.id,
+        },
+      );
     });
     return { token, csrfToken, userId: user.id };
   }
@@ -96,15 +120,20 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     if (!session || session.expires_at <= now) return null;
     const p = await principalFor(session.user_id);
     if (!p) return null;
-    // Write at most once a minute: reads should not turn into writes on every request.
-    if (now - session.last_seen_at > 60_000) await store.touchSession(db, session.id, now);
+    // Sliding expiry, written at most once a minute so reads do not become writes.
+    if (now - session.last_seen_at > 60_000)
+      await store.touchSession(db, session.id, now, now + sessionTtlMs);
     return { ...p, via: 'session', sessionId: session.id, csrfToken: session.csrf_token };
   }
 
   async function signOut(actor: Actor, sessionId: string): Promise<void> {
     await db.transaction().execute(async (trx) => {
       await store.deleteSession(trx, sessionId);
-      await insertAuditEvent(trx, actor, clock.now(), { action: 'session.sign_out', entityType: 'user', entityId: actor.userId });
+      await recordAudit(trx, actor, clock.now(), {
+        action: 'session.sign_out',
+        entityType: 'user',
+        entityId: actor.userId,
+      });
     });
   }
 
@@ -112,10 +141,12 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     if (!secret.startsWith(TOKEN_PREFIX)) return null;
     const row = await store.findApiTokenByHash(db, sha256(secret));
     const now = clock.now();
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now))
+      return null;
     const p = await principalFor(row.user_id);
     if (!p) return null;
-    if (row.last_used_at === null || now - row.last_used_at > 60_000) await store.markApiTokenUsed(db, row.id, now);
+    if (row.last_used_at === null || now - row.last_used_at > 60_000)
+      await store.markApiTokenUsed(db, row.id, now);
     const scopes = (JSON.parse(row.scopes) as string[]).filter(isPermission);
     return { ...p, via: 'token', scopes };
   }
@@ -132,12 +163,17 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     };
   }
 
-  async function createApiToken(actor: Actor, principal: Principal, input: { name: string; scopes: string[]; expiresInDays?: number | undefined }) {
+  async function createApiToken(
+    actor: Actor,
+    principal: Principal,
+    input: { name: string; scopes: string[]; expiresInDays?: number | undefined },
+  ) {
     const scopes = [...new Set(input.scopes)];
     scopes.forEach((s, i) => {
       if (!isPermission(s)) throw invalid(`scopes.${i}`, 'users.errors.unknownScope', { scope: s });
       // A token can never do more than its owner.
-      if (!rolesAllow(principal.roles, s)) throw invalid(`scopes.${i}`, 'users.errors.scopeNotHeld', { scope: s });
+      if (!rolesAllow(principal.roles, s))
+        throw invalid(`scopes.${i}`, 'users.errors.scopeNotHeld', { scope: s });
     });
     const secret = TOKEN_PREFIX + randomToken(32);
     const now = clock.now();
@@ -154,7 +190,12 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     };
     await db.transaction().execute(async (trx) => {
       await store.insertApiToken(trx, row);
-      await insertAuditEvent(trx, actor, now, { action: 'api_token.create', entityType: 'api_token', entityId: row.id, after: presentToken(row) });
+      await recordAudit(trx, actor, now, {
+        action: 'api_token.create',
+        entityType: 'api_token',
+        entityId: row.id,
+        after: presentToken(row),
+      });
     });
     return { token: presentToken(row), secret };
   }
@@ -169,7 +210,11 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
       if (!row || row.user_id !== userId) throw notFound('api_token', id);
       const now = clock.now();
       await store.revokeApiToken(trx, id, now);
-      await insertAuditEvent(trx, actor, now, { action: 'api_token.revoke', entityType: 'api_token', entityId: id });
+      await recordAudit(trx, actor, now, {
+        action: 'api_token.revoke',
+        entityType: 'api_token',
+        entityId: id,
+      });
     });
   }
 
@@ -180,7 +225,16 @@ export function createAuthService({ db, clock, sessionTtlMs }: AuthDeps) {
     await store.deleteLoginAttemptsBefore(db, now - 7 * 86_400_000);
   }
 
-  return { signIn, signOut, authenticateSession, authenticateToken, createApiToken, listApiTokens, revokeApiToken, purgeExpired };
+  return {
+    signIn,
+    signOut,
+    authenticateSession,
+    authenticateToken,
+    createApiToken,
+    listApiTokens,
+    revokeApiToken,
+    purgeExpired,
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

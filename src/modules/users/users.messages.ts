@@ -19,12 +19,14 @@ export const usersMessages = {
       errors: {
         usernameTaken: 'The username "{{username}}" is already taken',
         teamNameTaken: 'The team name "{{name}}" is already taken',
-        selfLockout: 'You cannot disable your own account or remove your own admin role; ask another admin',
+        selfLockout:
+          'You cannot disable your own account or remove your own admin role; ask another admin',
         wrongPassword: 'The current password is wrong',
         samePassword: 'The new password must differ from the current one',
         unknownUser: 'No user {{id}}',
         unknownScope: 'Unknown scope "{{scope}}"',
-        scopeNotHeld: 'You do not hold the permission "{{scope}}" yourself; a token cannot exceed your rights',
+        scopeNotHeld:
+          'You do not hold the permission "{{scope}}" yourself; a token cannot exceed your rights',
         badCredentials: 'Wrong username or password',
       },
     },

@@ -86,7 +86,9 @@ export const ListUsersQuery = z.strictObject({
   includeDisabled: z.enum(['true', 'false']).optional(),
 });
 
-export const TimeZoneSchema = z.string().refine(isTimeZone, { message: 'IANA time zone, e.g. Asia/Shanghai' });
+export const TimeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'IANA time zone, e.g. Asia/Shanghai' });
 
 export const TeamSchema = z.object({
   id: z.string(),

@@ -5,7 +5,7 @@ import { generatePassword } from '../../lib/crypto.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Role, isRole, permissionsOf } from '../../server/permissions.js';
-import { type Actor, insertAuditEvent } from '../audit/audit.store.js';
+import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type {
   CreateTeamInput,
@@ -28,7 +28,11 @@ function toRoles(raw: readonly string[] | undefined): Role[] {
   return (raw ?? []).filter(isRole);
 }
 
-function presentUser(row: store.UserRow, roles: readonly string[] | undefined, teams: { id: string; name: string }[] | undefined): User {
+function presentUser(
+  row: store.UserRow,
+  roles: readonly string[] | undefined,
+  teams: { id: string; name: string }[] | undefined,
+): User {
   return {
     id: row.id,
     username: row.username,
@@ -52,7 +56,10 @@ function auditView(u: User) {
 export function createUsersService({ db, clock }: UsersDeps) {
   async function loadUsers(rows: store.UserRow[], trx: Kysely<DB> = db): Promise<User[]> {
     const ids = rows.map((r) => r.id);
-    const [roles, teams] = await Promise.all([store.rolesByUser(trx, ids), store.teamsByUser(trx, ids)]);
+    const [roles, teams] = await Promise.all([
+      store.rolesByUser(trx, ids),
+      store.teamsByUser(trx, ids),
+    ]);
     return rows.map((r) => presentUser(r, roles.get(r.id), teams.get(r.id)));
   }
 
@@ -81,13 +88,21 @@ export function createUsersService({ db, clock }: UsersDeps) {
     };
   }
 
-  async function createUser(actor: Actor, input: CreateUserInput): Promise<{ user: User; initialPassword?: string }> {
+  async function createUser(
+    actor: Actor,
+    input: CreateUserInput,
+  ): Promise<{ user: User; initialPassword?: string }> {
     const initialPassword = input.password ? undefined : generatePassword();
     const passwordHash = await hashPassword(input.password ?? initialPassword!);
     const roles = [...new Set(input.roles)];
     return db.transaction().execute(async (trx) => {
       if (await store.findUserByUsername(trx, input.username)) {
-        throw conflict('username_taken', 'users.errors.usernameTaken', { username: input.username }, 'username');
+        throw conflict(
+          'username_taken',
+          'users.errors.usernameTaken',
+          { username: input.username },
+          'username',
+        );
       }
       const now = clock.now();
       const id = newId();
@@ -109,7 +124,12 @@ export function createUsersService({ db, clock }: UsersDeps) {
         roles,
       );
       const user = await getUser(id, trx);
-      await insertAuditEvent(trx, actor, now, { action: 'user.create', entityType: 'user', entityId: id, after: auditView(user) });
+      await recordAudit(trx, actor, now, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: id,
+        after: auditView(user),
+      });
       return initialPassword ? { user, initialPassword } : { user };
     });
   }
@@ -117,7 +137,11 @@ export function createUsersService({ db, clock }: UsersDeps) {
   async function updateUser(actor: Actor, id: string, patch: UpdateUserInput): Promise<User> {
     return db.transaction().execute(async (trx) => {
       const before = await getUser(id, trx);
-      if (actor.userId === id && (patch.disabled === true || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
+      if (
+        actor.userId === id &&
+        (patch.disabled === true ||
+          (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))
+      ) {
         // An admin locking themselves out is almost always a slip at 3 a.m.
         throw invalid(patch.disabled === true ? 'disabled' : 'roles', 'users.errors.selfLockout');
       }
@@ -133,17 +157,29 @@ export function createUsersService({ db, clock }: UsersDeps) {
       if (patch.roles) await store.replaceRoles(trx, id, [...new Set(patch.roles)]);
       if (patch.disabled === true) await store.deleteSessionsOfUser(trx, id);
       const after = await getUser(id, trx);
-      await insertAuditEvent(trx, actor, now, { action: 'user.update', entityType: 'user', entityId: id, before: auditView(before), after: auditView(after) });
+      await recordAudit(trx, actor, now, {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        before: auditView(before),
+        after: auditView(after),
+      });
       return after;
     });
   }
 
-  async function updateProfile(actor: Actor & { userId: string }, patch: UpdateProfileInput): Promise<Me> {
+  async function updateProfile(
+    actor: Actor & { userId: string },
+    patch: UpdateProfileInput,
+  ): Promise<Me> {
     await updateUserSelf(actor, patch);
     return getMe(actor.userId);
   }
 
-  async function updateUserSelf(actor: Actor & { userId: string }, patch: UpdateProfileInput): Promise<void> {
+  async function updateUserSelf(
+    actor: Actor & { userId: string },
+    patch: UpdateProfileInput,
+  ): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const before = await getUser(actor.userId, trx);
       const now = clock.now();
@@ -155,22 +191,42 @@ export function createUsersService({ db, clock }: UsersDeps) {
         updated_at: now,
       });
       const after = await getUser(actor.userId, trx);
-      await insertAuditEvent(trx, actor, now, { action: 'profile.update', entityType: 'user', entityId: actor.userId, before: auditView(before), after: auditView(after) });
+      await recordAudit(trx, actor, now, {
+        action: 'profile.update',
+        entityType: 'user',
+        entityId: actor.userId,
+        before: auditView(before),
+        after: auditView(after),
+      });
     });
   }
 
-  async function changePassword(actor: Actor & { userId: string }, current: string, next: string, keepSessionId?: string): Promise<void> {
+  async function changePassword(
+    actor: Actor & { userId: string },
+    current: string,
+    next: string,
+    keepSessionId?: string,
+  ): Promise<void> {
     const row = await store.findUserById(db, actor.userId);
     if (!row) throw notFound('user', actor.userId);
-    if (!(await verifyPassword(row.password_hash, current))) throw invalid('currentPassword', 'users.errors.wrongPassword');
+    if (!(await verifyPassword(row.password_hash, current)))
+      throw invalid('currentPassword', 'users.errors.wrongPassword');
     if (current === next) throw invalid('newPassword', 'users.errors.samePassword');
     const passwordHash = await hashPassword(next);
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
-      await store.updateUserRow(trx, actor.userId, { password_hash: passwordHash, must_change_password: 0, updated_at: now });
+      await store.updateUserRow(trx, actor.userId, {
+        password_hash: passwordHash,
+        must_change_password: 0,
+        updated_at: now,
+      });
       // Other sessions end: whoever else held the old password is signed out.
       await store.deleteSessionsOfUser(trx, actor.userId, keepSessionId);
-      await insertAuditEvent(trx, actor, now, { action: 'user.password.change', entityType: 'user', entityId: actor.userId });
+      await recordAudit(trx, actor, now, {
+        action: 'user.password.change',
+        entityType: 'user',
+        entityId: actor.userId,
+      });
     });
   }
 
@@ -180,9 +236,17 @@ export function createUsersService({ db, clock }: UsersDeps) {
     await db.transaction().execute(async (trx) => {
       if (!(await store.findUserById(trx, id))) throw notFound('user', id);
       const now = clock.now();
-      await store.updateUserRow(trx, id, { password_hash: passwordHash, must_change_password: 1, updated_at: now });
+      await store.updateUserRow(trx, id, {
+        password_hash: passwordHash,
+        must_change_password: 1,
+        updated_at: now,
+      });
       await store.deleteSessionsOfUser(trx, id);
-      await insertAuditEvent(trx, actor, now, { action: 'user.password.reset', entityType: 'user', entityId: id });
+      await recordAudit(trx, actor, now, {
+        action: 'user.password.reset',
+        entityType: 'user',
+        entityId: id,
+      });
     });
     return password;
   }
@@ -197,7 +261,10 @@ export function createUsersService({ db, clock }: UsersDeps) {
   }
 
   /** Create the first administrator when the database has no user at all. */
-  async function ensureFirstAdmin(actor: Actor, password?: string): Promise<{ username: string; password: string } | null> {
+  async function ensureFirstAdmin(
+    actor: Actor,
+    password?: string,
+  ): Promise<{ username: string; password: string } | null> {
     if ((await store.countUsers(db)) > 0) return null;
     const given = password && password.length >= 10 ? password : undefined;
     const { initialPassword } = await createUser(actor, {
@@ -212,7 +279,10 @@ export function createUsersService({ db, clock }: UsersDeps) {
   // ---- teams -------------------------------------------------------------------------------
 
   async function loadTeams(rows: DB['team'][], trx: Kysely<DB> = db): Promise<Team[]> {
-    const members = await store.membersByTeam(trx, rows.map((r) => r.id));
+    const members = await store.membersByTeam(
+      trx,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -235,12 +305,30 @@ export function createUsersService({ db, clock }: UsersDeps) {
 
   async function createTeam(actor: Actor, input: CreateTeamInput): Promise<Team> {
     return db.transaction().execute(async (trx) => {
-      if (await store.findTeamByName(trx, input.name)) throw conflict('team_name_taken', 'users.errors.teamNameTaken', { name: input.name }, 'name');
+      if (await store.findTeamByName(trx, input.name))
+        throw conflict(
+          'team_name_taken',
+          'users.errors.teamNameTaken',
+          { name: input.name },
+          'name',
+        );
       const now = clock.now();
       const id = newId();
-      await store.insertTeam(trx, { id, name: input.name, time_zone: input.timeZone, description: input.description ?? null, created_at: now, updated_at: now });
+      await store.insertTeam(trx, {
+        id,
+        name: input.name,
+        time_zone: input.timeZone,
+        description: input.description ?? null,
+        created_at: now,
+        updated_at: now,
+      });
       const team = await getTeam(id, trx);
-      await insertAuditEvent(trx, actor, now, { action: 'team.create', entityType: 'team', entityId: id, after: team });
+      await recordAudit(trx, actor, now, {
+        action: 'team.create',
+        entityType: 'team',
+        entityId: id,
+        after: team,
+      });
       return team;
     });
   }
@@ -248,8 +336,17 @@ export function createUsersService({ db, clock }: UsersDeps) {
   async function updateTeam(actor: Actor, id: string, patch: UpdateTeamInput): Promise<Team> {
     return db.transaction().execute(async (trx) => {
       const before = await getTeam(id, trx);
-      if (patch.name !== undefined && patch.name !== before.name && (await store.findTeamByName(trx, patch.name))) {
-        throw conflict('team_name_taken', 'users.errors.teamNameTaken', { name: patch.name }, 'name');
+      if (
+        patch.name !== undefined &&
+        patch.name !== before.name &&
+        (await store.findTeamByName(trx, patch.name))
+      ) {
+        throw conflict(
+          'team_name_taken',
+          'users.errors.teamNameTaken',
+          { name: patch.name },
+          'name',
+        );
       }
       const now = clock.now();
       await store.updateTeamRow(trx, id, {
@@ -259,23 +356,34 @@ export function createUsersService({ db, clock }: UsersDeps) {
         updated_at: now,
       });
       const after = await getTeam(id, trx);
-      await insertAuditEvent(trx, actor, now, { action: 'team.update', entityType: 'team', entityId: id, before, after });
+      await recordAudit(trx, actor, now, {
+        action: 'team.update',
+        entityType: 'team',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
 
-  async function setTeamMembers(actor: Actor, id: string, userIds: readonly string[]): Promise<Team> {
+  async function setTeamMembers(
+    actor: Actor,
+    id: string,
+    userIds: readonly string[],
+  ): Promise<Team> {
     const unique = [...new Set(userIds)];
     return db.transaction().execute(async (trx) => {
       const before = await getTeam(id, trx);
       const existing = await store.existingUserIds(trx, unique);
       const missing = unique.findIndex((u) => !existing.has(u));
-      if (missing >= 0) throw invalid(`userIds.${missing}`, 'users.errors.unknownUser', { id: unique[missing]! });
+      if (missing >= 0)
+        throw invalid(`userIds.${missing}`, 'users.errors.unknownUser', { id: unique[missing]! });
       const now = clock.now();
       await store.replaceMembers(trx, id, unique);
       await store.updateTeamRow(trx, id, { updated_at: now });
       const after = await getTeam(id, trx);
-      await insertAuditEvent(trx, actor, now, {
+      await recordAudit(trx, actor, now, {
         action: 'team.members.set',
         entityType: 'team',
         entityId: id,

@@ -9,38 +9,74 @@ export async function findUserById(db: Kysely<DB>, id: string): Promise<UserRow 
   return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findUserByUsername(db: Kysely<DB>, username: string): Promise<UserRow | undefined> {
+export async function findUserByUsername(
+  db: Kysely<DB>,
+  username: string,
+): Promise<UserRow | undefined> {
   return db.selectFrom('user').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
 export async function countUsers(db: Kysely<DB>): Promise<number> {
-  const row = await db.selectFrom('user').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('user')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function insertUser(db: Kysely<DB>, row: UserRow, roles: readonly string[]): Promise<void> {
+export async function insertUser(
+  db: Kysely<DB>,
+  row: UserRow,
+  roles: readonly string[],
+): Promise<void> {
   await db.insertInto('user').values(row).execute();
-  if (roles.length > 0) await db.insertInto('user_role').values(roles.map((role) => ({ user_id: row.id, role }))).execute();
+  if (roles.length > 0)
+    await db
+      .insertInto('user_role')
+      .values(roles.map((role) => ({ user_id: row.id, role })))
+      .execute();
 }
 
-export async function updateUserRow(db: Kysely<DB>, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+export async function updateUserRow(
+  db: Kysely<DB>,
+  id: string,
+  patch: Partial<Omit<UserRow, 'id'>>,
+): Promise<void> {
   await db.updateTable('user').set(patch).where('id', '=', id).execute();
 }
 
-export async function replaceRoles(db: Kysely<DB>, userId: string, roles: readonly string[]): Promise<void> {
+export async function replaceRoles(
+  db: Kysely<DB>,
+  userId: string,
+  roles: readonly string[],
+): Promise<void> {
   await db.deleteFrom('user_role').where('user_id', '=', userId).execute();
-  if (roles.length > 0) await db.insertInto('user_role').values(roles.map((role) => ({ user_id: userId, role }))).execute();
+  if (roles.length > 0)
+    await db
+      .insertInto('user_role')
+      .values(roles.map((role) => ({ user_id: userId, role })))
+      .execute();
 }
 
-export async function rolesByUser(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function rolesByUser(
+  db: Kysely<DB>,
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (userIds.length === 0) return out;
-  const rows = await db.selectFrom('user_role').select(['user_id', 'role']).where('user_id', 'in', userIds).execute();
+  const rows = await db
+    .selectFrom('user_role')
+    .select(['user_id', 'role'])
+    .where('user_id', 'in', userIds)
+    .execute();
   for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.role]);
   return out;
 }
 
-export async function teamsByUser(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, { id: string; name: string }[]>> {
+export async function teamsByUser(
+  db: Kysely<DB>,
+  userIds: readonly string[],
+): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>();
   if (userIds.length === 0) return out;
   const rows = await db
@@ -50,7 +86,8 @@ export async function teamsByUser(db: Kysely<DB>, userIds: readonly string[]): P
     .where('team_member.user_id', 'in', userIds)
     .orderBy('team.name')
     .execute();
-  for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), { id: r.id, name: r.name }]);
+  for (const r of rows)
+    out.set(r.user_id, [...(out.get(r.user_id) ?? []), { id: r.id, name: r.name }]);
   return out;
 }
 
@@ -69,14 +106,24 @@ export async function listUserRows(db: Kysely<DB>, f: UserListFilter): Promise<U
   if (f.role) {
     const role = f.role;
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('user_role').select('user_role.user_id').whereRef('user_role.user_id', '=', 'user.id').where('user_role.role', '=', role)),
+      eb.exists(
+        eb
+          .selectFrom('user_role')
+          .select('user_role.user_id')
+          .whereRef('user_role.user_id', '=', 'user.id')
+          .where('user_role.role', '=', role),
+      ),
     );
   }
   if (f.teamId) {
     const teamId = f.teamId;
     q = q.where((eb) =>
       eb.exists(
-        eb.selectFrom('team_member').select('team_member.user_id').whereRef('team_member.user_id', '=', 'user.id').where('team_member.team_id', '=', teamId),
+        eb
+          .selectFrom('team_member')
+          .select('team_member.user_id')
+          .whereRef('team_member.user_id', '=', 'user.id')
+          .where('team_member.team_id', '=', teamId),
       ),
     );
   }
@@ -111,7 +158,11 @@ export async function insertTeam(db: Kysely<DB>, row: DB['team']): Promise<void>
   await db.insertInto('team').values(row).execute();
 }
 
-export async function updateTeamRow(db: Kysely<DB>, id: string, patch: Partial<Omit<DB['team'], 'id'>>): Promise<void> {
+export async function updateTeamRow(
+  db: Kysely<DB>,
+  id: string,
+  patch: Partial<Omit<DB['team'], 'id'>>,
+): Promise<void> {
   await db.updateTable('team').set(patch).where('id', '=', id).execute();
 }
 
@@ -126,17 +177,31 @@ export async function membersByTeam(db: Kysely<DB>, teamIds: readonly string[]) 
     .orderBy('user.username')
     .execute();
   for (const r of rows) {
-    out.set(r.team_id, [...(out.get(r.team_id) ?? []), { id: r.id, username: r.username, displayName: r.display_name }]);
+    out.set(r.team_id, [
+      ...(out.get(r.team_id) ?? []),
+      { id: r.id, username: r.username, displayName: r.display_name },
+    ]);
   }
   return out;
 }
 
-export async function replaceMembers(db: Kysely<DB>, teamId: string, userIds: readonly string[]): Promise<void> {
+export async function replaceMembers(
+  db: Kysely<DB>,
+  teamId: string,
+  userIds: readonly string[],
+): Promise<void> {
   await db.deleteFrom('team_member').where('team_id', '=', teamId).execute();
-  if (userIds.length > 0) await db.insertInto('team_member').values(userIds.map((user_id) => ({ team_id: teamId, user_id }))).execute();
+  if (userIds.length > 0)
+    await db
+      .insertInto('team_member')
+      .values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
+      .execute();
 }
 
-export async function existingUserIds(db: Kysely<DB>, ids: readonly string[]): Promise<Set<string>> {
+export async function existingUserIds(
+  db: Kysely<DB>,
+  ids: readonly string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db.selectFrom('user').select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
@@ -152,15 +217,28 @@ export async function findSession(db: Kysely<DB>, id: string) {
   return db.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function touchSession(db: Kysely<DB>, id: string, at: number): Promise<void> {
-  await db.updateTable('session').set({ last_seen_at: at }).where('id', '=', id).execute();
+export async function touchSession(
+  db: Kysely<DB>,
+  id: string,
+  at: number,
+  expiresAt: number,
+): Promise<void> {
+  await db
+    .updateTable('session')
+    .set({ last_seen_at: at, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSession(db: Kysely<DB>, id: string): Promise<void> {
   await db.deleteFrom('session').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfUser(db: Kysely<DB>, userId: string, exceptId?: string): Promise<void> {
+export async function deleteSessionsOfUser(
+  db: Kysely<DB>,
+  userId: string,
+  exceptId?: string,
+): Promise<void> {
   let q = db.deleteFrom('session').where('user_id', '=', userId);
   if (exceptId) q = q.where('id', '!=', exceptId);
   await q.execute();
@@ -179,7 +257,12 @@ export async function findApiTokenByHash(db: Kysely<DB>, hash: string) {
 }
 
 export async function listApiTokens(db: Kysely<DB>, userId: string) {
-  return db.selectFrom('api_token').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+  return db
+    .selectFrom('api_token')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 export async function findApiToken(db: Kysely<DB>, id: string) {
@@ -187,21 +270,42 @@ export async function findApiToken(db: Kysely<DB>, id: string) {
 }
 
 export async function revokeApiToken(db: Kysely<DB>, id: string, at: number): Promise<void> {
-  await db.updateTable('api_token').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_token')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function markApiTokenUsed(db: Kysely<DB>, id: string, at: number): Promise<void> {
   await db.updateTable('api_token').set({ last_used_at: at }).where('id', '=', id).execute();
 }
 
-export async function recordLoginAttempt(db: Kysely<DB>, username: string, ip: string, at: number, success: boolean): Promise<void> {
-  await db.insertInto('login_attempt').values({ username, ip, at, success: success ? 1 : 0 }).execute();
+export async function recordLoginAttempt(
+  db: Kysely<DB>,
+  username: string,
+  ip: string,
+  at: number,
+  success: boolean,
+): Promise<void> {
+  await db
+    .insertInto('login_attempt')
+    .values({ username, ip, at, success: success ? 1 : 0 })
+    .execute();
 }
 
-export async function countFailedLogins(db: Kysely<DB>, by: { username?: string; ip?: string }, since: number) {
+export async function countFailedLogins(
+  db: Kysely<DB>,
+  by: { username?: string; ip?: string },
+  since: number,
+) {
   let q = db
     .selectFrom('login_attempt')
-    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.min<number | null>('at').as('oldest')])
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.min<number | null>('at').as('oldest'),
+    ])
     .where('success', '=', 0)
     .where('at', '>=', since);
   if (by.username !== undefined) q = q.where('username', '=', by.username);
