@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { JobEngine, purgeFinishedJobs } from './jobs/job-engine.js';
+import { jobsRoutes } from './jobs/jobs.routes.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { projectRoot } from './lib/project-root.js';
 import { SYSTEM_ACTOR } from './modules/audit/audit.service.js';
@@ -95,6 +96,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       log,
       pollMs: config.jobPollMs,
       concurrency: config.jobConcurrency,
+      onOutcome: (kind, outcome) => metrics.jobsRun.inc({ kind, outcome }),
       ...(database.dialect === 'postgres' ? { listen: pgListener(config.databaseUrl, log) } : {}),
     });
     jobs.register({
@@ -130,6 +132,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
           secureCookies: config.publicUrl.startsWith('https://'),
         }),
         auditRoutes(db),
+        jobsRoutes(db),
       ],
     });
     if (opts.listen !== false) {

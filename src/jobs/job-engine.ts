@@ -94,6 +94,8 @@ export async function enqueueJob<P>(
 }
 
 export interface JobEngineOptions {
+  /** Told of every finished try (metrics). */
+  onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead') => void;
   db: Kysely<DB>;
   dialect: DialectName;
   clock: Clock;
@@ -296,6 +298,7 @@ export class JobEngine {
           { err, jobId: job.id, kind: job.kind, attempts: job.attempts, retryInMs: delay },
           'job failed; will retry',
         );
+        this.opts.onOutcome?.(job.kind, 'retry');
         await db
           .updateTable('job')
           .set({
@@ -318,6 +321,7 @@ export class JobEngine {
     status: 'done' | 'dead',
     error: string | null,
   ): Promise<void> {
+    this.opts.onOutcome?.(job.kind, status);
     const now = this.opts.clock.now();
     await this.opts.db
       .updateTable('job')
@@ -346,4 +350,42 @@ export async function purgeFinishedJobs(
     .where('status', '=', 'done')
     .where('finished_at', '<', now - keepMs)
     .execute();
+}
+
+export interface JobSummary {
+  counts: { status: string; kind: string; n: number }[];
+  dead: {
+    id: string;
+    kind: string;
+    attempts: number;
+    lastError: string | null;
+    updatedAt: number;
+  }[];
+}
+
+/** For the admin's view of background work: counts by status and kind, and the dead jobs. */
+export async function summariseJobs(db: Kysely<DB>): Promise<JobSummary> {
+  const counts = await db
+    .selectFrom('job')
+    .select(['status', 'kind', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy(['status', 'kind'])
+    .orderBy('kind')
+    .execute();
+  const dead = await db
+    .selectFrom('job')
+    .select(['id', 'kind', 'attempts', 'last_error', 'updated_at'])
+    .where('status', '=', 'dead')
+    .orderBy('updated_at', 'desc')
+    .limit(100)
+    .execute();
+  return {
+    counts: counts.map((c) => ({ status: c.status, kind: c.kind, n: Number(c.n) })),
+    dead: dead.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      attempts: d.attempts,
+      lastError: d.last_error,
+      updatedAt: d.updated_at,
+    })),
+  };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueJob } from '../../src/jobs/job-engine.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 
 describe('health, readiness, metrics and the OpenAPI document', () => {
@@ -56,5 +57,12 @@ describe('health, readiness, metrics and the OpenAPI document', () => {
   it('carries a request id in the response header', async () => {
     const res = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('shows the admin how much background work is pending, by kind', async () => {
+    await enqueueJob(t.dd.database.db, 'sqlite', t.clock, { kind: 'demo.kind', payload: {} });
+    const res = await t.admin.request('GET', '/api/jobs');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().counts).toContainEqual({ status: 'pending', kind: 'demo.kind', n: 1 });
   });
 });
