@@ -15,7 +15,12 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { createAuthService } from './modules/users/auth.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createInboxService } from './modules/inbox/inbox.service.js';
+import { inboxRoutes } from './modules/inbox/inbox.routes.js';
 import { buildApp } from './server/app.js';
+import { createLiveBus } from './server/live.js';
+import { liveRoutes } from './server/live.routes.js';
+import { createMailer } from './server/mailer.js';
 import { createMetrics, systemRoutes } from './server/system.routes.js';
 
 /**
@@ -29,6 +34,7 @@ export interface Dutydesk {
   readonly jobs: JobEngine | undefined;
   readonly url: string | undefined;
   readonly firstAdmin: { username: string; password: string } | null;
+  readonly services: { inbox: ReturnType<typeof createInboxService> };
   close(): Promise<void>;
 }
 
@@ -82,6 +88,28 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
   const users = createUsersService({ db, clock });
   const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
 
+  const live = await createLiveBus({
+    db,
+    dialect: database.dialect,
+    databaseUrl: config.databaseUrl,
+    log,
+  });
+  const mailer = createMailer(config.smtp);
+  const inbox = createInboxService({
+    db,
+    dialect: database.dialect,
+    clock,
+    mailer,
+    live,
+    publicUrl: config.publicUrl,
+    lookupRecipients: async (ids) =>
+      (await users.listUsers({ ids, includeDisabled: true })).map((u) => ({
+        id: u.id,
+        email: u.email,
+        locale: u.locale,
+      })),
+  });
+
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
     process.env.DUTYDESK_ADMIN_PASSWORD,
@@ -108,6 +136,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       },
     });
     jobs.every('system.housekeeping', 3_600_000);
+    jobs.register(inbox.emailJob);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -133,6 +162,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         }),
         auditRoutes(db),
         jobsRoutes(db),
+        inboxRoutes(inbox),
+        liveRoutes(live, {}),
       ],
     });
     if (opts.listen !== false) {
@@ -150,11 +181,13 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
+    services: { inbox },
     async close() {
       if (closed) return;
       closed = true;
       await app?.close();
       await jobs?.stop();
+      await live.close();
       await database.close();
     },
   };

@@ -100,7 +100,20 @@ export interface JobTable {
   finished_at: number | null;
 }
 
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  message_key: string;
+  params_json: string;
+  link: string | null;
+  created_at: number;
+  read_at: number | null;
+  email_status: string | null; // null (no mail wanted) | queued | sent | skipped | failed
+}
+
 export interface DB {
+  notification: NotificationTable;
   user: UserTable;
   user_role: UserRoleTable;
   team: TeamTable;

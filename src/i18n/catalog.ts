@@ -1,11 +1,12 @@
 import { common } from './common.messages.js';
 import { usersMessages } from '../modules/users/users.messages.js';
+import { inboxMessages } from '../modules/inbox/inbox.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common, usersMessages];
+const parts = [common, usersMessages, inboxMessages];
 
 type Tree = { [key: string]: string | Tree };
 

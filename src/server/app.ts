@@ -34,6 +34,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route: a permission key of the table, `signedIn` or `public`. */
     access?: RouteAccess;
+    /** The route answers with a stream that stays open (SSE). */
+    stream?: boolean;
   }
   interface FastifyRequest {
     locale: Locale;
@@ -42,6 +44,13 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'dd_session';
+
+export interface AccessRule {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  stream: boolean;
+}
 export const LANG_COOKIE = 'dd_lang';
 
 /** A route plugin of a module: registers its routes on the typed app. */
@@ -90,6 +99,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: opts.log as FastifyBaseLogger,
     bodyLimit: opts.config.bodyLimitBytes,
+    // Live (SSE) streams stay open: close them on shutdown instead of waiting forever.
+    forceCloseConnections: true,
     trustProxy: opts.config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -105,7 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
 
   // Every route must say who may call it; a route without a rule cannot exist.
-  const routes: { method: string; url: string; access: RouteAccess }[] = [];
+  const routes: AccessRule[] = [];
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -121,7 +132,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       throw new Error(`Route ${methods.join(',')} ${route.url} has no access rule (config.access)`);
     if (access !== 'public' && access !== 'signedIn' && !isPermission(access))
       throw new Error(`Route ${route.url}: unknown permission ${String(access)}`);
-    for (const m of methods) if (m !== 'HEAD') routes.push({ method: m, url: route.url, access });
+    for (const m of methods)
+      if (m !== 'HEAD')
+        routes.push({ method: m, url: route.url, access, stream: route.config?.stream === true });
   });
   app.decorate('accessRules', () => routes);
 
@@ -186,7 +199,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: webRoot,
-      wildcard: false,
+      // Only reply.sendFile: the one route below serves files, under an access rule.
+      serve: false,
       index: false,
       cacheControl: false,
     });
@@ -230,6 +244,6 @@ async function authenticate(request: FastifyRequest, auth: AuthService): Promise
 
 declare module 'fastify' {
   interface FastifyInstance {
-    accessRules(): { method: string; url: string; access: RouteAccess }[];
+    accessRules(): AccessRule[];
   }
 }
