@@ -95,6 +95,7 @@ function ProfileDetailsCard() {
       </Descriptions>
       <Form<DetailsValues>
         form={form}
+        name="profile"
         layout="vertical"
         onFinish={handleSave}
         initialValues={{
@@ -169,6 +170,7 @@ function PasswordChangeCard() {
     <Card title={t('profile.passwordTitle')}>
       <Form<PasswordValues>
         form={form}
+        name="password"
         layout="vertical"
         onFinish={handleChange}
         style={{ maxWidth: 480 }}
@@ -383,6 +385,7 @@ function ApiTokensCard() {
       >
         <Form<TokenValues>
           form={form}
+          name="token"
           layout="vertical"
           onFinish={handleCreate}
           initialValues={{ scopes: [], expiry: 90 }}

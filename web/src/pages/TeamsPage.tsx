@@ -222,7 +222,7 @@ export default function TeamsPage() {
         okButtonProps={{ 'data-testid': TID.teamSubmit }}
         forceRender
       >
-        <Form<TeamFormValues> form={form} layout="vertical" onFinish={handleSave}>
+        <Form<TeamFormValues> form={form} name="team" layout="vertical" onFinish={handleSave}>
           <Form.Item
             name="name"
             label={t('teams.name')}

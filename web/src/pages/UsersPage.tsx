@@ -129,7 +129,6 @@ export default function UsersPage() {
       };
       const res = await api.post<{ user: User; initialPassword?: string }>('/api/users', body);
       setCreating(false);
-      createForm.resetFields();
       void message.success(t('users.created'));
       if (res.initialPassword) {
         setSecret({ kind: 'initial', user: res.user.username, value: res.initialPassword });
@@ -142,16 +141,7 @@ export default function UsersPage() {
     }
   };
 
-  const handleOpenEdit = (user: User) => {
-    setEditing(user);
-    editForm.setFieldsValue({
-      displayName: user.displayName,
-      email: user.email ?? '',
-      phone: user.phone ?? '',
-      roles: user.roles,
-      disabled: user.disabled,
-    });
-  };
+  const handleOpenEdit = (user: User) => setEditing(user);
 
   const handleEdit = async (values: UserFormValues) => {
     if (!editing) return;
@@ -294,9 +284,14 @@ export default function UsersPage() {
         confirmLoading={saving}
         onOk={() => createForm.submit()}
         okButtonProps={{ 'data-testid': TID.userCreateSubmit }}
-        forceRender
+        destroyOnHidden
       >
-        <Form<UserFormValues> form={createForm} layout="vertical" onFinish={handleCreate}>
+        <Form<UserFormValues>
+          form={createForm}
+          name="userCreate"
+          layout="vertical"
+          onFinish={handleCreate}
+        >
           <UserFormFields editing={false} />
         </Form>
       </Modal>
@@ -310,9 +305,25 @@ export default function UsersPage() {
         confirmLoading={saving}
         onOk={() => editForm.submit()}
         okButtonProps={{ 'data-testid': TID.userEditSubmit }}
-        forceRender
+        destroyOnHidden
       >
-        <Form<UserFormValues> form={editForm} layout="vertical" onFinish={handleEdit}>
+        <Form<UserFormValues>
+          form={editForm}
+          name="userEdit"
+          layout="vertical"
+          onFinish={handleEdit}
+          initialValues={
+            editing
+              ? {
+                  displayName: editing.displayName,
+                  email: editing.email ?? '',
+                  phone: editing.phone ?? '',
+                  roles: editing.roles,
+                  disabled: editing.disabled,
+                }
+              : undefined
+          }
+        >
           <UserFormFields editing />
         </Form>
       </Modal>
