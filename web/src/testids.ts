@@ -7,6 +7,8 @@
  *            menu-profile, signout (items of the user menu), menu-toggle (phone only)
  * Nav:       nav-<key> on every menu link, e.g. nav-dashboard, nav-rosters, nav-users,
  *            nav-teams, nav-audit, nav-apiDocs (keys: see NAV_KEYS)
+ * Secrets:   initial-password, new-password, token-secret (the value shown once),
+ *            secret-close (closes that dialog)
  * Pages:     page-title (the <h*> of each page), not-built (the "not built yet" result),
  *            dashboard-welcome, forbidden
  * Users:     users-search, users-include-disabled, users-create, users-table,
@@ -55,6 +57,7 @@ export const TID = {
   userEditSubmit: 'user-edit-submit',
   initialPassword: 'initial-password',
   newPassword: 'new-password',
+  secretClose: 'secret-close',
   teamsCreate: 'teams-create',
   teamsTable: 'teams-table',
   teamName: 'team-name',

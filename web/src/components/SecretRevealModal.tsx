@@ -1,5 +1,6 @@
 import { Alert, Button, Modal, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { TID } from '../testids';
 
 interface Props {
   title: string;
@@ -20,7 +21,7 @@ export function SecretRevealModal({ title, hint, secret, testId, onClose }: Prop
       onCancel={onClose}
       mask={{ closable: false }}
       footer={
-        <Button type="primary" onClick={onClose}>
+        <Button type="primary" onClick={onClose} data-testid={TID.secretClose}>
           {t('common.close')}
         </Button>
       }
