@@ -1,4 +1,4 @@
-import type { ErrorEnvelope } from './types';
+import type { ErrorEnvelope } from './types.js';
 
 /** A failed API call: the server's error envelope plus the HTTP status. */
 export class ApiError extends Error {
