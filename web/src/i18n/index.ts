@@ -48,6 +48,9 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+i18n.on('languageChanged', () => {
+  document.title = i18n.t('app.name');
+});
 applyLang(initial, false);
 
 export default i18n;

@@ -1,5 +1,6 @@
 import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import {
+  Alert,
   Avatar,
   Button,
   Drawer,
@@ -180,6 +181,19 @@ export function AppLayout() {
           </Dropdown>
         </Layout.Header>
         <Layout.Content style={{ padding: isPhone ? 12 : 24 }}>
+          {me.mustChangePassword && location.pathname !== '/profile' && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('profile.mustChangePassword')}
+              action={
+                <Link to="/profile">
+                  <Button size="small">{t('profile.changePassword')}</Button>
+                </Link>
+              }
+            />
+          )}
           <Suspense fallback={<Spin style={{ display: 'block', marginTop: 48 }} />}>
             <Outlet />
           </Suspense>
