@@ -11,7 +11,7 @@
  *            secret-close (closes that dialog)
  * Pages:     page-title (the <h*> of each page), not-built (the "not built yet" result),
  *            dashboard-welcome, forbidden
- * Users:     users-search, users-include-disabled, users-create, users-table,
+ * Users:     users-search, users-role-filter, users-include-disabled, users-create, users-table,
  *            user-username, user-displayName, user-email, user-phone, user-roles,
  *            role-option-<role> (option in the roles select), user-disabled,
  *            user-create-submit, user-edit-submit, initial-password, new-password,
@@ -44,6 +44,7 @@ export const TID = {
   forbidden: 'forbidden',
   dashboardWelcome: 'dashboard-welcome',
   usersSearch: 'users-search',
+  usersRoleFilter: 'users-role-filter',
   usersIncludeDisabled: 'users-include-disabled',
   usersCreate: 'users-create',
   usersTable: 'users-table',

@@ -122,6 +122,7 @@ export const en: WebCatalog = {
     title: 'Users',
     searchPlaceholder: 'Search by username, name or email',
     includeDisabled: 'Show disabled',
+    roleFilter: 'Filter by role',
     create: 'New user',
     createTitle: 'New user',
     editTitle: 'Edit user: {{username}}',

@@ -113,6 +113,7 @@ export const zh = {
     title: '用户',
     searchPlaceholder: '按用户名、姓名、邮箱搜索',
     includeDisabled: '显示已停用',
+    roleFilter: '按角色筛选',
     create: '新建用户',
     createTitle: '新建用户',
     editTitle: '编辑用户：{{username}}',

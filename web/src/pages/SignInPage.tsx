@@ -17,7 +17,13 @@ interface SignInValues {
 function fromState(state: unknown): string {
   if (typeof state === 'object' && state !== null) {
     const from = (state as { from?: unknown }).from;
-    if (typeof from === 'string' && from.startsWith('/') && !from.startsWith('/sign-in')) {
+    // Only paths inside this app: "//host" would leave the origin.
+    if (
+      typeof from === 'string' &&
+      from.startsWith('/') &&
+      !from.startsWith('//') &&
+      !from.startsWith('/sign-in')
+    ) {
       return from;
     }
   }

@@ -7,6 +7,7 @@ import {
   Input,
   Modal,
   Popconfirm,
+  Select,
   Space,
   Switch,
   Table,
@@ -17,6 +18,7 @@ import type { TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { ROLES } from '../api/types';
 import type { Role, User } from '../api/types';
 import { useCan } from '../auth/AuthContext';
 import { RoleSelect } from '../components/RoleSelect';
@@ -87,6 +89,7 @@ export default function UsersPage() {
   const showError = useApiErrors();
   const canManage = useCan('users.manage');
   const [q, setQ] = useState('');
+  const [role, setRole] = useState<Role | undefined>(undefined);
   const [includeDisabled, setIncludeDisabled] = useState(true);
   const [items, setItems] = useState<User[]>([]);
   const [loading, setLoading] = useState(false);
@@ -104,14 +107,18 @@ export default function UsersPage() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const res = await api.get<{ items: User[] }>('/api/users', { q, includeDisabled });
+      const res = await api.get<{ items: User[] }>('/api/users', {
+        q,
+        role,
+        includeDisabled,
+      });
       setItems(res.items);
     } catch (err) {
       showError(err);
     } finally {
       setLoading(false);
     }
-  }, [q, includeDisabled, showError]);
+  }, [q, role, includeDisabled, showError]);
 
   useEffect(() => {
     void load();
@@ -245,6 +252,15 @@ export default function UsersPage() {
           onSearch={(v) => setQ(v.trim())}
           style={{ width: 280, maxWidth: '100%' }}
           data-testid={TID.usersSearch}
+        />
+        <Select<Role>
+          allowClear
+          placeholder={t('users.roleFilter')}
+          value={role}
+          onChange={(v) => setRole(v)}
+          options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          style={{ width: 200 }}
+          data-testid={TID.usersRoleFilter}
         />
         <Checkbox
           checked={includeDisabled}
