@@ -20,7 +20,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': process.env.DUTYDESK_URL ?? 'http://localhost:3000',
+      '/api': process.env.DUTYDESK_URL ?? 'http://localhost:8080',
     },
   },
 });

@@ -118,6 +118,14 @@ describe('foundation in the browser', () => {
       expect(await row.innerText()).toContain('Technician');
       await page.screenshot({ path: join(shots, 'foundation-users.png'), fullPage: true });
 
+      // On a phone the side menu becomes a drawer behind a menu button.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByTestId('menu-toggle').click();
+      await page.getByTestId('nav-teams').click();
+      await page.getByTestId('page-title').filter({ hasText: 'Teams' }).waitFor();
+      await page.screenshot({ path: join(shots, 'foundation-phone.png') });
+      await page.setViewportSize({ width: 1280, height: 800 });
+
       await signOut();
       // The language choice outlives the session, and the server now answers in English.
       expect(await page.getByTestId('signin-submit').innerText()).toMatch(/sign in/i);
