@@ -26,6 +26,7 @@ export const en: WebCatalog = {
     noMore: 'No more entries',
     never: 'Never',
     system: 'System',
+    listSeparator: ', ',
   },
   lang: {
     label: 'Language',

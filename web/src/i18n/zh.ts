@@ -24,6 +24,7 @@ export const zh = {
     noMore: '没有更多了',
     never: '从不',
     system: '系统',
+    listSeparator: '、',
   },
   lang: {
     label: '界面语言',

@@ -288,7 +288,7 @@ function ApiTokensCard() {
   };
 
   const status = (token: ApiToken) => {
-    if (token.revokedAt !== null) return <Tag>{t('tokens.revoked')}</Tag>;
+    if (token.revokedAt !== null) return <Tag color="default">{t('tokens.revoked')}</Tag>;
     if (token.expiresAt !== null && token.expiresAt <= Date.now()) {
       return <Tag color="orange">{t('tokens.expired')}</Tag>;
     }

@@ -143,7 +143,7 @@ export default function TeamsPage() {
       title: t('teams.members'),
       key: 'members',
       render: (_, team) => (
-        <span title={team.members.map((m) => m.displayName).join('、')}>
+        <span title={team.members.map((m) => m.displayName).join(t('common.listSeparator'))}>
           {t('teams.memberCount', { count: team.members.length })}
         </span>
       ),

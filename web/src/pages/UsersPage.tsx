@@ -202,7 +202,7 @@ export default function UsersPage() {
       title: t('users.teams'),
       key: 'teams',
       responsive: ['md'],
-      render: (_, u) => u.teams.map((team) => team.name).join('、') || '—',
+      render: (_, u) => u.teams.map((team) => team.name).join(t('common.listSeparator')) || '—',
     },
     {
       title: t('users.status'),
