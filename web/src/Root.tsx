@@ -1,0 +1,81 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AuthProvider } from './auth/AuthContext';
+import { AppLayout } from './layout/AppLayout';
+import { NOT_BUILT } from './layout/nav';
+import { RequireAuth, RequirePermission } from './layout/RequireAuth';
+import { DashboardPage } from './pages/DashboardPage';
+import { NotBuiltPage } from './pages/NotBuiltPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SignInPage } from './pages/SignInPage';
+
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const TeamsPage = lazy(() => import('./pages/TeamsPage'));
+const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
+const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        {NOT_BUILT.map((key) => (
+          <Route key={key} path={key} element={<NotBuiltPage feature={key} />} />
+        ))}
+        <Route
+          path="admin/users"
+          element={
+            <RequirePermission permission="users.read">
+              <UsersPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="admin/teams"
+          element={
+            <RequirePermission permission="teams.read">
+              <TeamsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="admin/audit"
+          element={
+            <RequirePermission permission="audit.read">
+              <AuditLogPage />
+            </RequirePermission>
+          }
+        />
+        <Route path="profile" element={<ProfilePage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** Providers in order: antd locale and theme, antd App (messages, modals), session, router. */
+export function Root() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.resolvedLanguage === 'en' ? enUS : zhCN}>
+      <AntApp>
+        <AuthProvider>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,71 @@
+import {
+  AlertOutlined,
+  ApiOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  HistoryOutlined,
+  StarOutlined,
+  SwapOutlined,
+  TeamOutlined,
+  ThunderboltOutlined,
+  UserOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+/** Capabilities of DESIGN.md whose pages are not built yet; each renders NotBuiltPage. */
+export const NOT_BUILT = [
+  'rosters',
+  'solver',
+  'alerts',
+  'tickets',
+  'handover',
+  'inspections',
+  'emergencies',
+  'kb',
+  'quality',
+  'assets',
+  'reports',
+] as const;
+export type NotBuiltKey = (typeof NOT_BUILT)[number];
+
+export interface NavItem {
+  key: string;
+  path: string;
+  icon: ReactNode;
+  /** Shown only to users holding this permission (the server enforces it anyway). */
+  permission?: string;
+  /** A server page outside the SPA, opened in a new tab. */
+  external?: boolean;
+}
+
+const icons: Record<NotBuiltKey, ReactNode> = {
+  rosters: <CalendarOutlined />,
+  solver: <ThunderboltOutlined />,
+  alerts: <AlertOutlined />,
+  tickets: <CustomerServiceOutlined />,
+  handover: <SwapOutlined />,
+  inspections: <CheckSquareOutlined />,
+  emergencies: <WarningOutlined />,
+  kb: <BookOutlined />,
+  quality: <StarOutlined />,
+  assets: <DatabaseOutlined />,
+  reports: <BarChartOutlined />,
+};
+
+export const MAIN_NAV: NavItem[] = [
+  { key: 'dashboard', path: '/', icon: <DashboardOutlined /> },
+  ...NOT_BUILT.map((key) => ({ key, path: `/${key}`, icon: icons[key] })),
+];
+
+export const ADMIN_NAV: NavItem[] = [
+  { key: 'users', path: '/admin/users', icon: <UserOutlined />, permission: 'users.read' },
+  { key: 'teams', path: '/admin/teams', icon: <TeamOutlined />, permission: 'teams.read' },
+  { key: 'audit', path: '/admin/audit', icon: <HistoryOutlined />, permission: 'audit.read' },
+  { key: 'apiDocs', path: '/api/docs', icon: <ApiOutlined />, external: true },
+];

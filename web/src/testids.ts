@@ -1,0 +1,101 @@
+/*
+ * Stable `data-testid` values for browser tests (test/e2e). Change them only together with
+ * the tests that use them.
+ *
+ * Sign-in:   signin-username, signin-password, signin-submit, signin-error
+ * Header:    lang-switch (wrapper), lang-zh, lang-en (buttons), user-menu (opens the menu),
+ *            menu-profile, signout (items of the user menu), menu-toggle (phone only)
+ * Nav:       nav-<key> on every menu link, e.g. nav-dashboard, nav-rosters, nav-users,
+ *            nav-teams, nav-audit, nav-apiDocs (keys: see NAV_KEYS)
+ * Secrets:   initial-password, new-password, token-secret (the value shown once),
+ *            secret-close (closes that dialog)
+ * Pages:     page-title (the <h*> of each page), not-built (the "not built yet" result),
+ *            dashboard-welcome, forbidden
+ * Users:     users-search, users-role-filter, users-include-disabled, users-create, users-table,
+ *            user-username, user-displayName, user-email, user-phone, user-roles,
+ *            role-option-<role> (option in the roles select), user-disabled,
+ *            user-create-submit, user-edit-submit, initial-password, new-password,
+ *            user-edit-<username>, user-reset-<username>
+ * Teams:     teams-create, teams-table, team-name, team-timeZone, team-description,
+ *            team-submit, team-edit-<name>, team-members-<name>, team-members-select,
+ *            team-members-submit
+ * Audit:     audit-table, audit-load-more, audit-entity-type
+ * Profile:   profile-displayName, profile-email, profile-phone, profile-locale,
+ *            profile-submit, password-current, password-new, password-confirm,
+ *            password-submit, must-change-password,
+ *            tokens-create, tokens-table, token-name, token-scopes, token-expiry,
+ *            token-submit, token-secret, token-revoke-<name>
+ */
+
+export const TID = {
+  signinUsername: 'signin-username',
+  signinPassword: 'signin-password',
+  signinSubmit: 'signin-submit',
+  signinError: 'signin-error',
+  langSwitch: 'lang-switch',
+  langZh: 'lang-zh',
+  langEn: 'lang-en',
+  userMenu: 'user-menu',
+  menuProfile: 'menu-profile',
+  signout: 'signout',
+  menuToggle: 'menu-toggle',
+  pageTitle: 'page-title',
+  notBuilt: 'not-built',
+  forbidden: 'forbidden',
+  dashboardWelcome: 'dashboard-welcome',
+  usersSearch: 'users-search',
+  usersRoleFilter: 'users-role-filter',
+  usersIncludeDisabled: 'users-include-disabled',
+  usersCreate: 'users-create',
+  usersTable: 'users-table',
+  userUsername: 'user-username',
+  userDisplayName: 'user-displayName',
+  userEmail: 'user-email',
+  userPhone: 'user-phone',
+  userRoles: 'user-roles',
+  userDisabled: 'user-disabled',
+  userCreateSubmit: 'user-create-submit',
+  userEditSubmit: 'user-edit-submit',
+  initialPassword: 'initial-password',
+  newPassword: 'new-password',
+  secretClose: 'secret-close',
+  teamsCreate: 'teams-create',
+  teamsTable: 'teams-table',
+  teamName: 'team-name',
+  teamTimeZone: 'team-timeZone',
+  teamDescription: 'team-description',
+  teamSubmit: 'team-submit',
+  teamMembersSelect: 'team-members-select',
+  teamMembersSubmit: 'team-members-submit',
+  auditTable: 'audit-table',
+  auditLoadMore: 'audit-load-more',
+  auditEntityType: 'audit-entity-type',
+  profileDisplayName: 'profile-displayName',
+  profileEmail: 'profile-email',
+  profilePhone: 'profile-phone',
+  profileLocale: 'profile-locale',
+  profileSubmit: 'profile-submit',
+  passwordCurrent: 'password-current',
+  passwordNew: 'password-new',
+  passwordConfirm: 'password-confirm',
+  passwordSubmit: 'password-submit',
+  mustChangePassword: 'must-change-password',
+  tokensCreate: 'tokens-create',
+  tokensTable: 'tokens-table',
+  tokenName: 'token-name',
+  tokenScopes: 'token-scopes',
+  tokenExpiry: 'token-expiry',
+  tokenSubmit: 'token-submit',
+  tokenSecret: 'token-secret',
+} as const;
+
+/** Test ids built from a value, e.g. `nav-users` or `user-edit-alice`. */
+export const tidFor = {
+  nav: (key: string) => `nav-${key}`,
+  roleOption: (role: string) => `role-option-${role}`,
+  userEdit: (username: string) => `user-edit-${username}`,
+  userReset: (username: string) => `user-reset-${username}`,
+  teamEdit: (name: string) => `team-edit-${name}`,
+  teamMembers: (name: string) => `team-members-${name}`,
+  tokenRevoke: (name: string) => `token-revoke-${name}`,
+};
