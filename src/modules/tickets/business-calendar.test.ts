@@ -57,7 +57,11 @@ describe('business calendar, hand-checked examples', () => {
     );
     // Fri 13th 450 + Sat 14th 450 (调休) + Tue 24th 450; 15th–23rd are holidays.
     expect(
-      businessMinutesBetween(shanghaiOffice, at('2026-02-13T00:00+08:00'), at('2026-02-25T00:00+08:00')),
+      businessMinutesBetween(
+        shanghaiOffice,
+        at('2026-02-13T00:00+08:00'),
+        at('2026-02-25T00:00+08:00'),
+      ),
     ).toBe(1350);
     expect(isWorkingAt(shanghaiOffice, at('2026-02-16T10:00+08:00'))).toBe(false);
     expect(isWorkingAt(shanghaiOffice, at('2026-02-28T10:00+08:00'))).toBe(true);
@@ -111,9 +115,15 @@ describe('business calendar, hand-checked examples', () => {
     };
     bad({ kind: 'hours', zone: 'Mars/Base', weekly: { mon: ['09:00-18:00'] } }, 'zone');
     bad({ kind: 'hours', zone: 'UTC', weekly: { mon: ['18:00-09:00'] } }, 'weekly.mon.0');
-    bad({ kind: 'hours', zone: 'UTC', weekly: { mon: ['09:00-12:00', '11:00-13:00'] } }, 'weekly.mon');
+    bad(
+      { kind: 'hours', zone: 'UTC', weekly: { mon: ['09:00-12:00', '11:00-13:00'] } },
+      'weekly.mon',
+    );
     bad({ kind: 'hours', zone: 'UTC', weekly: {} }, 'weekly');
-    bad({ kind: 'hours', zone: 'UTC', weekly: { mon: ['09:00-18:00'] }, holidays: ['2026-02-30'] }, 'holidays.0');
+    bad(
+      { kind: 'hours', zone: 'UTC', weekly: { mon: ['09:00-18:00'] }, holidays: ['2026-02-30'] },
+      'holidays.0',
+    );
     expect(() => parseHolidayList({ ...cn2026, year: 'x' })).toThrow(DomainError);
   });
 
@@ -141,15 +151,13 @@ const hhmm = (m: number) =>
   `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /** 0–3 disjoint intervals on a 15-minute grid. */
-const dayHours = fc
-  .uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 })
-  .map((cuts) => {
-    const sorted = [...cuts].sort((a, b) => a - b);
-    const out: string[] = [];
-    for (let i = 0; i + 1 < sorted.length; i += 2)
-      out.push(`${hhmm(sorted[i]! * 15)}-${hhmm(sorted[i + 1]! * 15)}`);
-    return out;
-  });
+const dayHours = fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 }).map((cuts) => {
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < sorted.length; i += 2)
+    out.push(`${hhmm(sorted[i]! * 15)}-${hhmm(sorted[i + 1]! * 15)}`);
+  return out;
+});
 
 const isoDay = fc
   .integer({ min: 0, max: 420 })
@@ -204,8 +212,12 @@ describe('business calendar properties', () => {
       fc.property(calendarArb, instant, instant, minutes, minutes, (cal, a, b, n1, n2) => {
         const [s1, s2] = a <= b ? [a, b] : [b, a];
         const [m1, m2] = n1 <= n2 ? [n1, n2] : [n2, n1];
-        expect(addBusinessMinutes(cal, s1, m1)).toBeLessThanOrEqual(addBusinessMinutes(cal, s1, m2));
-        expect(addBusinessMinutes(cal, s1, m1)).toBeLessThanOrEqual(addBusinessMinutes(cal, s2, m1));
+        expect(addBusinessMinutes(cal, s1, m1)).toBeLessThanOrEqual(
+          addBusinessMinutes(cal, s1, m2),
+        );
+        expect(addBusinessMinutes(cal, s1, m1)).toBeLessThanOrEqual(
+          addBusinessMinutes(cal, s2, m1),
+        );
         const mid = s1 + Math.floor((s2 - s1) / 3);
         expect(businessMsBetween(cal, s1, s2)).toBe(
           businessMsBetween(cal, s1, mid) + businessMsBetween(cal, mid, s2),
@@ -237,7 +249,9 @@ describe('business calendar properties', () => {
         const dayEnd = DateTime.fromISO(day, { zone: cal.zone }).plus({ days: 1 }).toMillis();
         expect(businessMsBetween(withHoliday, dayStart, dayEnd)).toBe(0);
         const [s, e] = a <= b ? [a, b] : [b, a];
-        expect(businessMsBetween(withHoliday, s, e)).toBeLessThanOrEqual(businessMsBetween(cal, s, e));
+        expect(businessMsBetween(withHoliday, s, e)).toBeLessThanOrEqual(
+          businessMsBetween(cal, s, e),
+        );
       }),
     );
   });

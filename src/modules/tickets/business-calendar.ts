@@ -118,8 +118,7 @@ export function defineCalendar(input: unknown): BusinessCalendar {
     }
     return ranges;
   });
-  if (weekly.every((d) => d.length === 0))
-    throw invalid('weekly', 'tickets.errors.calendarEmpty');
+  if (weekly.every((d) => d.length === 0)) throw invalid('weekly', 'tickets.errors.calendarEmpty');
   const holidays = new Set(def.holidays.map((d, i) => validDate(d, `holidays.${i}`)));
   const workdays = new Map<string, Weekday>();
   def.workdays.forEach((w, i) => {
@@ -139,7 +138,8 @@ export function parseHolidayList(input: unknown): HolidayList {
   parsed.data.holidays.forEach((h, i) => {
     validDate(h.from, `holidays.${i}.from`);
     validDate(h.to, `holidays.${i}.to`);
-    if (h.to < h.from) throw invalid(`holidays.${i}.to`, 'tickets.errors.calendarDate', { value: h.to });
+    if (h.to < h.from)
+      throw invalid(`holidays.${i}.to`, 'tickets.errors.calendarDate', { value: h.to });
   });
   return parsed.data;
 }
@@ -198,9 +198,13 @@ type Hours = Extract<BusinessCalendar, { kind: 'hours' }>;
 const dayCache = new WeakMap<Hours, Map<string, readonly (readonly [number, number])[]>>();
 
 /** Working intervals of one local date as instants, sorted and disjoint. */
-export function workingIntervalsOn(cal: Hours, date: string): readonly (readonly [number, number])[] {
+export function workingIntervalsOn(
+  cal: Hours,
+  date: string,
+): readonly (readonly [number, number])[] {
   let cache = dayCache.get(cal);
-  if (!cache) dayCache.set(cal, (cache = new Map()));
+  if (!cache)
+    dayCache.set(cal, (cache = new Map<string, readonly (readonly [number, number])[]>()));
   const hit = cache.get(date);
   if (hit) return hit;
   let ranges: readonly MinuteInterval[] = [];

@@ -2,7 +2,11 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { chooseAssignee, type DispatchCandidate } from './dispatch.js';
 
-const c = (userId: string, openCount = 0, lastAssignedAt: number | null = null): DispatchCandidate => ({
+const c = (
+  userId: string,
+  openCount = 0,
+  lastAssignedAt: number | null = null,
+): DispatchCandidate => ({
   userId,
   openCount,
   lastAssignedAt,

@@ -77,12 +77,7 @@ export type InboundDecision =
   | { readonly action: 'ignore'; readonly reason: IgnoreReason }
   | { readonly action: 'hold'; readonly reason: 'malformed' | 'too_large'; readonly field: string };
 
-export type IgnoreReason =
-  | 'own_message'
-  | 'own_sender'
-  | 'bounce'
-  | 'auto_reply'
-  | 'sender_rate';
+export type IgnoreReason = 'own_message' | 'own_sender' | 'bounce' | 'auto_reply' | 'sender_rate';
 
 function header(mail: InboundMail, name: string): string | null {
   const v = mail.headers[name];
@@ -98,8 +93,10 @@ export function parseAddress(value: string | null): string | null {
   return addr && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(addr) ? addr : null;
 }
 
-const AUTOMATED_SENDER = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+.-].*)?@/i;
-const AUTO_SUBJECT = /^(auto(matic)?[ -]?reply|out of (the )?office)\b|^(自动回复|自动答复|不在办公室)/i;
+const AUTOMATED_SENDER =
+  /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+.-].*)?@/i;
+const AUTO_SUBJECT =
+  /^(auto(matic)?[ -]?reply|out of (the )?office)\b|^(自动回复|自动答复|不在办公室)/i;
 
 /**
  * Why this mail is an automatic message, or null for a person's mail. Answering any of these risks
@@ -111,11 +108,14 @@ export function automaticKind(mail: InboundMail): 'bounce' | 'auto_reply' | 'bul
   if (mail.envelopeFrom === '' || returnPath?.replace(/\s/g, '') === '<>') return 'bounce';
   if (from && /^(mailer-daemon|postmaster)@/i.test(from)) return 'bounce';
   const contentType = header(mail, 'content-type') ?? '';
-  if (/multipart\/report/i.test(contentType) && /delivery-status/i.test(contentType)) return 'bounce';
+  if (/multipart\/report/i.test(contentType) && /delivery-status/i.test(contentType))
+    return 'bounce';
   const autoSubmitted = header(mail, 'auto-submitted')?.trim().toLowerCase();
   if (autoSubmitted && autoSubmitted !== 'no') return 'auto_reply';
-  if (header(mail, 'x-autoreply') !== null || header(mail, 'x-autorespond') !== null) return 'auto_reply';
-  if (header(mail, 'x-auto-response-suppress')?.match(/\b(all|oof|autoreply)\b/i)) return 'auto_reply';
+  if (header(mail, 'x-autoreply') !== null || header(mail, 'x-autorespond') !== null)
+    return 'auto_reply';
+  if (header(mail, 'x-auto-response-suppress')?.match(/\b(all|oof|autoreply)\b/i))
+    return 'auto_reply';
   if (AUTO_SUBJECT.test(header(mail, 'subject')?.trim() ?? '')) return 'auto_reply';
   const precedence = header(mail, 'precedence')?.trim().toLowerCase();
   if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return 'bulk';
@@ -137,8 +137,10 @@ export function decideInbound(mail: InboundMail, ctx: ThreadingContext): Inbound
 
   const ourDomain = ctx.ourDomain.toLowerCase();
   const ownId = parseMessageIds(header(mail, 'message-id'))[0];
-  if (ownId?.toLowerCase().endsWith(`@${ourDomain}`)) return { action: 'ignore', reason: 'own_message' };
-  if (ctx.ourAddresses.some((a) => a.toLowerCase() === from)) return { action: 'ignore', reason: 'own_sender' };
+  if (ownId?.toLowerCase().endsWith(`@${ourDomain}`))
+    return { action: 'ignore', reason: 'own_message' };
+  if (ctx.ourAddresses.some((a) => a.toLowerCase() === from))
+    return { action: 'ignore', reason: 'own_sender' };
   if (ctx.recentFromSender >= ctx.maxPerSender) return { action: 'ignore', reason: 'sender_rate' };
 
   const answer = kind === null;

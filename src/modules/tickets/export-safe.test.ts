@@ -11,18 +11,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
-      (row = []), (field = ''), i++;
+      row = [];
+      field = '';
+      i++;
     } else field += ch;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -43,13 +52,22 @@ describe('export-safe examples', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('line1\nline2')).toBe('"line1\nline2"');
-    expect(toCsv([['编号', '标题'], ['TK-1', '=cmd|calc']])).toBe('\ufeff编号,标题\r\nTK-1,\'=cmd|calc\r\n');
+    expect(
+      toCsv([
+        ['编号', '标题'],
+        ['TK-1', '=cmd|calc'],
+      ]),
+    ).toBe("\ufeff编号,标题\r\nTK-1,'=cmd|calc\r\n");
   });
 });
 
 describe('export-safe properties', () => {
   const risky = fc
-    .tuple(fc.constantFrom('', ' ', '\u3000', ...DANGEROUS), fc.string(), fc.constantFrom('', ...DANGEROUS))
+    .tuple(
+      fc.constantFrom('', ' ', '\u3000', ...DANGEROUS),
+      fc.string(),
+      fc.constantFrom('', ...DANGEROUS),
+    )
     .map(([a, b, c]) => a + c + b);
 
   it('no neutralised text starts (after spaces) with a trigger; removing the quote gives it back', () => {
@@ -66,10 +84,16 @@ describe('export-safe properties', () => {
   it('CSV round-trips every cell (as neutralised) and keeps the grid shape', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.oneof(risky, fc.string(), fc.integer().map(String)), { minLength: 1, maxLength: 4 }), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.array(fc.oneof(risky, fc.string(), fc.integer().map(String)), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
         (rows) => {
           const parsed = parseCsv(toCsv(rows, { bom: false }));
           expect(parsed).toEqual(rows.map((r) => r.map((v) => neutraliseCell(v))));

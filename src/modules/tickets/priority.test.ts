@@ -6,7 +6,7 @@ import {
   priorityFor,
   validatePriorityMatrix,
 } from './priority.js';
-import { DomainError } from '../../lib/errors.js';
+import type { DomainError } from '../../lib/errors.js';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -44,33 +44,43 @@ describe('priority matrix', () => {
         }),
       ),
     ).toBe('cells.extra');
-    expect(fieldOf(() => validatePriorityMatrix({ ...DEFAULT_PRIORITY_MATRIX, impacts: ['high', 'high'] }))).toBe(
-      'impacts',
-    );
+    expect(
+      fieldOf(() =>
+        validatePriorityMatrix({ ...DEFAULT_PRIORITY_MATRIX, impacts: ['high', 'high'] }),
+      ),
+    ).toBe('impacts');
   });
 
   it('accepts any fully set n×m matrix and returns its cells; removing any cell is refused', () => {
     const levels = (p: string) =>
       fc.integer({ min: 1, max: 5 }).map((n) => Array.from({ length: n }, (_, i) => `${p}${i}`));
     fc.assert(
-      fc.property(levels('i'), levels('u'), fc.nat(), fc.nat(), (impacts, urgencies, seed, drop) => {
-        const cells: Record<string, Record<string, (typeof PRIORITIES)[number]>> = {};
-        impacts.forEach((i, a) => {
-          cells[i] = {};
-          urgencies.forEach((u, b) => (cells[i]![u] = PRIORITIES[(a + b + seed) % 4]!));
-        });
-        const m = validatePriorityMatrix({ impacts, urgencies, cells });
-        impacts.forEach((i, a) =>
-          urgencies.forEach((u, b) => expect(priorityFor(m, i, u)).toBe(PRIORITIES[(a + b + seed) % 4])),
-        );
-        const i = impacts[drop % impacts.length]!;
-        const u = urgencies[drop % urgencies.length]!;
-        const broken = structuredClone(cells);
-        delete broken[i]![u];
-        expect(fieldOf(() => validatePriorityMatrix({ impacts, urgencies, cells: broken }))).toBe(
-          `cells.${i}.${u}`,
-        );
-      }),
+      fc.property(
+        levels('i'),
+        levels('u'),
+        fc.nat(),
+        fc.nat(),
+        (impacts, urgencies, seed, drop) => {
+          const cells: Record<string, Record<string, (typeof PRIORITIES)[number]>> = {};
+          impacts.forEach((i, a) => {
+            cells[i] = {};
+            urgencies.forEach((u, b) => (cells[i]![u] = PRIORITIES[(a + b + seed) % 4]!));
+          });
+          const m = validatePriorityMatrix({ impacts, urgencies, cells });
+          impacts.forEach((i, a) =>
+            urgencies.forEach((u, b) =>
+              expect(priorityFor(m, i, u)).toBe(PRIORITIES[(a + b + seed) % 4]),
+            ),
+          );
+          const i = impacts[drop % impacts.length]!;
+          const u = urgencies[drop % urgencies.length]!;
+          const broken = structuredClone(cells);
+          delete broken[i]![u];
+          expect(fieldOf(() => validatePriorityMatrix({ impacts, urgencies, cells: broken }))).toBe(
+            `cells.${i}.${u}`,
+          );
+        },
+      ),
     );
   });
 });

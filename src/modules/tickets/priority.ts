@@ -49,9 +49,13 @@ export function validatePriorityMatrix(input: unknown): PriorityMatrix {
   for (const i of m.impacts)
     for (const u of m.urgencies)
       if (!m.cells[i]?.[u])
-        throw invalid(`cells.${i}.${u}`, 'tickets.errors.matrixCellMissing', { impact: i, urgency: u });
+        throw invalid(`cells.${i}.${u}`, 'tickets.errors.matrixCellMissing', {
+          impact: i,
+          urgency: u,
+        });
   for (const [i, row] of Object.entries(m.cells)) {
-    if (!m.impacts.includes(i)) throw invalid(`cells.${i}`, 'tickets.errors.matrixUnknownLevel', { level: i });
+    if (!m.impacts.includes(i))
+      throw invalid(`cells.${i}`, 'tickets.errors.matrixUnknownLevel', { level: i });
     for (const u of Object.keys(row))
       if (!m.urgencies.includes(u))
         throw invalid(`cells.${i}.${u}`, 'tickets.errors.matrixUnknownLevel', { level: u });

@@ -35,19 +35,34 @@ describe('short query examples', () => {
   });
 });
 
-const cjk = fc.constantFrom(...'故障断网打印机服务器交换路由中心', 'a', 'B', '5', ' ', '，', '\n', 'Ａ');
+const cjk = fc.constantFrom(
+  ...'故障断网打印机服务器交换路由中心',
+  'a',
+  'B',
+  '5',
+  ' ',
+  '，',
+  '\n',
+  'Ａ',
+);
 const text = fc.array(cjk, { maxLength: 40 }).map((a) => a.join(''));
 const shortQuery = fc.array(cjk, { minLength: 1, maxLength: 2 }).map((a) => a.join(''));
 
 describe('short query properties', () => {
   it('the token path agrees exactly with a brute-force includes on normalised text', () => {
     fc.assert(
-      fc.property(text, fc.oneof(shortQuery, fc.string({ minLength: 1, maxLength: 2 })), (doc, q) => {
-        const nq = normaliseForSearch(q).trim();
-        fc.pre(nq.length > 0 && !/\s/.test(nq) && Array.from(nq).length <= 2);
-        const tokens = new Set(shortTokens(doc));
-        expect(matchesPlan(planSearch(q), doc, tokens)).toBe(normaliseForSearch(doc).includes(nq));
-      }),
+      fc.property(
+        text,
+        fc.oneof(shortQuery, fc.string({ minLength: 1, maxLength: 2 })),
+        (doc, q) => {
+          const nq = normaliseForSearch(q).trim();
+          fc.pre(nq.length > 0 && !/\s/.test(nq) && Array.from(nq).length <= 2);
+          const tokens = new Set(shortTokens(doc));
+          expect(matchesPlan(planSearch(q), doc, tokens)).toBe(
+            normaliseForSearch(doc).includes(nq),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -54,7 +54,9 @@ export function planSearch(query: string): SearchPlan {
   for (const raw of normaliseForSearch(query.slice(0, MAX_QUERY_LENGTH)).split(/\s+/u)) {
     if (!raw || seen.has(raw)) continue;
     seen.add(raw);
-    terms.push(Array.from(raw).length >= 3 ? { kind: 'trigram', text: raw } : { kind: 'token', token: raw });
+    terms.push(
+      Array.from(raw).length >= 3 ? { kind: 'trigram', text: raw } : { kind: 'token', token: raw },
+    );
   }
   return { terms };
 }
@@ -65,5 +67,7 @@ export function planSearch(query: string): SearchPlan {
  */
 export function matchesPlan(plan: SearchPlan, text: string, tokens: ReadonlySet<string>): boolean {
   const norm = normaliseForSearch(text);
-  return plan.terms.every((t) => (t.kind === 'token' ? tokens.has(t.token) : norm.includes(t.text)));
+  return plan.terms.every((t) =>
+    t.kind === 'token' ? tokens.has(t.token) : norm.includes(t.text),
+  );
 }

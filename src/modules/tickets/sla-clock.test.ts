@@ -11,7 +11,13 @@ import {
   withHolidayList,
   type BusinessCalendar,
 } from './business-calendar.js';
-import { computeSla, selectPolicy, type SlaEvent, type SlaPolicy, type SlaTarget } from './sla-clock.js';
+import {
+  computeSla,
+  selectPolicy,
+  type SlaEvent,
+  type SlaPolicy,
+  type SlaTarget,
+} from './sla-clock.js';
 import { TICKET_STATUSES } from './ticket-state.js';
 
 const M = 60_000;
@@ -22,23 +28,31 @@ const policy: SlaPolicy = {
   targets: { firstResponse: 30, nextUpdate: 60, resolution: 240 },
   warnAtPercent: 80,
 };
-const target = (r: ReturnType<typeof computeSla>, t: SlaTarget) => r.targets.find((x) => x.target === t)!;
+const target = (r: ReturnType<typeof computeSla>, t: SlaTarget) =>
+  r.targets.find((x) => x.target === t)!;
 const at = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toMillis();
 
 const office = (zone: string) =>
   defineCalendar({
     kind: 'hours',
     zone,
-    weekly: Object.fromEntries(WEEKDAY_KEYS.slice(0, 5).map((k) => [k, ['09:00-12:00', '13:30-18:00']])),
+    weekly: Object.fromEntries(
+      WEEKDAY_KEYS.slice(0, 5).map((k) => [k, ['09:00-12:00', '13:30-18:00']]),
+    ),
   });
 const shanghai = withHolidayList(office('Asia/Shanghai'), parseHolidayList(cn2026));
 
 describe('SLA clock, hand-checked', () => {
   it('meets first response answered in 20 min; warns at 24, due at 30', () => {
-    const r = computeSla(policy, TWENTY_FOUR_SEVEN, [
-      { kind: 'created', at: T0 },
-      { kind: 'agent_reply', at: T0 + 20 * M },
-    ], T0 + 60 * M);
+    const r = computeSla(
+      policy,
+      TWENTY_FOUR_SEVEN,
+      [
+        { kind: 'created', at: T0 },
+        { kind: 'agent_reply', at: T0 + 20 * M },
+      ],
+      T0 + 60 * M,
+    );
     expect(target(r, 'firstResponse')).toMatchObject({
       state: 'met',
       dueAt: T0 + 30 * M,
@@ -47,7 +61,11 @@ describe('SLA clock, hand-checked', () => {
       stoppedAt: T0 + 20 * M,
     });
     expect(target(r, 'nextUpdate').state).toBe('inactive');
-    expect(target(r, 'resolution')).toMatchObject({ state: 'running', dueAt: T0 + 240 * M, warnAt: T0 + 192 * M });
+    expect(target(r, 'resolution')).toMatchObject({
+      state: 'running',
+      dueAt: T0 + 240 * M,
+      warnAt: T0 + 192 * M,
+    });
     expect(r.nextEventAt).toBe(T0 + 192 * M);
   });
 
@@ -58,7 +76,12 @@ describe('SLA clock, hand-checked', () => {
     expect(r.nextEventAt).toBe(T0 + 30 * M);
     const late = computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 30 * M);
     expect(target(late, 'firstResponse')).toMatchObject({ state: 'breached', remainingMinutes: 0 });
-    const answeredLate = computeSla(policy, TWENTY_FOUR_SEVEN, [...ev, { kind: 'agent_reply', at: T0 + 31 * M }], T0 + 40 * M);
+    const answeredLate = computeSla(
+      policy,
+      TWENTY_FOUR_SEVEN,
+      [...ev, { kind: 'agent_reply', at: T0 + 31 * M }],
+      T0 + 40 * M,
+    );
     expect(target(answeredLate, 'firstResponse').state).toBe('breached');
   });
 
@@ -71,9 +94,18 @@ describe('SLA clock, hand-checked', () => {
       { kind: 'status', at: T0 + 130 * M, to: 'pending_third_party' },
     ];
     const r = computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 150 * M);
-    expect(target(r, 'resolution')).toMatchObject({ state: 'running', dueAt: T0 + 300 * M, pausedMinutes: 60, elapsedMinutes: 90 });
+    expect(target(r, 'resolution')).toMatchObject({
+      state: 'running',
+      dueAt: T0 + 300 * M,
+      pausedMinutes: 60,
+      elapsedMinutes: 90,
+    });
     const during = computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 90 * M);
-    expect(target(during, 'resolution')).toMatchObject({ state: 'paused', dueAt: null, remainingMinutes: 180 });
+    expect(target(during, 'resolution')).toMatchObject({
+      state: 'paused',
+      dueAt: null,
+      remainingMinutes: 180,
+    });
   });
 
   it('opens a next-update cycle on a customer reply and closes it with the agent answer', () => {
@@ -86,7 +118,12 @@ describe('SLA clock, hand-checked', () => {
       { kind: 'customer_reply', at: T0 + 110 * M },
     ];
     const r = computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 120 * M);
-    expect(target(r, 'nextUpdate')).toMatchObject({ state: 'running', startedAt: T0 + 110 * M, dueAt: T0 + 170 * M, breachedCycles: 1 });
+    expect(target(r, 'nextUpdate')).toMatchObject({
+      state: 'running',
+      startedAt: T0 + 110 * M,
+      dueAt: T0 + 170 * M,
+      breachedCycles: 1,
+    });
   });
 
   it('stops resolution while resolved and continues on reopen', () => {
@@ -96,12 +133,18 @@ describe('SLA clock, hand-checked', () => {
       { kind: 'status', at: T0 + 200 * M, to: 'closed' },
       { kind: 'status', at: T0 + 300 * M, to: 'reopened' },
     ];
-    expect(target(computeSla(policy, TWENTY_FOUR_SEVEN, ev.slice(0, 3), T0 + 250 * M), 'resolution')).toMatchObject({
+    expect(
+      target(computeSla(policy, TWENTY_FOUR_SEVEN, ev.slice(0, 3), T0 + 250 * M), 'resolution'),
+    ).toMatchObject({
       state: 'met',
       stoppedAt: T0 + 100 * M,
     });
     const r = computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 310 * M);
-    expect(target(r, 'resolution')).toMatchObject({ state: 'running', elapsedMinutes: 110, dueAt: T0 + 440 * M });
+    expect(target(r, 'resolution')).toMatchObject({
+      state: 'running',
+      elapsedMinutes: 110,
+      dueAt: T0 + 440 * M,
+    });
     // Resolution also counts as the first response.
     expect(target(r, 'firstResponse').state).toBe('breached');
   });
@@ -126,9 +169,15 @@ describe('SLA clock, hand-checked', () => {
     ];
     expect(selectPolicy(all, { type: 'complaint', priority: 'P1' })?.id).toBe('prio-type');
     expect(selectPolicy(all, { type: 'complaint', priority: 'P3' })?.id).toBe('type');
-    expect(selectPolicy(all, { type: 'complaint', priority: 'P1', customerId: 'acme' })?.id).toBe('cust');
-    expect(selectPolicy(all, { type: 'fault', priority: 'P1', customerId: 'acme' })?.id).toBe('a-cust-type');
-    expect(selectPolicy([...all].reverse(), { type: 'fault', priority: 'P1', customerId: 'acme' })?.id).toBe('a-cust-type');
+    expect(selectPolicy(all, { type: 'complaint', priority: 'P1', customerId: 'acme' })?.id).toBe(
+      'cust',
+    );
+    expect(selectPolicy(all, { type: 'fault', priority: 'P1', customerId: 'acme' })?.id).toBe(
+      'a-cust-type',
+    );
+    expect(
+      selectPolicy([...all].reverse(), { type: 'fault', priority: 'P1', customerId: 'acme' })?.id,
+    ).toBe('a-cust-type');
     expect(selectPolicy(all, { type: 'request', priority: 'P4' })?.id).toBe('z-default');
     expect(selectPolicy(all.slice(1), { type: 'request', priority: 'P4' })).toBeUndefined();
   });
@@ -136,7 +185,12 @@ describe('SLA clock, hand-checked', () => {
 
 // ---- properties ----
 
-const calendars: BusinessCalendar[] = [TWENTY_FOUR_SEVEN, shanghai, office('America/New_York'), office('Europe/Berlin')];
+const calendars: BusinessCalendar[] = [
+  TWENTY_FOUR_SEVEN,
+  shanghai,
+  office('America/New_York'),
+  office('Europe/Berlin'),
+];
 const calArb = fc.constantFrom(...calendars);
 const policyArb = fc.record({
   id: fc.constant('p'),
@@ -157,7 +211,8 @@ const stepArb = fc.record({
     fc.constantFrom(...TICKET_STATUSES).map((to) => ({ kind: 'status' as const, to })),
   ),
 });
-const historyArb = (steps: fc.Arbitrary<fc.infer<typeof stepArb>[]>) =>
+type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+const historyArb = (steps: fc.Arbitrary<Step[]>) =>
   fc.tuple(startArb, steps, fc.integer({ min: 0, max: 7 * 24 * 60 })).map(([start, list, tail]) => {
     const events: SlaEvent[] = [{ kind: 'created', at: start }];
     let t = start;
@@ -169,7 +224,10 @@ const historyArb = (steps: fc.Arbitrary<fc.infer<typeof stepArb>[]>) =>
   });
 const anyHistory = historyArb(fc.array(stepArb, { maxLength: 12 }));
 const repliesOnly = historyArb(
-  fc.array(stepArb.filter((s) => s.event.kind !== 'status'), { maxLength: 6 }),
+  fc.array(
+    stepArb.filter((s) => s.event.kind !== 'status'),
+    { maxLength: 6 },
+  ),
 );
 
 describe('SLA clock properties', () => {
@@ -178,8 +236,12 @@ describe('SLA clock properties', () => {
       fc.property(calArb, policyArb, repliesOnly, (cal, p, { events, now }) => {
         const r = computeSla(p, cal, events, now);
         const created = events[0]!.at;
-        expect(target(r, 'firstResponse').dueAt).toBe(addBusinessMinutes(cal, created, p.targets.firstResponse));
-        expect(target(r, 'resolution').dueAt).toBe(addBusinessMinutes(cal, created, p.targets.resolution));
+        expect(target(r, 'firstResponse').dueAt).toBe(
+          addBusinessMinutes(cal, created, p.targets.firstResponse),
+        );
+        expect(target(r, 'resolution').dueAt).toBe(
+          addBusinessMinutes(cal, created, p.targets.resolution),
+        );
       }),
       { numRuns: 60 },
     );
@@ -221,7 +283,8 @@ describe('SLA clock properties', () => {
         for (const x of r.targets) {
           const goal = p.targets[x.target];
           if (x.state === 'inactive') continue;
-          if (x.state !== 'breached') expect(x.elapsedMinutes + x.remainingMinutes).toBeCloseTo(goal, 6);
+          if (x.state !== 'breached')
+            expect(x.elapsedMinutes + x.remainingMinutes).toBeCloseTo(goal, 6);
           if (x.state === 'met') expect(x.stoppedAt!).toBeLessThanOrEqual(x.dueAt!);
           if (x.state === 'breached') expect(x.dueAt).not.toBeNull();
           if (x.state === 'running') expect(x.dueAt!).toBeGreaterThan(now);
@@ -243,7 +306,8 @@ describe('SLA clock properties', () => {
         expect(r.nextEventAt).toBeGreaterThan(now);
         const later = computeSla(p, cal, events, r.nextEventAt);
         const fired = later.targets.some(
-          (x) => (x.state === 'breached' && x.dueAt === r.nextEventAt) || x.warnAt === r.nextEventAt,
+          (x) =>
+            (x.state === 'breached' && x.dueAt === r.nextEventAt) || x.warnAt === r.nextEventAt,
         );
         expect(fired).toBe(true);
         // A running clock keeps its due instant as time passes without events.

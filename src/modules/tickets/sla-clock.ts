@@ -241,7 +241,10 @@ export function computeSla(
     .map(({ e }) => e);
   const created = sorted.find((e) => e.kind === 'created')?.at;
   if (created === undefined)
-    return { targets: SLA_TARGETS.filter((t) => policy.targets[t]).map((t) => inactive(t)), nextEventAt: null };
+    return {
+      targets: SLA_TARGETS.filter((t) => policy.targets[t]).map((t) => inactive(t)),
+      nextEventAt: null,
+    };
 
   const changes: StatusChange[] = [];
   let status: TicketStatus = 'new';
@@ -288,7 +291,21 @@ export function computeSla(
   const fr = policy.targets.firstResponse;
   if (fr) {
     const ms = fr * MINUTE;
-    reports.push(measure(cal, 'firstResponse', ms, warnOf(ms), changes, pause, created, firstResponseAt, now, status, 0));
+    reports.push(
+      measure(
+        cal,
+        'firstResponse',
+        ms,
+        warnOf(ms),
+        changes,
+        pause,
+        created,
+        firstResponseAt,
+        now,
+        status,
+        0,
+      ),
+    );
   }
   const nu = policy.targets.nextUpdate;
   if (nu) {
@@ -303,7 +320,21 @@ export function computeSla(
   const rs = policy.targets.resolution;
   if (rs) {
     const ms = rs * MINUTE;
-    reports.push(measure(cal, 'resolution', ms, warnOf(ms), changes, pause, created, resolvedAt, now, status, 0));
+    reports.push(
+      measure(
+        cal,
+        'resolution',
+        ms,
+        warnOf(ms),
+        changes,
+        pause,
+        created,
+        resolvedAt,
+        now,
+        status,
+        0,
+      ),
+    );
   }
   let nextEventAt: number | null = null;
   for (const r of reports) {

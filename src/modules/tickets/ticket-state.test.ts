@@ -28,11 +28,7 @@ const TABLE: Record<TicketAction, [string, TicketStatus, string]> = {
   wait_customer: ['in_progress pending_third_party', 'pending_customer', W],
   wait_third_party: ['in_progress pending_customer', 'pending_third_party', W],
   resume: ['pending_customer pending_third_party', 'in_progress', W],
-  resolve: [
-    'assigned in_progress pending_customer pending_third_party reopened',
-    'resolved',
-    W,
-  ],
+  resolve: ['assigned in_progress pending_customer pending_third_party reopened', 'resolved', W],
   confirm: ['resolved', 'closed', 'admin duty_manager service_agent requester'],
   reopen: ['resolved closed', 'reopened', 'admin duty_manager service_agent requester'],
   auto_close: ['resolved', 'closed', 'system'],
@@ -65,15 +61,17 @@ describe('ticket state machine', () => {
         for (const role of ALL_ROLES)
           for (const own of [true, false]) {
             const [from, to, roles] = TABLE[action];
-            const allowedRole =
-              roles.split(' ').includes(role) && (role !== 'requester' || own);
+            const allowedRole = roles.split(' ').includes(role) && (role !== 'requester' || own);
             const expected = !allowedRole
               ? 'forbidden'
               : from.split(' ').includes(status)
                 ? 'ok'
                 : 'conflict';
             const actor = { role, userId: own ? 'req-1' : 'someone-else' };
-            expect(outcome(() => applyAction(ticket(status), action, actor, input)), `${status} ${action} ${role} own=${own}`).toBe(expected);
+            expect(
+              outcome(() => applyAction(ticket(status), action, actor, input)),
+              `${status} ${action} ${role} own=${own}`,
+            ).toBe(expected);
             if (expected === 'ok')
               expect(applyAction(ticket(status), action, actor, input).ticket.status).toBe(to);
             checked++;
@@ -89,7 +87,12 @@ describe('ticket state machine', () => {
       const err = e as DomainError;
       expect(err.kind).toBe('forbidden');
       expect(err.messageKey).toBe('tickets.errors.transitionForbidden');
-      expect(err.params).toEqual({ action: 'resolve', from: 'new', to: 'resolved', role: 'supervisor' });
+      expect(err.params).toEqual({
+        action: 'resolve',
+        from: 'new',
+        to: 'resolved',
+        role: 'supervisor',
+      });
     }
     try {
       applyAction(ticket('closed'), 'resolve', { role: 'technician', userId: 'u' }, input);
@@ -114,9 +117,9 @@ describe('ticket state machine', () => {
     expect(r.ticket.assigneeId).toBe('tech-9');
     const agent = { role: 'technician' as const, userId: 't' };
     expect(() => applyAction(ticket('new'), 'assign', agent, { at: 1 })).toThrow(/assigneeId/);
-    expect(() => applyAction(ticket('in_progress'), 'resolve', agent, { at: 1, note: '  ' })).toThrow(
-      /note/,
-    );
+    expect(() =>
+      applyAction(ticket('in_progress'), 'resolve', agent, { at: 1, note: '  ' }),
+    ).toThrow(/note/);
     expect(() =>
       applyAction(ticket('resolved'), 'reopen', { role: 'requester', userId: 'req-1' }, { at: 1 }),
     ).toThrow(/note/);
@@ -128,7 +131,13 @@ describe('ticket state machine', () => {
     expect(can({ role: 'requester', userId: 'req-1' }, 'view', 'req-2')).toBe(false);
     expect(can({ role: 'requester', userId: 'req-1' }, 'note_internal', 'req-1')).toBe(false);
     expect(can({ role: 'supervisor', userId: 's' }, 'view', 'req-2')).toBe(true);
-    for (const what of ['reply_public', 'note_internal', 'escalate', 'create', ...TICKET_ACTIONS] as const)
+    for (const what of [
+      'reply_public',
+      'note_internal',
+      'escalate',
+      'create',
+      ...TICKET_ACTIONS,
+    ] as const)
       expect(can({ role: 'supervisor', userId: 's' }, what, 'req-2')).toBe(false);
   });
 });
@@ -139,18 +148,31 @@ describe('escalation', () => {
     const t0 = { ...ticket('in_progress'), assigneeId: 't1' };
     const r1 = escalate(t0, tech, { at: 5, reason: '需要二线' });
     expect(r1.ticket).toMatchObject({ level: 'line2', status: 'new', assigneeId: null });
-    expect(r1.event).toMatchObject({ kind: 'escalated', fromLevel: 'line1', toLevel: 'line2', reason: '需要二线' });
+    expect(r1.event).toMatchObject({
+      kind: 'escalated',
+      fromLevel: 'line1',
+      toLevel: 'line2',
+      reason: '需要二线',
+    });
     const r2 = escalate(r1.ticket, tech, { at: 6, reason: '硬件' });
     expect(r2.ticket.level).toBe('expert');
     expect(outcome(() => escalate(r2.ticket, tech, { at: 7, reason: 'x' }))).toBe('conflict');
   });
   it('refuses without a reason, from resolved, and for read-only roles', () => {
     expect(() => escalate(ticket('in_progress'), tech, { at: 1, reason: '' })).toThrow(/reason/);
-    expect(outcome(() => escalate(ticket('resolved'), tech, { at: 1, reason: 'r' }))).toBe('conflict');
-    expect(outcome(() => escalate(ticket('new'), { role: 'leadership', userId: 'l' }, { at: 1, reason: 'r' }))).toBe(
-      'forbidden',
+    expect(outcome(() => escalate(ticket('resolved'), tech, { at: 1, reason: 'r' }))).toBe(
+      'conflict',
     );
-    expect(outcome(() => escalate(ticket('new'), { role: 'system', userId: null }, { at: 1, reason: 'SLA breach' }))).toBe('ok');
+    expect(
+      outcome(() =>
+        escalate(ticket('new'), { role: 'leadership', userId: 'l' }, { at: 1, reason: 'r' }),
+      ),
+    ).toBe('forbidden');
+    expect(
+      outcome(() =>
+        escalate(ticket('new'), { role: 'system', userId: null }, { at: 1, reason: 'SLA breach' }),
+      ),
+    ).toBe('ok');
   });
 });
 
@@ -158,9 +180,16 @@ describe('auto-close', () => {
   it('closes 3 local days after the last customer word, keeping the wall hour over DST', () => {
     const resolvedAt = DateTime.fromISO('2026-10-23T10:00', { zone: 'Europe/Berlin' }).toMillis();
     const due = autoCloseDueAt({ resolvedAt, quietDays: 3, zone: 'Europe/Berlin' });
-    expect(DateTime.fromMillis(due, { zone: 'Europe/Berlin' }).toISO()).toBe('2026-10-26T10:00:00.000+01:00');
+    expect(DateTime.fromMillis(due, { zone: 'Europe/Berlin' }).toISO()).toBe(
+      '2026-10-26T10:00:00.000+01:00',
+    );
     expect(due - resolvedAt).toBe(3 * 86_400_000 + 3_600_000);
-    const later = autoCloseDueAt({ resolvedAt, lastCustomerActivityAt: resolvedAt + 86_400_000, quietDays: 3, zone: 'UTC' });
+    const later = autoCloseDueAt({
+      resolvedAt,
+      lastCustomerActivityAt: resolvedAt + 86_400_000,
+      quietDays: 3,
+      zone: 'UTC',
+    });
     expect(later).toBe(resolvedAt + 4 * 86_400_000);
     expect(() => autoCloseDueAt({ resolvedAt, quietDays: 0, zone: 'UTC' })).toThrow(DomainError);
   });
@@ -176,7 +205,9 @@ describe('auto-close', () => {
           const args = { resolvedAt, quietDays, zone: 'Asia/Shanghai' };
           const due = autoCloseDueAt(args);
           expect(due).toBeGreaterThan(resolvedAt);
-          expect(isDueToClose(status, args, due + offset)).toBe(status === 'resolved' && offset >= 0);
+          expect(isDueToClose(status, args, due + offset)).toBe(
+            status === 'resolved' && offset >= 0,
+          );
         },
       ),
     );

@@ -53,30 +53,30 @@ export const TICKET_ACTIONS = [
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** From which states an action may be taken, and where it leads. */
-export const TRANSITIONS: Record<TicketAction, { from: readonly TicketStatus[]; to: TicketStatus }> =
-  {
-    assign: { from: ['new', 'assigned', 'in_progress', 'reopened'], to: 'assigned' },
-    start: { from: ['assigned', 'reopened'], to: 'in_progress' },
-    wait_customer: { from: ['in_progress', 'pending_third_party'], to: 'pending_customer' },
-    wait_third_party: { from: ['in_progress', 'pending_customer'], to: 'pending_third_party' },
-    resume: { from: ['pending_customer', 'pending_third_party'], to: 'in_progress' },
-    resolve: {
-      from: ['assigned', 'in_progress', 'pending_customer', 'pending_third_party', 'reopened'],
-      to: 'resolved',
-    },
-    confirm: { from: ['resolved'], to: 'closed' },
-    reopen: { from: ['resolved', 'closed'], to: 'reopened' },
-    auto_close: { from: ['resolved'], to: 'closed' },
-  };
+export const TRANSITIONS: Record<
+  TicketAction,
+  { from: readonly TicketStatus[]; to: TicketStatus }
+> = {
+  assign: { from: ['new', 'assigned', 'in_progress', 'reopened'], to: 'assigned' },
+  start: { from: ['assigned', 'reopened'], to: 'in_progress' },
+  wait_customer: { from: ['in_progress', 'pending_third_party'], to: 'pending_customer' },
+  wait_third_party: { from: ['in_progress', 'pending_customer'], to: 'pending_third_party' },
+  resume: { from: ['pending_customer', 'pending_third_party'], to: 'in_progress' },
+  resolve: {
+    from: ['assigned', 'in_progress', 'pending_customer', 'pending_third_party', 'reopened'],
+    to: 'resolved',
+  },
+  confirm: { from: ['resolved'], to: 'closed' },
+  reopen: { from: ['resolved', 'closed'], to: 'reopened' },
+  auto_close: { from: ['resolved'], to: 'closed' },
+};
 
-const WORKERS: readonly ActorRole[] = ['admin', 'duty_manager', 'technician', 'service_agent', 'expert'];
-const WORK: readonly TicketAction[] = [
-  'assign',
-  'start',
-  'wait_customer',
-  'wait_third_party',
-  'resume',
-  'resolve',
+const WORKERS: readonly ActorRole[] = [
+  'admin',
+  'duty_manager',
+  'technician',
+  'service_agent',
+  'expert',
 ];
 
 /**
@@ -104,7 +104,16 @@ export type TicketPermission = 'view' | 'reply_public' | 'note_internal' | 'esca
 
 const PERMISSIONS: Record<TicketPermission, readonly ActorRole[]> = {
   view: [...ROLES, 'system'],
-  create: ['admin', 'duty_manager', 'technician', 'service_agent', 'expert', 'security_guard', 'requester', 'system'],
+  create: [
+    'admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'expert',
+    'security_guard',
+    'requester',
+    'system',
+  ],
   reply_public: [...WORKERS, 'requester'],
   note_internal: WORKERS,
   escalate: [...WORKERS, 'system'],
@@ -121,9 +130,10 @@ export function can(
   what: TicketPermission | TicketAction,
   requesterId: string | null,
 ): boolean {
-  const roles = what in PERMISSIONS
-    ? PERMISSIONS[what as TicketPermission]
-    : ACTION_ROLES[what as TicketAction];
+  const roles =
+    what in PERMISSIONS
+      ? PERMISSIONS[what as TicketPermission]
+      : ACTION_ROLES[what as TicketAction];
   if (!roles.includes(actor.role)) return false;
   if (OWN_ONLY.includes(actor.role) && what !== 'create')
     return actor.userId !== null && actor.userId === requesterId;
@@ -197,11 +207,16 @@ export function applyAction(
       role: actor.role,
     });
   if (!rule.from.includes(ticket.status))
-    throw conflict('invalid_transition', 'tickets.errors.transitionInvalid', {
-      action,
-      from: ticket.status,
-      to: rule.to,
-    }, 'status');
+    throw conflict(
+      'invalid_transition',
+      'tickets.errors.transitionInvalid',
+      {
+        action,
+        from: ticket.status,
+        to: rule.to,
+      },
+      'status',
+    );
   let assigneeId = ticket.assigneeId;
   let note: string | undefined;
   if (action === 'assign') assigneeId = needText(input.assigneeId, 'assigneeId');
@@ -245,9 +260,15 @@ export function escalate(
     throw forbidden('tickets.errors.escalateForbidden', { role: actor.role });
   const reason = needText(input.reason, 'reason');
   if (!ESCALATABLE.includes(ticket.status))
-    throw conflict('invalid_transition', 'tickets.errors.escalateState', { from: ticket.status }, 'status');
+    throw conflict(
+      'invalid_transition',
+      'tickets.errors.escalateState',
+      { from: ticket.status },
+      'status',
+    );
   const next = LEVELS[LEVELS.indexOf(ticket.level) + 1];
-  if (!next) throw conflict('no_higher_level', 'tickets.errors.noHigherLevel', { level: ticket.level });
+  if (!next)
+    throw conflict('no_higher_level', 'tickets.errors.noHigherLevel', { level: ticket.level });
   return {
     ticket: { ...ticket, level: next, status: 'new', assigneeId: null },
     event: {
