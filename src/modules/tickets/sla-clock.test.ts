@@ -13,6 +13,7 @@ import {
 } from './business-calendar.js';
 import {
   computeSla,
+  dueSignals,
   selectPolicy,
   type SlaEvent,
   type SlaPolicy,
@@ -147,6 +148,72 @@ describe('SLA clock, hand-checked', () => {
     });
     // Resolution also counts as the first response.
     expect(target(r, 'firstResponse').state).toBe('breached');
+  });
+
+  it('meets a reply exactly at the due instant; breaches one millisecond later', () => {
+    const ev = (reply: number): SlaEvent[] => [
+      { kind: 'created', at: T0 },
+      { kind: 'agent_reply', at: reply },
+    ];
+    expect(
+      target(computeSla(policy, TWENTY_FOUR_SEVEN, ev(T0 + 30 * M), T0 + 99 * M), 'firstResponse')
+        .state,
+    ).toBe('met');
+    expect(
+      target(
+        computeSla(policy, TWENTY_FOUR_SEVEN, ev(T0 + 30 * M + 1), T0 + 99 * M),
+        'firstResponse',
+      ).state,
+    ).toBe('breached');
+  });
+
+  it('opens no next-update cycle before the first response, nor while resolved', () => {
+    const r = computeSla(
+      policy,
+      TWENTY_FOUR_SEVEN,
+      [
+        { kind: 'created', at: T0 },
+        { kind: 'customer_reply', at: T0 + 1 * M },
+        { kind: 'status', at: T0 + 2 * M, to: 'resolved' },
+        { kind: 'customer_reply', at: T0 + 3 * M },
+      ],
+      T0 + 500 * M,
+    );
+    expect(target(r, 'nextUpdate').state).toBe('inactive');
+    expect(target(r, 'firstResponse')).toMatchObject({ state: 'met', stoppedAt: T0 + 2 * M });
+  });
+
+  it('emits each warning and breach once, keyed per target and period', () => {
+    const ev: SlaEvent[] = [{ kind: 'created', at: T0 }];
+    expect(
+      dueSignals('t1', computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 10 * M), T0 + 10 * M),
+    ).toEqual([]);
+    expect(
+      dueSignals('t1', computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 25 * M), T0 + 25 * M),
+    ).toEqual([
+      {
+        kind: 'warning',
+        target: 'firstResponse',
+        at: T0 + 24 * M,
+        key: `sla:t1:firstResponse:${T0}:warning`,
+      },
+    ]);
+    expect(
+      dueSignals('t1', computeSla(policy, TWENTY_FOUR_SEVEN, ev, T0 + 200 * M), T0 + 200 * M),
+    ).toEqual([
+      {
+        kind: 'breach',
+        target: 'firstResponse',
+        at: T0 + 30 * M,
+        key: `sla:t1:firstResponse:${T0}:breach`,
+      },
+      {
+        kind: 'warning',
+        target: 'resolution',
+        at: T0 + 192 * M,
+        key: `sla:t1:resolution:${T0}:warning`,
+      },
+    ]);
   });
 
   it('counts on the Shanghai office calendar across National Day', () => {

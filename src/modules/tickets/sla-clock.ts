@@ -344,3 +344,33 @@ export function computeSla(
   }
   return { targets: reports, nextEventAt };
 }
+
+export interface SlaSignal {
+  readonly kind: 'warning' | 'breach';
+  readonly target: SlaTarget;
+  /** When it fell due. */
+  readonly at: number;
+  /** Idempotency key: the same warning or breach always has the same key, so it is sent once. */
+  readonly key: string;
+}
+
+/**
+ * The warnings and breaches that have fallen due by the report's `now`: what the SLA timer job
+ * notifies (and, for breaches, escalates). A breached target yields only its breach. Keys include
+ * the start of the measured period, so each next-update cycle warns and breaches on its own.
+ */
+export function dueSignals(ticketId: string, report: SlaReport, now: number): SlaSignal[] {
+  const out: SlaSignal[] = [];
+  for (const r of report.targets) {
+    const base = `sla:${ticketId}:${r.target}:${r.startedAt ?? 0}`;
+    if (r.state === 'breached' && r.dueAt !== null && r.dueAt <= now)
+      out.push({ kind: 'breach', target: r.target, at: r.dueAt, key: `${base}:breach` });
+    else if (
+      (r.state === 'running' || r.state === 'paused') &&
+      r.warnAt !== null &&
+      r.warnAt <= now
+    )
+      out.push({ kind: 'warning', target: r.target, at: r.warnAt, key: `${base}:warning` });
+  }
+  return out;
+}
