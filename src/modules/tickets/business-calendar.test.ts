@@ -11,6 +11,7 @@ import {
   isWorkingAt,
   nextWorkingInstant,
   parseHolidayList,
+  parseHolidayText,
   TWENTY_FOUR_SEVEN,
   WEEKDAY_KEYS,
   withHolidayList,
@@ -125,6 +126,33 @@ describe('business calendar, hand-checked examples', () => {
       'holidays.0',
     );
     expect(() => parseHolidayList({ ...cn2026, year: 'x' })).toThrow(DomainError);
+  });
+
+  it('reads the text form of the list into the same data as the JSON, and names a bad line', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('./calendars/cn-2026.txt', import.meta.url), 'utf8');
+    const fromText = parseHolidayText(text);
+    const fromJson = parseHolidayList(cn2026);
+    expect(fromText.holidays.map(({ name, from, to }) => ({ name, from, to }))).toEqual(
+      fromJson.holidays.map(({ name, from, to }) => ({ name, from, to })),
+    );
+    expect(fromText.workdays).toEqual(fromJson.workdays);
+    expect(fromText.source).toBe(fromJson.source);
+    expect(parseHolidayText('year 2027\ncountry CN\nworkday 2027-01-02 as=5 x').workdays).toEqual([
+      { date: '2027-01-02', as: 5, name: 'x' },
+    ]);
+    try {
+      parseHolidayText('country CN\nyear 2026\n\nholiday 2026-13-01');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as DomainError).field).toBe('holidays.0.from');
+    }
+    try {
+      parseHolidayText('country CN\nyear 2026\nvacation 2026-01-01');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as DomainError).field).toBe('line.3');
+    }
   });
 
   it('ships the State Council 2026 list: 7 holidays, 6 adjusted working days', () => {

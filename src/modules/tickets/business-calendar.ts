@@ -295,3 +295,65 @@ export function nextWorkingInstant(cal: BusinessCalendar, at: number): number {
   }
   throw new RangeError('nextWorkingInstant: calendar has no working time ahead');
 }
+
+/**
+ * Reads the plain-text form of a yearly list, for admins who paste the State Council notice:
+ *
+ *     # comment
+ *     country CN
+ *     year 2026
+ *     source 国务院办公厅关于2026年部分节假日安排的通知
+ *     holiday 2026-02-15..2026-02-23 春节
+ *     holiday 2026-04-05 清明节
+ *     workday 2026-02-14 春节调休上班
+ *     workday 2026-02-28 as=5 春节调休上班（按周五作息）
+ *
+ * A refusal names the line (`line.N`, counting from 1).
+ */
+export function parseHolidayText(text: string): HolidayList {
+  const draft: {
+    country?: string;
+    year?: number;
+    source?: string;
+    holidays: HolidayList['holidays'];
+    workdays: HolidayList['workdays'];
+  } = { holidays: [], workdays: [] };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const field = `line.${i + 1}`;
+    const [word, ...rest] = line.split(/\s+/);
+    const value = rest.join(' ');
+    const bad = () => invalid(field, 'tickets.errors.holidayLine', { line: i + 1 });
+    switch (word) {
+      case 'country':
+        draft.country = value;
+        break;
+      case 'year':
+        draft.year = Number(value);
+        break;
+      case 'source':
+        draft.source = value;
+        break;
+      case 'holiday': {
+        const m = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?(?:\s+(.*))?$/.exec(value);
+        if (!m) throw bad();
+        draft.holidays.push({ name: m[3] ?? '', from: m[1]!, to: m[2] ?? m[1]! });
+        break;
+      }
+      case 'workday': {
+        const m = /^(\d{4}-\d{2}-\d{2})(?:\s+as=([1-7]))?(?:\s+(.*))?$/.exec(value);
+        if (!m) throw bad();
+        draft.workdays.push({
+          date: m[1]!,
+          ...(m[2] ? { as: Number(m[2]) } : {}),
+          ...(m[3] ? { name: m[3] } : {}),
+        });
+        break;
+      }
+      default:
+        throw bad();
+    }
+  });
+  return parseHolidayList({ source: '', ...draft });
+}

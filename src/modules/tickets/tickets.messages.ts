@@ -9,6 +9,7 @@ export const tickets = {
         calendarOverlap: '{{day}} 的工作时段相互重叠',
         calendarEmpty: '工作日历一周内没有任何工作时段',
         holidayListInvalid: '节假日清单格式无效：字段 {{field}}',
+        holidayLine: '节假日清单第 {{line}} 行无法识别',
         transitionForbidden:
           '角色 {{role}} 无权将工单从“{{from}}”变更为“{{to}}”（操作 {{action}}）',
         transitionInvalid: '工单当前状态为“{{from}}”，不能执行 {{action}} 变更为“{{to}}”',
@@ -61,6 +62,7 @@ export const tickets = {
         calendarOverlap: 'The working hours of {{day}} overlap',
         calendarEmpty: 'The business calendar has no working hours in the week',
         holidayListInvalid: 'The holiday list is invalid: field {{field}}',
+        holidayLine: 'Line {{line}} of the holiday list is not understood',
         transitionForbidden:
           'Role {{role}} may not move a ticket from "{{from}}" to "{{to}}" (action {{action}})',
         transitionInvalid:
