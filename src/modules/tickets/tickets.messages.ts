@@ -28,6 +28,9 @@ export const tickets = {
         attachmentType: '不接受此类型的附件（字段 {{field}}）',
         attachmentName: '附件文件名或扩展名不被接受（字段 {{field}}）',
         emailTooLarge: '邮件过大，已转交管理员处理',
+        surveyForbidden: '角色 {{role}} 无权提交此工单的满意度评价',
+        surveyNotClosed: '工单关闭后才能评价（当前状态“{{status}}”）',
+        surveyDone: '此工单已评价过',
         emailMalformed: '邮件格式有误（{{field}}），已转交管理员处理',
       },
       status: {
@@ -84,6 +87,9 @@ export const tickets = {
         attachmentType: 'This type of attachment is not accepted (field {{field}})',
         attachmentName: 'The attachment’s file name or extension is not accepted (field {{field}})',
         emailTooLarge: 'The email is too large; it was passed to an admin',
+        surveyForbidden: 'Role {{role}} may not rate this ticket',
+        surveyNotClosed: 'A ticket can be rated once it is closed (it is "{{status}}")',
+        surveyDone: 'This ticket has already been rated',
         emailMalformed: 'The email is malformed ({{field}}); it was passed to an admin',
       },
       status: {
