@@ -322,7 +322,8 @@ export function parseHolidayText(text: string): HolidayList {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const field = `line.${i + 1}`;
-    const [word, ...rest] = line.split(/\s+/);
+    const [first, ...rest] = line.split(/\s+/);
+    const word = first ?? '';
     const value = rest.join(' ');
     const bad = () => invalid(field, 'tickets.errors.holidayLine', { line: i + 1 });
     switch (word) {

@@ -11,7 +11,7 @@ import {
 } from './business-calendar.js';
 import { assertSurveyAllowed, followUpDueAt, needsFollowUp } from './follow-up.js';
 import { ROLES, TICKET_STATUSES, TICKET_TYPES } from './ticket-state.js';
-import { DomainError } from '../../lib/errors.js';
+import type { DomainError } from '../../lib/errors.js';
 
 const outcome = (fn: () => void) => {
   try {
