@@ -213,3 +213,43 @@ describe('auto-close', () => {
     );
   });
 });
+
+describe('ticket life cycle walks', () => {
+  it('closes only from resolved by confirmation or the quiet period, and levels only climb', () => {
+    const step = fc.record({
+      action: fc.constantFrom(...TICKET_ACTIONS, 'escalate' as const),
+      role: fc.constantFrom(...ALL_ROLES),
+      own: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        let t: TicketSnapshot = ticket('new');
+        let at = 0;
+        for (const s of steps) {
+          const actor = { role: s.role, userId: s.own ? 'req-1' : 'other' };
+          const before = t;
+          try {
+            const r =
+              s.action === 'escalate'
+                ? escalate(t, actor, { at: ++at, reason: 'r' })
+                : applyAction(t, s.action, actor, { ...input, at: ++at });
+            t = r.ticket;
+            expect(r.event.at).toBe(at);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DomainError);
+            expect(t).toBe(before);
+            continue;
+          }
+          if (t.status === 'closed' && before.status !== 'closed') {
+            expect(before.status).toBe('resolved');
+            expect(['confirm', 'auto_close']).toContain(s.action);
+          }
+          const order = ['line1', 'line2', 'expert'];
+          expect(order.indexOf(t.level)).toBeGreaterThanOrEqual(order.indexOf(before.level));
+          if (['supervisor', 'leadership', 'duty_admin', 'security_guard'].includes(s.role))
+            expect.unreachable(`${s.role} changed a ticket`);
+        }
+      }),
+    );
+  });
+});
