@@ -99,6 +99,10 @@ describe('ticket input schemas', () => {
     const ok = { fileName: '现场照片.jpg', contentType: 'image/jpeg', sizeBytes: 1024 };
     expect(parseTicketInput(attachmentMetaSchema, ok)).toEqual(ok);
     expect(
+      parseTicketInput(attachmentMetaSchema, { ...ok, contentType: 'Image/JPEG; name="a.jpg"' })
+        .contentType,
+    ).toBe('image/jpeg');
+    expect(
       refusal(() =>
         parseTicketInput(attachmentMetaSchema, { ...ok, sizeBytes: MAX_ATTACHMENT_BYTES + 1 }),
       ),

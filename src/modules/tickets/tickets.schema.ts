@@ -54,7 +54,11 @@ export const attachmentMetaSchema = z.strictObject({
   fileName: text(255).refine((n) => !REFUSED_EXTENSIONS.test(n) && !/[\\/\0]/.test(n), {
     error: 'tickets.errors.attachmentName',
   }),
-  contentType: z.enum(ALLOWED_CONTENT_TYPES, { error: 'tickets.errors.attachmentType' }),
+  // Mail clients send "Image/JPEG; name=x.jpg"; compare the bare, lower-cased type.
+  contentType: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(';')[0]!.trim().toLowerCase() : v),
+    z.enum(ALLOWED_CONTENT_TYPES, { error: 'tickets.errors.attachmentType' }),
+  ),
   sizeBytes: z
     .number()
     .int()
