@@ -93,6 +93,20 @@ describe('business calendar, hand-checked examples', () => {
     );
   });
 
+  it('counts the repeated hour at fall-back (Berlin 01:00–03:00 lasts 3 h on 2026-10-25)', () => {
+    const nights = defineCalendar({
+      kind: 'hours',
+      zone: 'Europe/Berlin',
+      weekly: { sun: ['01:00-03:00'] },
+    });
+    expect(
+      businessMinutesBetween(nights, at('2026-10-25T00:00+02:00'), at('2026-10-26T00:00+01:00')),
+    ).toBe(180);
+    expect(isWorkingAt(nights, at('2026-10-25T02:30+02:00'))).toBe(true);
+    expect(isWorkingAt(nights, at('2026-10-25T02:30+01:00'))).toBe(true);
+    expect(isWorkingAt(nights, at('2026-10-25T03:00+01:00'))).toBe(false);
+  });
+
   it('is the wall clock when 24×7', () => {
     expect(addBusinessMinutes(TWENTY_FOUR_SEVEN, 1_000, 5)).toBe(301_000);
     expect(businessMinutesBetween(TWENTY_FOUR_SEVEN, 0, 600_000)).toBe(10);
