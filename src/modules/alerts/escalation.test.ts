@@ -21,7 +21,14 @@ const resolve: ResolveTargets = (t) =>
 const policy: EscalationPolicy = {
   levels: [
     { targets: [{ kind: 'post', id: 'night-tech' }], delayMinutes: 5, roundRobin: false },
-    { targets: [{ kind: 'team', id: 'ops' }, { kind: 'user', id: 'u2' }], delayMinutes: 10, roundRobin: false },
+    {
+      targets: [
+        { kind: 'team', id: 'ops' },
+        { kind: 'user', id: 'u2' },
+      ],
+      delayMinutes: 10,
+      roundRobin: false,
+    },
   ],
   repeat: 1,
 };
@@ -46,15 +53,27 @@ describe('escalation examples', () => {
     s = fire(s.state);
     expect(notified(s.effects)).toEqual(['u2@L1R1', 'u3@L1R1', 'u4@L1R1']);
     s = fire(s.state);
-    expect(s.effects).toEqual([{ kind: 'timeline', pageId: 'p1', at: T0 + 30 * MIN, entry: { type: 'exhausted' } }]);
+    expect(s.effects).toEqual([
+      { kind: 'timeline', pageId: 'p1', at: T0 + 30 * MIN, entry: { type: 'exhausted' } },
+    ]);
     expect(s.state.exhausted).toBe(true);
   });
 
   it('stops on acknowledge: the pending timer is stale', () => {
     const s = startEscalation('p1', policy, T0, resolve);
-    const acked = stepEscalation(policy, s.state, { type: 'acknowledge', at: T0 + MIN, userId: 'u5' }, resolve);
+    const acked = stepEscalation(
+      policy,
+      s.state,
+      { type: 'acknowledge', at: T0 + MIN, userId: 'u5' },
+      resolve,
+    );
     expect(acked.state.status).toBe('acknowledged');
-    const late = stepEscalation(policy, acked.state, { type: 'timer', at: T0 + 5 * MIN, seq: s.state.seq }, resolve);
+    const late = stepEscalation(
+      policy,
+      acked.state,
+      { type: 'timer', at: T0 + 5 * MIN, seq: s.state.seq },
+      resolve,
+    );
     expect(late.effects).toEqual([]);
   });
 
@@ -82,12 +101,19 @@ describe('escalation examples', () => {
     };
     const s = startEscalation('p3', p, T0, resolve);
     expect(notified(s.effects)).toEqual(['u9@L1R0']);
-    expect(s.effects.some((e) => e.kind === 'timeline' && e.entry.type === 'no_one_to_notify')).toBe(true);
+    expect(
+      s.effects.some((e) => e.kind === 'timeline' && e.entry.type === 'no_one_to_notify'),
+    ).toBe(true);
   });
 
   it('snoozes and pages the current level again when the snooze ends', () => {
     const s = startEscalation('p1', policy, T0, resolve);
-    const sn = stepEscalation(policy, s.state, { type: 'snooze', at: T0 + MIN, userId: 'u5', until: T0 + 61 * MIN }, resolve);
+    const sn = stepEscalation(
+      policy,
+      s.state,
+      { type: 'snooze', at: T0 + MIN, userId: 'u5', until: T0 + 61 * MIN },
+      resolve,
+    );
     expect(timer(sn.effects)).toMatchObject({ at: T0 + 61 * MIN });
     const woke = fire(sn.state);
     expect(woke.state.status).toBe('triggered');
@@ -99,13 +125,34 @@ describe('escalation examples', () => {
 
   it('reassigns, adds responders and escalates now with fresh keys', () => {
     const s = startEscalation('p1', policy, T0, resolve);
-    const ra = stepEscalation(policy, s.state, { type: 'reassign', at: T0 + MIN, userId: 'u5', to: [{ kind: 'user', id: 'u7' }] }, resolve);
+    const ra = stepEscalation(
+      policy,
+      s.state,
+      { type: 'reassign', at: T0 + MIN, userId: 'u5', to: [{ kind: 'user', id: 'u7' }] },
+      resolve,
+    );
     expect(notified(ra.effects)).toEqual(['u7@L0R0']);
-    const add = stepEscalation(policy, ra.state, { type: 'add_responders', at: T0 + 2 * MIN, userId: 'u7', targets: [{ kind: 'user', id: 'u5' }] }, resolve);
+    const add = stepEscalation(
+      policy,
+      ra.state,
+      {
+        type: 'add_responders',
+        at: T0 + 2 * MIN,
+        userId: 'u7',
+        targets: [{ kind: 'user', id: 'u5' }],
+      },
+      resolve,
+    );
     expect(notified(add.effects)).toEqual(['u5@L0R0']);
-    const keyOf = (es: EscalationEffect[]) => es.flatMap((e) => (e.kind === 'notify' ? [e.idempotencyKey] : []));
+    const keyOf = (es: EscalationEffect[]) =>
+      es.flatMap((e) => (e.kind === 'notify' ? [e.idempotencyKey] : []));
     expect(keyOf(add.effects)).not.toEqual(keyOf(s.effects));
-    const now = stepEscalation(policy, add.state, { type: 'escalate_now', at: T0 + 3 * MIN, userId: 'u7' }, resolve);
+    const now = stepEscalation(
+      policy,
+      add.state,
+      { type: 'escalate_now', at: T0 + 3 * MIN, userId: 'u7' },
+      resolve,
+    );
     expect(notified(now.effects)).toEqual(['u2@L1R0', 'u3@L1R0', 'u4@L1R0']);
   });
 });
@@ -114,7 +161,10 @@ describe('escalation examples', () => {
 // scheduled (stale ones included, in any order).
 type Action =
   | { kind: 'fire'; pick: number }
-  | { kind: 'user'; event: 'acknowledge' | 'resolve' | 'escalate_now' | 'snooze' | 'reassign' | 'add_responders' };
+  | {
+      kind: 'user';
+      event: 'acknowledge' | 'resolve' | 'escalate_now' | 'snooze' | 'reassign' | 'add_responders';
+    };
 
 const policyArb: fc.Arbitrary<EscalationPolicy> = fc.record({
   levels: fc.array(
@@ -123,7 +173,10 @@ const policyArb: fc.Arbitrary<EscalationPolicy> = fc.record({
         fc.oneof(
           fc.record({ kind: fc.constant('user' as const), id: fc.constantFrom('u1', 'u2', 'u6') }),
           fc.record({ kind: fc.constant('team' as const), id: fc.constantFrom('ops', 'empty') }),
-          fc.record({ kind: fc.constant('post' as const), id: fc.constantFrom('night-tech', 'vacant') }),
+          fc.record({
+            kind: fc.constant('post' as const),
+            id: fc.constantFrom('night-tech', 'vacant'),
+          }),
         ),
         { maxLength: 3 },
       ),
@@ -141,7 +194,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('user' as const),
-      event: fc.constantFrom('acknowledge', 'resolve', 'escalate_now', 'snooze', 'reassign', 'add_responders' as const),
+      event: fc.constantFrom(
+        'acknowledge',
+        'resolve',
+        'escalate_now',
+        'snooze',
+        'reassign',
+        'add_responders' as const,
+      ),
     }),
   },
 );
@@ -151,9 +211,12 @@ function run(p: EscalationPolicy, actions: Action[]) {
   let state = start.state;
   let now = T0;
   const timers: Array<{ at: number; seq: number }> = [];
-  const log: Array<{ before: EscalationState; event: EscalationEvent | null; effects: EscalationEffect[]; after: EscalationState }> = [
-    { before: state, event: null, effects: start.effects, after: state },
-  ];
+  const log: Array<{
+    before: EscalationState;
+    event: EscalationEvent | null;
+    effects: EscalationEffect[];
+    after: EscalationState;
+  }> = [{ before: state, event: null, effects: start.effects, after: state }];
   const collect = (effects: EscalationEffect[]) => {
     for (const e of effects) if (e.kind === 'schedule') timers.push({ at: e.at, seq: e.seq });
   };
@@ -174,7 +237,12 @@ function run(p: EscalationPolicy, actions: Action[]) {
           : a.event === 'reassign'
             ? { type: 'reassign', at: now, userId: u, to: [{ kind: 'user', id: 'u8' }] }
             : a.event === 'add_responders'
-              ? { type: 'add_responders', at: now, userId: u, targets: [{ kind: 'team', id: 'ops' }] }
+              ? {
+                  type: 'add_responders',
+                  at: now,
+                  userId: u,
+                  targets: [{ kind: 'team', id: 'ops' }],
+                }
               : a.event === 'resolve'
                 ? { type: 'resolve', at: now, userId: u }
                 : { type: a.event, at: now, userId: u };
@@ -197,7 +265,11 @@ describe('escalation properties', () => {
             expect(effects).toEqual([]);
             expect(after).toBe(before);
           }
-          if (before.status === 'acknowledged' && before.snoozedUntil === null && event?.type === 'timer') {
+          if (
+            before.status === 'acknowledged' &&
+            before.snoozedUntil === null &&
+            event?.type === 'timer'
+          ) {
             expect(effects.filter((e) => e.kind === 'notify')).toEqual([]);
           }
         }
@@ -208,7 +280,9 @@ describe('escalation properties', () => {
   it('gives every notification a unique idempotency key', () => {
     fc.assert(
       fc.property(policyArb, fc.array(actionArb, { maxLength: 40 }), (p, actions) => {
-        const keys = run(p, actions).flatMap((l) => l.effects.flatMap((e) => (e.kind === 'notify' ? [e.idempotencyKey] : [])));
+        const keys = run(p, actions).flatMap((l) =>
+          l.effects.flatMap((e) => (e.kind === 'notify' ? [e.idempotencyKey] : [])),
+        );
         expect(new Set(keys).size).toBe(keys.length);
       }),
     );
@@ -217,7 +291,10 @@ describe('escalation properties', () => {
   it('with only timers, climbs levels in order and stops after the repeats', () => {
     fc.assert(
       fc.property(policyArb, fc.array(fc.nat(), { maxLength: 60 }), (p, picks) => {
-        const log = run(p, picks.map((pick) => ({ kind: 'fire' as const, pick })));
+        const log = run(
+          p,
+          picks.map((pick) => ({ kind: 'fire' as const, pick })),
+        );
         const visits = log.flatMap((l) => {
           const n = l.effects.find((e) => e.kind === 'notify');
           return n && n.kind === 'notify' ? [[n.loop, n.level] as const] : [];

@@ -154,12 +154,22 @@ function enterLevel(
       effects.push(...notifyAll(state, users, reason));
       state = { ...state, seq, round: state.round + 1, timerAt, exhausted: false };
       effects.push(
-        { kind: 'timeline', pageId: state.pageId, at, entry: { type: 'escalated', level: l, loop: r, userIds: users } },
+        {
+          kind: 'timeline',
+          pageId: state.pageId,
+          at,
+          entry: { type: 'escalated', level: l, loop: r, userIds: users },
+        },
         { kind: 'schedule', pageId: state.pageId, at: timerAt, seq },
       );
       return { state, effects };
     }
-    effects.push({ kind: 'timeline', pageId: state.pageId, at, entry: { type: 'no_one_to_notify', level: l, loop: r } });
+    effects.push({
+      kind: 'timeline',
+      pageId: state.pageId,
+      at,
+      entry: { type: 'no_one_to_notify', level: l, loop: r },
+    });
     const next = nextPosition(policy, l, r);
     if (next === null) {
       state = { ...state, seq: state.seq + 1, timerAt: null, exhausted: true };
@@ -170,7 +180,11 @@ function enterLevel(
   }
 }
 
-function nextPosition(policy: EscalationPolicy, level: number, loop: number): [number, number] | null {
+function nextPosition(
+  policy: EscalationPolicy,
+  level: number,
+  loop: number,
+): [number, number] | null {
   if (level + 1 < policy.levels.length) return [level + 1, loop];
   if (loop < policy.repeat) return [0, loop + 1];
   return null;
@@ -216,24 +230,46 @@ export function stepEscalation(
   const none: EscalationStep = { state, effects: [] };
   if (state.status === 'resolved') return none;
   const at = event.at;
-  const line = (entry: TimelineEntry): EscalationEffect => ({ kind: 'timeline', pageId: state.pageId, at, entry });
+  const line = (entry: TimelineEntry): EscalationEffect => ({
+    kind: 'timeline',
+    pageId: state.pageId,
+    at,
+    entry,
+  });
   switch (event.type) {
     case 'acknowledge':
       if (state.status === 'acknowledged') return none;
       return {
-        state: { ...state, status: 'acknowledged', acknowledgedBy: event.userId, seq: state.seq + 1, timerAt: null },
+        state: {
+          ...state,
+          status: 'acknowledged',
+          acknowledgedBy: event.userId,
+          seq: state.seq + 1,
+          timerAt: null,
+        },
         effects: [line({ type: 'acknowledged', userId: event.userId })],
       };
     case 'resolve':
       return {
-        state: { ...state, status: 'resolved', seq: state.seq + 1, timerAt: null, snoozedUntil: null },
+        state: {
+          ...state,
+          status: 'resolved',
+          seq: state.seq + 1,
+          timerAt: null,
+          snoozedUntil: null,
+        },
         effects: [line({ type: 'resolved', userId: event.userId })],
       };
     case 'timer': {
       if (event.seq !== state.seq || state.exhausted) return none;
       if (state.status === 'acknowledged') {
         if (state.snoozedUntil === null) return none;
-        const woke: EscalationState = { ...state, status: 'triggered', snoozedUntil: null, acknowledgedBy: null };
+        const woke: EscalationState = {
+          ...state,
+          status: 'triggered',
+          snoozedUntil: null,
+          acknowledgedBy: null,
+        };
         const step = enterLevel(policy, woke, state.level, state.loop, at, 'snooze_ended', resolve);
         return { state: step.state, effects: [line({ type: 'snooze_ended' }), ...step.effects] };
       }
@@ -248,9 +284,25 @@ export function stepEscalation(
     }
     case 'escalate_now': {
       const last = Math.max(policy.levels.length - 1, 0);
-      const base: EscalationState = { ...state, status: 'triggered', snoozedUntil: null, acknowledgedBy: null };
-      const step = enterLevel(policy, base, Math.min(state.level + 1, last), state.loop, at, 'escalation', resolve);
-      return { state: step.state, effects: [line({ type: 'escalated_manually', userId: event.userId }), ...step.effects] };
+      const base: EscalationState = {
+        ...state,
+        status: 'triggered',
+        snoozedUntil: null,
+        acknowledgedBy: null,
+      };
+      const step = enterLevel(
+        policy,
+        base,
+        Math.min(state.level + 1, last),
+        state.loop,
+        at,
+        'escalation',
+        resolve,
+      );
+      return {
+        state: step.state,
+        effects: [line({ type: 'escalated_manually', userId: event.userId }), ...step.effects],
+      };
     }
     case 'snooze': {
       if (event.until <= at) throw invalid('until', 'alerts.errors.snoozeInPast');
@@ -276,7 +328,12 @@ export function stepEscalation(
       const seq = state.seq + 1;
       const spec = policy.levels[state.level];
       const timerAt = at + (spec?.delayMinutes ?? 0) * MINUTE;
-      const base: EscalationState = { ...state, status: 'triggered', acknowledgedBy: null, snoozedUntil: null };
+      const base: EscalationState = {
+        ...state,
+        status: 'triggered',
+        acknowledgedBy: null,
+        snoozedUntil: null,
+      };
       return {
         state: { ...base, seq, round: state.round + 1, timerAt, exhausted: false },
         effects: [
@@ -292,7 +349,12 @@ export function stepEscalation(
       return {
         state: { ...state, round: state.round + 1 },
         effects: [
-          line({ type: 'responders_added', userId: event.userId, targets: event.targets, userIds: users }),
+          line({
+            type: 'responders_added',
+            userId: event.userId,
+            targets: event.targets,
+            userIds: users,
+          }),
           ...notifyAll(state, users, 'responder'),
         ],
       };

@@ -30,7 +30,8 @@ export function recordStateChange(
   at: number,
   settings: FlapSettings,
 ): { state: FlapState; flapping: boolean; startedFlapping: boolean } {
-  const quietFor = state.changes.length === 0 ? Infinity : at - state.changes[state.changes.length - 1]!;
+  const quietFor =
+    state.changes.length === 0 ? Infinity : at - state.changes[state.changes.length - 1]!;
   const wasFlapping = state.flappingSince !== null && quietFor < settings.stableMs;
   const changes = [...state.changes.filter((t) => at - t < settings.windowMs && t <= at), at];
   const flapping = wasFlapping || changes.length >= settings.maxChanges;

@@ -13,13 +13,21 @@ export type GroupingDecision = { kind: 'join'; pageId: string } | { kind: 'open'
  * turns grouping off. Joining an acknowledged page does not page again: the responder is
  * already on it.
  */
-export function decideGrouping(pages: readonly GroupablePage[], at: number, windowMs: number): GroupingDecision {
+export function decideGrouping(
+  pages: readonly GroupablePage[],
+  at: number,
+  windowMs: number,
+): GroupingDecision {
   if (windowMs <= 0) return { kind: 'open' };
   let best: GroupablePage | undefined;
   for (const p of pages) {
     if (p.openedAt > at) continue;
     if (at - p.openedAt >= windowMs) continue;
-    if (best === undefined || p.openedAt > best.openedAt || (p.openedAt === best.openedAt && p.id > best.id)) {
+    if (
+      best === undefined ||
+      p.openedAt > best.openedAt ||
+      (p.openedAt === best.openedAt && p.id > best.id)
+    ) {
       best = p;
     }
   }
