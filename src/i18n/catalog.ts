@@ -1,10 +1,12 @@
+import { alerts } from '../modules/alerts/alerts.messages.js';
 import { common } from './common.messages.js';
+import { notify } from '../modules/notify/notify.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common];
+const parts = [common, alerts, notify];
 
 type Tree = { [key: string]: string | Tree };
 
