@@ -7,6 +7,7 @@ export interface FakeRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   raw: string;
+  bytes: Buffer;
   json: unknown;
 }
 
@@ -59,7 +60,8 @@ export class FakeHttpServer {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const url = new URL(req.url ?? '/', 'http://fake');
       let json: unknown;
       try {
@@ -73,6 +75,7 @@ export class FakeHttpServer {
         query: url.searchParams,
         headers: req.headers,
         raw,
+        bytes,
         json,
       };
       const failure = this.failures.shift();

@@ -75,6 +75,12 @@ export const contactMethodInput = z.strictObject({
     z.strictObject({ kind: z.literal('feishu'), webhookUrl, secret: secret.optional() }),
     z.strictObject({ kind: z.literal('slack'), webhookUrl }),
     z.strictObject({ kind: z.literal('webhook'), url: webhookUrl, secret }),
+    z.strictObject({
+      kind: z.literal('webpush'),
+      endpoint: z.httpUrl().max(2048),
+      p256dh: z.base64url().length(87),
+      auth: z.base64url().length(22),
+    }),
   ]),
 });
 

@@ -17,12 +17,14 @@ import {
   type SmsVoiceProvider,
 } from './sms-voice-channel.js';
 import { webhookChannel } from './webhook-channel.js';
+import { webpushChannel, type VapidConfig } from './webpush-channel.js';
 import { wecomChannel } from './wecom-channel.js';
 
 export interface NotifyConfig {
   smtp?: SmtpConfig;
   /** The documented HTTP provider, or any other SmsVoiceProvider. */
   smsVoice?: HttpProviderConfig | SmsVoiceProvider;
+  vapid?: VapidConfig;
 }
 
 type Channels = { [K in ChannelTarget['kind']]?: NotificationChannel<K> };
@@ -41,6 +43,7 @@ export function createChannels(config: NotifyConfig): Channels {
     webhook: webhookChannel,
   };
   if (config.smtp !== undefined) channels.email = emailChannel(config.smtp);
+  if (config.vapid !== undefined) channels.webpush = webpushChannel(config.vapid);
   if (config.smsVoice !== undefined) {
     const provider = isProvider(config.smsVoice)
       ? config.smsVoice

@@ -39,7 +39,9 @@ export type ChannelTarget =
   | { kind: 'wecom'; webhookUrl: string }
   | { kind: 'feishu'; webhookUrl: string; secret?: string }
   | { kind: 'slack'; webhookUrl: string }
-  | { kind: 'webhook'; url: string; secret: string };
+  | { kind: 'webhook'; url: string; secret: string }
+  /** A browser PushSubscription: endpoint plus its p256dh and auth keys (base64url). */
+  | { kind: 'webpush'; endpoint: string; p256dh: string; auth: string };
 
 export interface DeliveryContext {
   /** Send time (ms); signatures carry it. */

@@ -28,7 +28,7 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
  */
 export async function guardedPost(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string>,
   ctx: DeliveryContext,
 ): Promise<HttpReply | DeliveryOutcome> {
