@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideDedup, type OpenAlert } from './dedup.js';
 import { EMPTY_FLAP_STATE, isFlapping, recordStateChange, type FlapSettings } from './flapping.js';
-import { decideGrouping, type GroupablePage } from './grouping.js';
+import { decideGrouping, pageResolvesWith, type GroupablePage } from './grouping.js';
 
 const open = (status: OpenAlert['status'] = 'triggered', count = 1): OpenAlert => ({
   id: 'a1',
@@ -94,6 +94,14 @@ describe('decideGrouping', () => {
         },
       ),
     );
+  });
+});
+
+describe('pageResolvesWith', () => {
+  it('resolves a page only when every one of its alerts is resolved', () => {
+    expect(pageResolvesWith(['resolved', 'resolved'])).toBe(true);
+    expect(pageResolvesWith(['resolved', 'acknowledged'])).toBe(false);
+    expect(pageResolvesWith([])).toBe(false);
   });
 });
 

@@ -33,3 +33,13 @@ export function decideGrouping(
   }
   return best === undefined ? { kind: 'open' } : { kind: 'join', pageId: best.id };
 }
+
+/**
+ * Auto-resolve: a page resolves itself when the last of its alerts is resolved by its source.
+ * A page someone resolved by hand stays resolved even if alerts remain open.
+ */
+export function pageResolvesWith(
+  alertStatuses: ReadonlyArray<'triggered' | 'acknowledged' | 'resolved'>,
+): boolean {
+  return alertStatuses.length > 0 && alertStatuses.every((s) => s === 'resolved');
+}

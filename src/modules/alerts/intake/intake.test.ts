@@ -5,7 +5,12 @@ import { parseJsonBody } from './body.js';
 import { mapSeverity, parseTimestamp, type IntakeContext, type IntakeResult } from './common.js';
 import { emailDedupSubject } from './email.js';
 import { normaliseIntake, type IntegrationKind } from './intake.js';
-import { pagerDutyAccepted, pagerDutyInvalid, pagerDutyRoutingKey } from './pagerduty.js';
+import {
+  pagerDutyAccepted,
+  pagerDutyInvalid,
+  pagerDutyRoutingKey,
+  pagerDutyUnknownRoutingKey,
+} from './pagerduty.js';
 import { ZABBIX_MEDIA_PARAMETERS, ZABBIX_MEDIA_SCRIPT } from './zabbix.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 30);
@@ -71,8 +76,17 @@ describe('PagerDuty Events API v2', () => {
     expect(pagerDutyInvalid(issues(r))).toEqual({
       status: 'invalid event',
       message: 'Event object is invalid',
-      errors: ["'routing_key' length is incorrect (should be 32 characters)"],
+      errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"],
     });
+    const both = {
+      ...(fixture('pagerduty-resolve') as object),
+      routing_key: 'e+23rschqsESqk9Q6_-g',
+    };
+    expect(pagerDutyInvalid(issues(normaliseIntake('pagerduty', both, ctx))).errors).toEqual([
+      "Length of 'routing_key' is incorrect (should be 32 characters)",
+      "'routing_key' cannot contain non-alphanumeric characters.",
+    ]);
+    expect(pagerDutyUnknownRoutingKey().errors).toEqual(['Invalid routing key']);
   });
 
   it('refuses acknowledge without a dedup key and trigger without summary', () => {

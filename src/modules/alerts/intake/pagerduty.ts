@@ -51,7 +51,22 @@ export function pagerDutyInvalid(issues: IntakeIssue[]) {
   return {
     status: 'invalid event',
     message: 'Event object is invalid',
-    errors: issues.map((i) => (i.path === '' ? i.message : `'${i.path}' ${i.message}`)),
+    errors: issues.map((i) =>
+      i.path === '' || i.message.includes(`'${i.path}'`) ? i.message : `'${i.path}' ${i.message}`,
+    ),
+  } as const;
+}
+
+/** PagerDuty answers 400 "Invalid routing key" for a well-formed key it does not know. */
+export function pagerDutyUnknownRoutingKey() {
+  return pagerDutyInvalid([{ path: '', message: 'Invalid routing key' }]);
+}
+
+/** The 429 body PagerDuty sends when a service's events arrive too quickly. */
+export function pagerDutyThrottled() {
+  return {
+    status: 'throttle event',
+    message: 'Requests for this service are arriving too quickly.  Please retry later.',
   } as const;
 }
 
@@ -75,12 +90,21 @@ export function normalisePagerDuty(body: unknown, ctx: IntakeContext): IntakeRes
     };
   }
   const e = parsed.data;
+  // PagerDuty's own wording, both checks reported together as PagerDuty does.
+  const keyIssues: IntakeIssue[] = [];
   if (e.routing_key.length !== PAGERDUTY_ROUTING_KEY_LENGTH) {
-    return {
-      ok: false,
-      issues: [{ path: 'routing_key', message: 'length is incorrect (should be 32 characters)' }],
-    };
+    keyIssues.push({
+      path: 'routing_key',
+      message: "Length of 'routing_key' is incorrect (should be 32 characters)",
+    });
   }
+  if (!/^[A-Za-z0-9]*$/.test(e.routing_key)) {
+    keyIssues.push({
+      path: 'routing_key',
+      message: "'routing_key' cannot contain non-alphanumeric characters.",
+    });
+  }
+  if (keyIssues.length > 0) return { ok: false, issues: keyIssues };
   if (
     e.event_action !== 'trigger' &&
     e.event_action !== 'acknowledge' &&
