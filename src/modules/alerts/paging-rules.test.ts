@@ -9,6 +9,8 @@ import {
 import { checkHeartbeat, heartbeatStatus, recordPing, type HeartbeatMonitor } from './heartbeat.js';
 import { activeMaintenance, maintenanceEndsAt, type MaintenanceWindow } from './maintenance.js';
 import { planSends, type ContactMethod, type NotificationRule } from './notification-rules.js';
+import { pageMessage } from './page-message.js';
+import { intakeResponse } from './intake/intake.js';
 
 const T0 = Date.UTC(2024, 4, 1, 2, 0);
 const MIN = 60_000;
@@ -198,6 +200,68 @@ describe('signed action links', () => {
     expect(verifyActionLink(`${a[0]}.${b[1]}.${a[2]}`, secret, T0)).toEqual({
       ok: false,
       reason: 'bad_signature',
+    });
+  });
+});
+
+describe('pageMessage and intakeResponse', () => {
+  it('gives each person links signed for them that verify back to the page', () => {
+    const m = pageMessage({
+      page: {
+        id: 'pg1',
+        summary: 'Disk full',
+        serviceName: 'Core',
+        severity: 'critical',
+        alertCount: 3,
+      },
+      userId: 'u1',
+      locale: 'en',
+      baseUrl: 'https://duty.example.com/',
+      linkSecret: 'k',
+      now: T0,
+      sendKey: 'key-1',
+    });
+    expect(m).toMatchObject({
+      id: 'key-1',
+      title: 'Disk full (+2)',
+      pageId: 'pg1',
+      links: { view: 'https://duty.example.com/pages/pg1' },
+    });
+    const token = m.links.acknowledge!.split('/a/')[1]!;
+    expect(verifyActionLink(token, 'k', T0)).toEqual({
+      ok: true,
+      claims: {
+        pageId: 'pg1',
+        action: 'acknowledge',
+        userId: 'u1',
+        expiresAt: T0 + ACTION_LINK_TTL_MS,
+      },
+    });
+  });
+
+  it('answers PagerDuty in its own shape and others in the error envelope', () => {
+    expect(
+      intakeResponse('pagerduty', {
+        ok: false,
+        issues: [{ path: 'event_action', message: 'is invalid' }],
+      }),
+    ).toEqual({
+      status: 400,
+      body: {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ["'event_action' is invalid"],
+      },
+    });
+    expect(
+      intakeResponse('generic', { ok: false, issues: [{ path: 'summary', message: 'required' }] }),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_event', field: 'summary' },
+    });
+    expect(intakeResponse('zabbix', { ok: true, events: [] })).toEqual({
+      status: 202,
+      body: { status: 'accepted', events: 0, dedupKeys: [] },
     });
   });
 });
