@@ -98,6 +98,44 @@ describe('maintenance', () => {
     expect(activeMaintenance(windows, 'web', T0 + 90 * MIN)).toBeNull();
     expect(maintenanceEndsAt(windows, 'db', T0 + MIN)).toBe(T0 + 90 * MIN);
   });
+
+  it('finds a window exactly when one covers the service at that instant', () => {
+    const windowArb = fc.record({
+      id: fc.uuid(),
+      serviceIds: fc.option(fc.subarray(['a', 'b', 'c'], { minLength: 1 }), { nil: null }),
+      startsAt: fc.integer({ min: 0, max: 1000 }),
+      length: fc.integer({ min: 1, max: 500 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(windowArb, { maxLength: 6 }),
+        fc.constantFrom('a', 'b', 'c'),
+        fc.integer({ min: 0, max: 1600 }),
+        (ws, svc, at) => {
+          const windows = ws.map((w) => ({
+            id: w.id,
+            serviceIds: w.serviceIds,
+            startsAt: w.startsAt,
+            endsAt: w.startsAt + w.length,
+          }));
+          const covering = windows.filter(
+            (w) =>
+              at >= w.startsAt &&
+              at < w.endsAt &&
+              (w.serviceIds === null || w.serviceIds.includes(svc)),
+          );
+          const found = activeMaintenance(windows, svc, at);
+          expect(found === null).toBe(covering.length === 0);
+          if (found !== null) {
+            expect(covering).toContain(found);
+            const end = maintenanceEndsAt(windows, svc, at)!;
+            expect(end).toBeGreaterThanOrEqual(found.endsAt);
+            expect(activeMaintenance(windows, svc, end)).toBeNull();
+          }
+        },
+      ),
+    );
+  });
 });
 
 describe('heartbeat', () => {
