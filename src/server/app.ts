@@ -145,9 +145,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     request.locale = pickLocale(request.cookies[LANG_COOKIE], request.headers['accept-language']);
     reply.header('x-request-id', request.id);
     const access = request.routeOptions.config.access ?? 'public';
+    // Public routes (sign-in, alert intake, static files) never look at who is calling:
+    // no session lookup on the hot paths.
+    if (access === 'public') return;
     const principal = await authenticate(request, opts.auth);
     request.principal = principal;
-    if (access === 'public') return;
     if (!principal)
       return sendError(reply, 401, {
         code: 'unauthorized',
