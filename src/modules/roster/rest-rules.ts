@@ -115,6 +115,7 @@ export function checkRoster(input: RosterCheckInput): Violation[] {
 
   // Resolve every assignment to its UTC interval; refuse what cannot be resolved.
   const resolved: Resolved[] = [];
+  const intervals = new Map<string, Interval>();
   const all = [
     ...input.assignments.map((a) => ({ a, own: true })),
     ...(input.context ?? []).map((a) => ({ a, own: false })),
@@ -148,7 +149,13 @@ export function checkRoster(input: RosterCheckInput): Violation[] {
       }
       continue;
     }
-    resolved.push({ a, shift, interval: shiftInterval(a.date, shift, input.timeZone), inPeriod: own });
+    const k = `${a.date}|${shift.id}`;
+    let interval = intervals.get(k);
+    if (!interval) {
+      interval = shiftInterval(a.date, shift, input.timeZone);
+      intervals.set(k, interval);
+    }
+    resolved.push({ a, shift, interval, inPeriod: own });
   }
 
   // Per-assignment rules: skills and leave.
