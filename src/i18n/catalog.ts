@@ -1,10 +1,11 @@
 import { common } from './common.messages.js';
+import { roster } from '../modules/roster/roster.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common];
+const parts = [common, roster];
 
 type Tree = { [key: string]: string | Tree };
 
