@@ -8,12 +8,30 @@ const shift = { startMs: 1000 * M, endMs: 1480 * M };
 describe('classifyAttendance', () => {
   it('classifies handover arrival, on time, late, missing and early leave', () => {
     const end = shift.endMs + M;
-    expect(classifyAttendance(shift, 985 * M, 1480 * M, end)).toEqual({ arrival: 'early', departure: 'ok', lateMinutes: 0, earlyLeaveMinutes: 0 });
+    expect(classifyAttendance(shift, 985 * M, 1480 * M, end)).toEqual({
+      arrival: 'early',
+      departure: 'ok',
+      lateMinutes: 0,
+      earlyLeaveMinutes: 0,
+    });
     expect(classifyAttendance(shift, 990 * M, 1480 * M, end).arrival).toBe('on_time');
-    expect(classifyAttendance(shift, 1007 * M, 1400 * M, end)).toEqual({ arrival: 'late', departure: 'early_leave', lateMinutes: 7, earlyLeaveMinutes: 80 });
+    expect(classifyAttendance(shift, 1007 * M, 1400 * M, end)).toEqual({
+      arrival: 'late',
+      departure: 'early_leave',
+      lateMinutes: 7,
+      earlyLeaveMinutes: 80,
+    });
     expect(classifyAttendance(shift, undefined, undefined, end).arrival).toBe('missing');
-    expect(classifyAttendance(shift, undefined, undefined, shift.startMs + M).arrival).toBe('pending');
-    expect(classifyAttendance(shift, 1003 * M, undefined, end, { earlyMinutes: 15, graceMinutes: 5, earlyLeaveGraceMinutes: 0 }).arrival).toBe('on_time');
+    expect(classifyAttendance(shift, undefined, undefined, shift.startMs + M).arrival).toBe(
+      'pending',
+    );
+    expect(
+      classifyAttendance(shift, 1003 * M, undefined, end, {
+        earlyMinutes: 15,
+        graceMinutes: 5,
+        earlyLeaveGraceMinutes: 0,
+      }).arrival,
+    ).toBe('on_time');
     expect(classifyAttendance(shift, 995 * M, undefined, end).departure).toBe('no_check_out');
   });
 
@@ -31,12 +49,17 @@ describe('classifyAttendance', () => {
 
   it('property: late and early-leave minutes are positive exactly when so classified', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 900, max: 1600 }), fc.integer({ min: 900, max: 1700 }), (i, o) => {
-        const r = classifyAttendance(shift, i * M, o * M, 5000 * M);
-        expect(r.lateMinutes > 0).toBe(r.arrival === 'late');
-        expect(r.earlyLeaveMinutes > 0).toBe(r.departure === 'early_leave');
-        if (r.arrival !== 'missing') expect(['ok', 'early_leave', 'no_check_out']).toContain(r.departure);
-      }),
+      fc.property(
+        fc.integer({ min: 900, max: 1600 }),
+        fc.integer({ min: 900, max: 1700 }),
+        (i, o) => {
+          const r = classifyAttendance(shift, i * M, o * M, 5000 * M);
+          expect(r.lateMinutes > 0).toBe(r.arrival === 'late');
+          expect(r.earlyLeaveMinutes > 0).toBe(r.departure === 'early_leave');
+          if (r.arrival !== 'missing')
+            expect(['ok', 'early_leave', 'no_check_out']).toContain(r.departure);
+        },
+      ),
     );
   });
 });

@@ -54,7 +54,8 @@ export function classifyAttendance(
   }
   let departure: Departure;
   let earlyLeaveMinutes = 0;
-  const out = checkedIn && checkOutMs !== undefined && checkOutMs >= checkInMs ? checkOutMs : undefined;
+  const out =
+    checkedIn && checkOutMs !== undefined && checkOutMs >= checkInMs ? checkOutMs : undefined;
   if (!checkedIn) departure = now >= shift.endMs ? 'no_check_out' : 'pending';
   else if (out === undefined) departure = now >= shift.endMs ? 'no_check_out' : 'pending';
   else if (out < shift.endMs - config.earlyLeaveGraceMinutes * MIN) {

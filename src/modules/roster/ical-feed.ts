@@ -23,12 +23,17 @@ export interface FeedInput {
  * zone the team plans in. UIDs are stable per assignment so a re-fetched feed updates events.
  */
 export function buildIcalFeed(input: FeedInput): string {
-  const cal = ical({ name: input.name, prodId: { company: 'Dutydesk', product: 'roster', language: 'ZH' } });
+  const cal = ical({
+    name: input.name,
+    prodId: { company: 'Dutydesk', product: 'roster', language: 'ZH' },
+  });
   cal.x('X-WR-TIMEZONE', input.timeZone);
   const shiftById = new Map(input.shiftTypes.map((s) => [s.id, s]));
   const postById = new Map(input.posts.map((p) => [p.id, p]));
   const domain = input.uidDomain ?? 'dutydesk';
-  const sorted = [...input.assignments].sort((a, b) => a.date.localeCompare(b.date) || a.shiftTypeId.localeCompare(b.shiftTypeId));
+  const sorted = [...input.assignments].sort(
+    (a, b) => a.date.localeCompare(b.date) || a.shiftTypeId.localeCompare(b.shiftTypeId),
+  );
   for (const a of sorted) {
     const shift = shiftById.get(a.shiftTypeId);
     const post = postById.get(a.postId);

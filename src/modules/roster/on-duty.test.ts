@@ -6,7 +6,13 @@ import { shiftTypes } from './fixtures.test-helpers.js';
 import { datesInRange } from './local-date.js';
 
 const H = 3_600_000;
-const asg = (id: string, personId: string, shiftTypeId: string, date: string, postId = 'p-tech'): Assignment => ({
+const asg = (
+  id: string,
+  personId: string,
+  shiftTypeId: string,
+  date: string,
+  postId = 'p-tech',
+): Assignment => ({
   id,
   personId,
   postId,
@@ -34,18 +40,30 @@ describe('resolveDuty and OnDutyIndex', () => {
   const zone = 'America/New_York';
 
   it('answers who is on a post at an instant, by team, and over an interval', () => {
-    const idx = new OnDutyIndex(resolveDuty({ assignments, shiftTypes, timeZone: zone }), new Map([['p-tech', 't1'], ['p-desk', 't1']]));
+    const idx = new OnDutyIndex(
+      resolveDuty({ assignments, shiftTypes, timeZone: zone }),
+      new Map([
+        ['p-tech', 't1'],
+        ['p-desk', 't1'],
+      ]),
+    );
     // 8 March 2026 is the spring-forward day: the 00:00–08:00 night is 7 h (05:00Z–12:00Z).
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 11, 59))).toEqual(['ann']);
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 12, 0))).toEqual(['cai']);
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 4, 59))).toEqual([]);
     expect(idx.peopleOnTeamAt('t1', Date.UTC(2026, 2, 8, 13))).toEqual(['cai', 'dan']);
-    expect(idx.onPost('p-tech', Date.UTC(2026, 2, 8, 0), Date.UTC(2026, 2, 9, 0)).map((s) => s.personId)).toEqual(['ann', 'cai']);
+    expect(
+      idx.onPost('p-tech', Date.UTC(2026, 2, 8, 0), Date.UTC(2026, 2, 9, 0)).map((s) => s.personId),
+    ).toEqual(['ann', 'cai']);
   });
 
   it('lets approved swaps and overrides change who is on duty, and nothing else', () => {
-    expect(applySwaps(assignments, [swap({ status: 'pending_approval' })])[0]!.personId).toBe('ann');
-    const swapped = applySwaps(assignments, [swap({ kind: 'swap', counterAssignmentId: 'a2', substituteId: 'cai' })]);
+    expect(applySwaps(assignments, [swap({ status: 'pending_approval' })])[0]!.personId).toBe(
+      'ann',
+    );
+    const swapped = applySwaps(assignments, [
+      swap({ kind: 'swap', counterAssignmentId: 'a2', substituteId: 'cai' }),
+    ]);
     expect(swapped.map((a) => a.personId)).toEqual(['cai', 'ann', 'dan']);
     const override: Override = {
       id: 'o1',
@@ -58,7 +76,9 @@ describe('resolveDuty and OnDutyIndex', () => {
       createdBy: 'mgr',
       createdAt: 0,
     };
-    const idx = new OnDutyIndex(resolveDuty({ assignments, shiftTypes, timeZone: zone, overrides: [override] }));
+    const idx = new OnDutyIndex(
+      resolveDuty({ assignments, shiftTypes, timeZone: zone, overrides: [override] }),
+    );
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 13))).toEqual(['cai']);
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 15))).toEqual(['eve']);
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 16))).toEqual(['cai']);
@@ -72,18 +92,39 @@ describe('resolveDuty and OnDutyIndex', () => {
         startMs: fc.integer({ min: 0, max: 1000 * H }),
         len: fc.oneof(fc.integer({ min: 1, max: 14 * H }), fc.integer({ min: 1, max: 400 * H })),
       })
-      .map(({ len, ...s }): DutySegment => ({ ...s, endMs: s.startMs + len, source: 'assignment' }));
+      .map(({ len, ...s }): DutySegment => ({
+        ...s,
+        endMs: s.startMs + len,
+        source: 'assignment',
+      }));
     fc.assert(
-      fc.property(fc.array(seg, { maxLength: 60 }), fc.integer({ min: -50 * H, max: 1500 * H }), fc.integer({ min: 1, max: 100 * H }), (segs, from, len) => {
-        const idx = new OnDutyIndex(segs, new Map([['p1', 't'], ['p2', 't']]));
-        for (const post of ['p1', 'p2']) {
-          const expected = segs.filter((s) => s.postId === post && s.startMs < from + len && s.endMs > from);
-          expect(new Set(idx.onPost(post, from, from + len))).toEqual(new Set(expected));
-          const at = segs.filter((s) => s.postId === post && s.startMs <= from && s.endMs > from);
-          expect(idx.peopleOnPostAt(post, from)).toEqual([...new Set(at.map((s) => s.personId))].sort());
-        }
-        expect(idx.onTeam('t', from, from + len)).toHaveLength(segs.filter((s) => s.startMs < from + len && s.endMs > from).length);
-      }),
+      fc.property(
+        fc.array(seg, { maxLength: 60 }),
+        fc.integer({ min: -50 * H, max: 1500 * H }),
+        fc.integer({ min: 1, max: 100 * H }),
+        (segs, from, len) => {
+          const idx = new OnDutyIndex(
+            segs,
+            new Map([
+              ['p1', 't'],
+              ['p2', 't'],
+            ]),
+          );
+          for (const post of ['p1', 'p2']) {
+            const expected = segs.filter(
+              (s) => s.postId === post && s.startMs < from + len && s.endMs > from,
+            );
+            expect(new Set(idx.onPost(post, from, from + len))).toEqual(new Set(expected));
+            const at = segs.filter((s) => s.postId === post && s.startMs <= from && s.endMs > from);
+            expect(idx.peopleOnPostAt(post, from)).toEqual(
+              [...new Set(at.map((s) => s.personId))].sort(),
+            );
+          }
+          expect(idx.onTeam('t', from, from + len)).toHaveLength(
+            segs.filter((s) => s.startMs < from + len && s.endMs > from).length,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -94,11 +135,14 @@ describe('resolveDuty and OnDutyIndex', () => {
     const big: Assignment[] = [];
     for (let p = 0; p < 500; p++) {
       dates.forEach((date, i) => {
-        if ((i + p) % 5 < 3) big.push(asg(`x${p}-${i}`, `u${p}`, codes[(i + p) % 3]!, date, `post${p % 12}`));
+        if ((i + p) % 5 < 3)
+          big.push(asg(`x${p}-${i}`, `u${p}`, codes[(i + p) % 3]!, date, `post${p % 12}`));
       });
     }
     const built = performance.now();
-    const idx = new OnDutyIndex(resolveDuty({ assignments: big, shiftTypes, timeZone: 'Europe/Berlin' }));
+    const idx = new OnDutyIndex(
+      resolveDuty({ assignments: big, shiftTypes, timeZone: 'Europe/Berlin' }),
+    );
     const buildMs = performance.now() - built;
     const t0 = Date.UTC(2026, 0, 1);
     const times: number[] = [];
@@ -112,7 +156,9 @@ describe('resolveDuty and OnDutyIndex', () => {
     times.sort((x, y) => x - y);
     const p99 = times[Math.floor(times.length * 0.99)]!;
     expect(found).toBeGreaterThan(0);
-    console.info(`on-duty index: ${big.length} assignments built in ${buildMs.toFixed(0)} ms; point query p99 ${p99.toFixed(4)} ms`);
+    console.info(
+      `on-duty index: ${big.length} assignments built in ${buildMs.toFixed(0)} ms; point query p99 ${p99.toFixed(4)} ms`,
+    );
     // The benchmark target is 1 ms; allow headroom on a shared CI machine.
     expect(p99).toBeLessThan(5);
   });

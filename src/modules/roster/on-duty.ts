@@ -16,12 +16,16 @@ export interface DutySegment {
  * Applies approved swaps: a substitution gives the assignment to the substitute; a swap also
  * gives the counter-assignment to the requester. Requests in any other state change nothing.
  */
-export function applySwaps<A extends Assignment>(assignments: readonly A[], swaps: readonly SwapRequest[]): A[] {
+export function applySwaps<A extends Assignment>(
+  assignments: readonly A[],
+  swaps: readonly SwapRequest[],
+): A[] {
   const newOwner = new Map<string, string>();
   for (const s of swaps) {
     if (s.status !== 'approved') continue;
     newOwner.set(s.assignmentId, s.substituteId);
-    if (s.kind === 'swap' && s.counterAssignmentId) newOwner.set(s.counterAssignmentId, s.requesterId);
+    if (s.kind === 'swap' && s.counterAssignmentId)
+      newOwner.set(s.counterAssignmentId, s.requesterId);
   }
   return assignments.map((a) => {
     const owner = a.id === undefined ? undefined : newOwner.get(a.id);
@@ -54,15 +58,30 @@ export function resolveDuty(input: {
       i = shiftInterval(a.date, shift, input.timeZone);
       memo.set(k, i);
     }
-    segments.push({ personId: a.personId, postId: a.postId, ...i, source: 'assignment', ...(a.id ? { refId: a.id } : {}) });
+    segments.push({
+      personId: a.personId,
+      postId: a.postId,
+      ...i,
+      source: 'assignment',
+      ...(a.id ? { refId: a.id } : {}),
+    });
   }
   for (const o of input.overrides ?? []) {
     if (o.replacesPersonId !== undefined) {
       segments = segments.flatMap((s) =>
-        s.personId === o.replacesPersonId && s.postId === o.postId ? cut(s, o.startMs, o.endMs) : [s],
+        s.personId === o.replacesPersonId && s.postId === o.postId
+          ? cut(s, o.startMs, o.endMs)
+          : [s],
       );
     }
-    segments.push({ personId: o.personId, postId: o.postId, startMs: o.startMs, endMs: o.endMs, source: 'override', refId: o.id });
+    segments.push({
+      personId: o.personId,
+      postId: o.postId,
+      startMs: o.startMs,
+      endMs: o.endMs,
+      source: 'override',
+      refId: o.id,
+    });
   }
   return segments.filter((s) => s.endMs > s.startMs);
 }
@@ -96,7 +115,10 @@ export class OnDutyIndex {
   private readonly teamPosts = new Map<string, string[]>();
 
   /** `postTeams` maps post id to team id for team queries. */
-  constructor(segments: readonly DutySegment[], postTeams: ReadonlyMap<string, string> = new Map()) {
+  constructor(
+    segments: readonly DutySegment[],
+    postTeams: ReadonlyMap<string, string> = new Map(),
+  ) {
     const grouped = new Map<string, DutySegment[]>();
     for (const s of segments) {
       const list = grouped.get(s.postId) ?? [];
@@ -104,7 +126,9 @@ export class OnDutyIndex {
       grouped.set(s.postId, list);
     }
     for (const [postId, list] of grouped) {
-      const short = list.filter((s) => s.endMs - s.startMs <= LONG_MS).sort((x, y) => x.startMs - y.startMs);
+      const short = list
+        .filter((s) => s.endMs - s.startMs <= LONG_MS)
+        .sort((x, y) => x.startMs - y.startMs);
       this.posts.set(postId, {
         segments: short,
         starts: Float64Array.from(short.map((s) => s.startMs)),

@@ -23,7 +23,11 @@ const input = (over: Partial<SwapCheckInput> = {}): SwapCheckInput => ({
   kind: 'substitution',
   requesterId: 'ann',
   substituteId: 'bob',
-  assignment: { personId: 'ann', postId: tech.id, interval: { startMs: start, endMs: start + 8 * H } },
+  assignment: {
+    personId: 'ann',
+    postId: tech.id,
+    interval: { startMs: start, endMs: start + 8 * H },
+  },
   post: tech,
   substituteSkills: ['linux'],
   now: start - 49 * H,
@@ -44,26 +48,47 @@ describe('swap requests', () => {
   });
 
   it('refuses a swap with oneself, too late, or a substitute without the skill, naming the reason', () => {
-    expect(keyOf(() => validateSwapRequest(input({ substituteId: 'ann' })))).toBe('roster.errors.swapWithSelf');
-    expect(keyOf(() => validateSwapRequest(input({ now: start - 47 * H })))).toBe('roster.errors.swapTooLate');
-    expect(keyOf(() => validateSwapRequest(input({ now: start - 47 * H, config: { swapLeadHours: 24 } })))).toBeUndefined();
-    expect(keyOf(() => validateSwapRequest(input({ substituteSkills: [] })))).toBe('roster.errors.substituteLacksSkill');
-    expect(keyOf(() => validateSwapRequest(input({ kind: 'swap' })))).toBe('roster.errors.swapCounterAssignment');
+    expect(keyOf(() => validateSwapRequest(input({ substituteId: 'ann' })))).toBe(
+      'roster.errors.swapWithSelf',
+    );
+    expect(keyOf(() => validateSwapRequest(input({ now: start - 47 * H })))).toBe(
+      'roster.errors.swapTooLate',
+    );
+    expect(
+      keyOf(() =>
+        validateSwapRequest(input({ now: start - 47 * H, config: { swapLeadHours: 24 } })),
+      ),
+    ).toBeUndefined();
+    expect(keyOf(() => validateSwapRequest(input({ substituteSkills: [] })))).toBe(
+      'roster.errors.substituteLacksSkill',
+    );
+    expect(keyOf(() => validateSwapRequest(input({ kind: 'swap' })))).toBe(
+      'roster.errors.swapCounterAssignment',
+    );
   });
 
   it('walks the state machine and refuses moves by the wrong actor or from the wrong state', () => {
     let s: SwapStatus = 'pending_substitute';
     s = nextSwapStatus(s, 'accept', 'substitute');
     expect(s).toBe('pending_approval');
-    expect(keyOf(() => nextSwapStatus('pending_approval', 'approve', 'substitute'))).toBe('roster.errors.swapWrongActor');
+    expect(keyOf(() => nextSwapStatus('pending_approval', 'approve', 'substitute'))).toBe(
+      'roster.errors.swapWrongActor',
+    );
     s = nextSwapStatus(s, 'approve', 'admin');
     expect(s).toBe('approved');
-    expect(keyOf(() => nextSwapStatus(s, 'withdraw', 'requester'))).toBe('roster.errors.swapTransition');
+    expect(keyOf(() => nextSwapStatus(s, 'withdraw', 'requester'))).toBe(
+      'roster.errors.swapTransition',
+    );
   });
 
   it('property: terminal states stay terminal and approval needs a prior acceptance', () => {
     const actions: [SwapAction, SwapActor][] = [
-      ['accept', 'substitute'], ['decline', 'substitute'], ['approve', 'admin'], ['reject', 'admin'], ['withdraw', 'requester'], ['cancel', 'admin'],
+      ['accept', 'substitute'],
+      ['decline', 'substitute'],
+      ['approve', 'admin'],
+      ['reject', 'admin'],
+      ['withdraw', 'requester'],
+      ['cancel', 'admin'],
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...actions), { maxLength: 8 }), (steps) => {
@@ -91,14 +116,26 @@ describe('swap requests', () => {
       timeZone: 'Asia/Shanghai',
       shiftTypes,
       posts,
-      people: [{ id: 'ann', skills: ['linux'] }, { id: 'bob', skills: ['linux'] }],
+      people: [
+        { id: 'ann', skills: ['linux'] },
+        { id: 'bob', skills: ['linux'] },
+      ],
       rules: { minRestHours: { value: 12, severity: 'block' as const } },
       assignments: [
         { id: 'a1', personId: 'ann', postId: tech.id, shiftTypeId: 'st-d', date: '2026-03-10' },
         { id: 'a2', personId: 'bob', postId: tech.id, shiftTypeId: 'st-e', date: '2026-03-09' },
       ],
     };
-    const swap: SwapRequest = { id: 's', kind: 'substitution', assignmentId: 'a1', requesterId: 'ann', substituteId: 'bob', reason: '', status: 'pending_approval', createdAt: 0 };
+    const swap: SwapRequest = {
+      id: 's',
+      kind: 'substitution',
+      assignmentId: 'a1',
+      requesterId: 'ann',
+      substituteId: 'bob',
+      reason: '',
+      status: 'pending_approval',
+      createdAt: 0,
+    };
     const out = swapOutcome(roster, swap);
     expect(out.blocking).toBe(true);
     expect(out.added).toMatchObject([{ rule: 'minRest', personId: 'bob', date: '2026-03-10' }]);
@@ -109,35 +146,66 @@ describe('leave, overrides, confirmation', () => {
   it('moves leave through its states', () => {
     expect(nextLeaveStatus('pending', 'approve')).toBe('approved');
     expect(nextLeaveStatus('approved', 'cancel')).toBe('cancelled');
-    expect(keyOf(() => nextLeaveStatus('rejected', 'approve'))).toBe('roster.errors.leaveTransition');
+    expect(keyOf(() => nextLeaveStatus('rejected', 'approve'))).toBe(
+      'roster.errors.leaveTransition',
+    );
   });
 
   it('requires a duty manager and a reason for an override, but no lead time', () => {
-    const o = { postId: 'p', personId: 'x', startMs: 10, endMs: 20, reason: '机房断电', actorIsDutyManager: true };
+    const o = {
+      postId: 'p',
+      personId: 'x',
+      startMs: 10,
+      endMs: 20,
+      reason: '机房断电',
+      actorIsDutyManager: true,
+    };
     expect(keyOf(() => validateOverride(o))).toBeUndefined();
-    expect(keyOf(() => validateOverride({ ...o, reason: '  ' }))).toBe('roster.errors.overrideReason');
-    expect(keyOf(() => validateOverride({ ...o, actorIsDutyManager: false }))).toBe('roster.errors.overrideNotManager');
+    expect(keyOf(() => validateOverride({ ...o, reason: '  ' }))).toBe(
+      'roster.errors.overrideReason',
+    );
+    expect(keyOf(() => validateOverride({ ...o, actorIsDutyManager: false }))).toBe(
+      'roster.errors.overrideNotManager',
+    );
     expect(keyOf(() => validateOverride({ ...o, endMs: 10 }))).toBe('roster.errors.intervalEmpty');
   });
 
   it('plans reminders for unconfirmed people only, before a configurable deadline', () => {
     const p = Date.UTC(2026, 2, 1);
     expect(confirmationDeadline(p)).toBe(p + 24 * H);
-    const plan = reminderSchedule({ publishedAt: p, people: ['ann', 'bob'], confirmed: new Set(['bob']) });
+    const plan = reminderSchedule({
+      publishedAt: p,
+      people: ['ann', 'bob'],
+      confirmed: new Set(['bob']),
+    });
     expect(plan).toEqual([
       { personId: 'ann', at: p + 12 * H, kind: 'reminder' },
       { personId: 'ann', at: p + 20 * H, kind: 'reminder' },
       { personId: 'ann', at: p + 24 * H, kind: 'overdue' },
     ]);
-    const later = reminderSchedule({ publishedAt: p, people: ['ann'], confirmed: new Set(), config: { confirmHours: 48, remindAfterHours: [24, 60] }, after: p + 30 * H });
+    const later = reminderSchedule({
+      publishedAt: p,
+      people: ['ann'],
+      confirmed: new Set(),
+      config: { confirmHours: 48, remindAfterHours: [24, 60] },
+      after: p + 30 * H,
+    });
     expect(later).toEqual([{ personId: 'ann', at: p + 48 * H, kind: 'overdue' }]);
   });
 
   it('publishes only without blocking violations', () => {
     expect(nextRosterStatus('draft', 'publish')).toBe('published');
     expect(nextRosterStatus('published', 'amend')).toBe('amended');
-    const v = { rule: 'minRest' as const, severity: 'block' as const, date: '2026-03-01', messageKey: 'x', params: {} };
-    expect(keyOf(() => nextRosterStatus('draft', 'publish', [v]))).toBe('roster.errors.publishBlocked');
+    const v = {
+      rule: 'minRest' as const,
+      severity: 'block' as const,
+      date: '2026-03-01',
+      messageKey: 'x',
+      params: {},
+    };
+    expect(keyOf(() => nextRosterStatus('draft', 'publish', [v]))).toBe(
+      'roster.errors.publishBlocked',
+    );
     expect(keyOf(() => nextRosterStatus('closed', 'amend'))).toBe('roster.errors.rosterTransition');
   });
 });

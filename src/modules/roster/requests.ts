@@ -47,7 +47,10 @@ export function validateSwapRequest(input: SwapCheckInput): void {
   if (input.assignment.personId !== input.requesterId) {
     throw forbidden('roster.errors.swapNotOwnAssignment', { person: input.requesterId });
   }
-  const firstStart = Math.min(input.assignment.interval.startMs, input.counterAssignment?.interval.startMs ?? Infinity);
+  const firstStart = Math.min(
+    input.assignment.interval.startMs,
+    input.counterAssignment?.interval.startMs ?? Infinity,
+  );
   if (firstStart - input.now < lead * H) {
     throw invalid('assignmentId', 'roster.errors.swapTooLate', {
       hours: lead,
@@ -66,9 +69,13 @@ export function validateSwapRequest(input: SwapCheckInput): void {
     const c = input.counterAssignment;
     if (!c) throw invalid('counterAssignmentId', 'roster.errors.swapCounterAssignment');
     if (c.personId !== input.substituteId) {
-      throw invalid('counterAssignmentId', 'roster.errors.swapCounterNotSubstitutes', { person: input.substituteId });
+      throw invalid('counterAssignmentId', 'roster.errors.swapCounterNotSubstitutes', {
+        person: input.substituteId,
+      });
     }
-    const back = (input.counterPost?.requiredSkills ?? []).filter((s) => !(input.requesterSkills ?? []).includes(s));
+    const back = (input.counterPost?.requiredSkills ?? []).filter(
+      (s) => !(input.requesterSkills ?? []).includes(s),
+    );
     if (back.length > 0) {
       throw invalid('counterAssignmentId', 'roster.errors.substituteLacksSkill', {
         person: input.requesterId,
@@ -82,13 +89,20 @@ export function validateSwapRequest(input: SwapCheckInput): void {
 export type SwapAction = 'accept' | 'decline' | 'approve' | 'reject' | 'withdraw' | 'cancel';
 export type SwapActor = 'requester' | 'substitute' | 'admin';
 
-const swapMoves: Record<SwapAction, { from: readonly SwapStatus[]; to: SwapStatus; by: SwapActor }> = {
+const swapMoves: Record<
+  SwapAction,
+  { from: readonly SwapStatus[]; to: SwapStatus; by: SwapActor }
+> = {
   accept: { from: ['pending_substitute'], to: 'pending_approval', by: 'substitute' },
   decline: { from: ['pending_substitute'], to: 'rejected', by: 'substitute' },
   approve: { from: ['pending_approval'], to: 'approved', by: 'admin' },
   reject: { from: ['pending_approval'], to: 'rejected', by: 'admin' },
   withdraw: { from: ['pending_substitute', 'pending_approval'], to: 'withdrawn', by: 'requester' },
-  cancel: { from: ['pending_substitute', 'pending_approval', 'approved'], to: 'cancelled', by: 'admin' },
+  cancel: {
+    from: ['pending_substitute', 'pending_approval', 'approved'],
+    to: 'cancelled',
+    by: 'admin',
+  },
 };
 
 /**
@@ -96,7 +110,11 @@ const swapMoves: Record<SwapAction, { from: readonly SwapStatus[]; to: SwapStatu
  * →(duty admin approves) approved; decline/reject → rejected; the requester withdraws while
  * pending; the admin cancels (also an approved one, e.g. when the roster is amended).
  */
-export function nextSwapStatus(current: SwapStatus, action: SwapAction, actor: SwapActor): SwapStatus {
+export function nextSwapStatus(
+  current: SwapStatus,
+  action: SwapAction,
+  actor: SwapActor,
+): SwapStatus {
   const move = swapMoves[action];
   if (move.by !== actor) throw forbidden('roster.errors.swapWrongActor', { action, actor });
   if (!move.from.includes(current)) {
@@ -109,9 +127,15 @@ export function nextSwapStatus(current: SwapStatus, action: SwapAction, actor: S
  * Violations the swap would add to the roster (the rule check on the result). The admin's
  * approval must be refused while any of them blocks.
  */
-export function swapOutcome(roster: RosterCheckInput, swap: SwapRequest): { added: Violation[]; blocking: boolean } {
+export function swapOutcome(
+  roster: RosterCheckInput,
+  swap: SwapRequest,
+): { added: Violation[]; blocking: boolean } {
   const before = new Set(checkRoster(roster).map(violationKey));
-  const after = checkRoster({ ...roster, assignments: applySwaps(roster.assignments, [{ ...swap, status: 'approved' }]) });
+  const after = checkRoster({
+    ...roster,
+    assignments: applySwaps(roster.assignments, [{ ...swap, status: 'approved' }]),
+  });
   const added = after.filter((v) => !before.has(violationKey(v)));
   return { added, blocking: added.some((v) => v.severity === 'block') };
 }
@@ -147,11 +171,15 @@ export function validateOverride(o: OverrideInput): void {
   if (!o.actorIsDutyManager) throw forbidden('roster.errors.overrideNotManager');
   if (o.reason.trim() === '') throw invalid('reason', 'roster.errors.overrideReason');
   if (o.endMs <= o.startMs) throw invalid('endMs', 'roster.errors.intervalEmpty');
-  if (o.replacesPersonId === o.personId) throw invalid('replacesPersonId', 'roster.errors.overrideSelf');
+  if (o.replacesPersonId === o.personId)
+    throw invalid('replacesPersonId', 'roster.errors.overrideSelf');
 }
 
 /** When confirmation of a roster published at `publishedAt` is due. */
-export function confirmationDeadline(publishedAt: number, config: Pick<RequestConfig, 'confirmHours'> = defaultRequestConfig): number {
+export function confirmationDeadline(
+  publishedAt: number,
+  config: Pick<RequestConfig, 'confirmHours'> = defaultRequestConfig,
+): number {
   return publishedAt + config.confirmHours * H;
 }
 
@@ -186,7 +214,9 @@ export function reminderSchedule(input: {
     out.push({ personId, at: deadline, kind: 'overdue' });
   }
   const after = input.after;
-  return (after === undefined ? out : out.filter((r) => r.at > after)).sort((a, b) => a.at - b.at || a.personId.localeCompare(b.personId));
+  return (after === undefined ? out : out.filter((r) => r.at > after)).sort(
+    (a, b) => a.at - b.at || a.personId.localeCompare(b.personId),
+  );
 }
 
 /** Roster status moves: draft → published → amended ↔ published … → closed. */
@@ -197,7 +227,10 @@ export function nextRosterStatus(
 ): 'published' | 'amended' | 'closed' {
   if (action === 'publish') {
     if (current !== 'draft' && current !== 'amended') {
-      throw conflict('invalid_transition', 'roster.errors.rosterTransition', { from: current, action });
+      throw conflict('invalid_transition', 'roster.errors.rosterTransition', {
+        from: current,
+        action,
+      });
     }
     const blocking = violations.filter((v) => v.severity === 'block');
     if (blocking.length > 0) {

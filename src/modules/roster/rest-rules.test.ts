@@ -1,7 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import type { Assignment, RestRules } from './roster.schema.js';
-import { checkRoster, dayKindOf, violationKey, type RosterCheckInput, type Violation } from './rest-rules.js';
+import {
+  checkRoster,
+  dayKindOf,
+  violationKey,
+  type RosterCheckInput,
+  type Violation,
+} from './rest-rules.js';
 import { applyRotation } from './rotation.js';
 import { datesInRange } from './local-date.js';
 import { shiftTypes, posts, tech } from './fixtures.test-helpers.js';
@@ -23,7 +29,10 @@ const people = [
   { id: 'bob', skills: [] },
   { id: 'cai', skills: ['linux'] },
 ];
-const base = (assignments: Assignment[], extra: Partial<RosterCheckInput> = {}): RosterCheckInput => ({
+const base = (
+  assignments: Assignment[],
+  extra: Partial<RosterCheckInput> = {},
+): RosterCheckInput => ({
   periodStart: '2026-03-01',
   periodEnd: '2026-03-31',
   timeZone: 'America/New_York',
@@ -34,7 +43,12 @@ const base = (assignments: Assignment[], extra: Partial<RosterCheckInput> = {}):
   rules,
   ...extra,
 });
-const a = (personId: string, code: 'D' | 'E' | 'N', date: string, postId = 'p-tech'): Assignment => ({
+const a = (
+  personId: string,
+  code: 'D' | 'E' | 'N',
+  date: string,
+  postId = 'p-tech',
+): Assignment => ({
   personId,
   postId,
   shiftTypeId: `st-${code.toLowerCase()}`,
@@ -44,10 +58,17 @@ const only = (vs: Violation[], rule: string) => vs.filter((v) => v.rule === rule
 
 describe('checkRoster', () => {
   it('flags rest below the minimum with the real hours, and not 16 h of rest', () => {
-    const vs = checkRoster(base([a('ann', 'E', '2026-03-02'), a('ann', 'D', '2026-03-03'), a('ann', 'D', '2026-03-05')]));
+    const vs = checkRoster(
+      base([a('ann', 'E', '2026-03-02'), a('ann', 'D', '2026-03-03'), a('ann', 'D', '2026-03-05')]),
+    );
     const rest = only(vs, 'minRest');
     expect(rest).toHaveLength(1);
-    expect(rest[0]).toMatchObject({ personId: 'ann', date: '2026-03-03', severity: 'block', params: { hours: 8, min: 12 } });
+    expect(rest[0]).toMatchObject({
+      personId: 'ann',
+      date: '2026-03-03',
+      severity: 'block',
+      params: { hours: 8, min: 12 },
+    });
   });
 
   it('measures rest over the spring-forward night in real hours', () => {
@@ -65,35 +86,54 @@ describe('checkRoster', () => {
       a('bob', 'D', '2026-03-16'),
       a('ann', 'D', '2026-03-20'),
     ];
-    const vs = checkRoster(base(as, { leave: [{ personId: 'ann', startDate: '2026-03-19', endDate: '2026-03-21' }] }));
+    const vs = checkRoster(
+      base(as, { leave: [{ personId: 'ann', startDate: '2026-03-19', endDate: '2026-03-21' }] }),
+    );
     expect(only(vs, 'doubleBooking')).toHaveLength(1);
-    expect(only(vs, 'maxConsecutiveNights')).toMatchObject([{ personId: 'cai', date: '2026-03-12', params: { nights: 4, max: 3 } }]);
-    expect(only(vs, 'minDaysOffAfterNights')).toMatchObject([{ personId: 'cai', date: '2026-03-14' }]);
+    expect(only(vs, 'maxConsecutiveNights')).toMatchObject([
+      { personId: 'cai', date: '2026-03-12', params: { nights: 4, max: 3 } },
+    ]);
+    expect(only(vs, 'minDaysOffAfterNights')).toMatchObject([
+      { personId: 'cai', date: '2026-03-14' },
+    ]);
     expect(only(vs, 'skills')).toMatchObject([{ personId: 'bob', params: { skills: 'linux' } }]);
     expect(only(vs, 'leave')).toMatchObject([{ personId: 'ann', date: '2026-03-20' }]);
     const coverMin = only(vs, 'coverMin');
     // 22 weekdays in March 2026 need a D and an N on 技术.
     expect(coverMin.filter((v) => v.shiftTypeId === 'st-n')).toHaveLength(22 - 4);
-    expect(coverMin.find((v) => v.date === '2026-03-02' && v.shiftTypeId === 'st-d')).toBeUndefined();
-    expect(only(vs, 'coverPreferred').find((v) => v.date === '2026-03-02')).toMatchObject({ severity: 'warn', params: { count: 1, preferred: 2 } });
+    expect(
+      coverMin.find((v) => v.date === '2026-03-02' && v.shiftTypeId === 'st-d'),
+    ).toBeUndefined();
+    expect(only(vs, 'coverPreferred').find((v) => v.date === '2026-03-02')).toMatchObject({
+      severity: 'warn',
+      params: { count: 1, preferred: 2 },
+    });
   });
 
   it('counts weekly and monthly hours after breaks', () => {
     const week = datesInRange('2026-03-02', '2026-03-07').map((d) => a('ann', 'D', d));
     const vs = checkRoster(base(week));
     // 6 × 7.5 h = 45 h in ISO week 2026-W10; 6 days > 5 consecutive.
-    expect(only(vs, 'maxHoursPerWeek')).toMatchObject([{ date: '2026-03-07', params: { period: '2026-W10', hours: 45 } }]);
-    expect(only(vs, 'maxConsecutiveDays')).toMatchObject([{ date: '2026-03-07', params: { days: 6 } }]);
+    expect(only(vs, 'maxHoursPerWeek')).toMatchObject([
+      { date: '2026-03-07', params: { period: '2026-W10', hours: 45 } },
+    ]);
+    expect(only(vs, 'maxConsecutiveDays')).toMatchObject([
+      { date: '2026-03-07', params: { days: 6 } },
+    ]);
   });
 
   it('refuses assignments outside the period and unknown shifts', () => {
-    const vs = checkRoster(base([a('ann', 'D', '2026-04-01'), a('ann', 'N', '2026-03-03', 'p-desk')]));
+    const vs = checkRoster(
+      base([a('ann', 'D', '2026-04-01'), a('ann', 'N', '2026-03-03', 'p-desk')]),
+    );
     expect(only(vs, 'outsidePeriod')).toMatchObject([{ date: '2026-04-01', severity: 'block' }]);
     expect(only(vs, 'unknownReference')).toHaveLength(1);
   });
 
   it('uses context days from the previous month for rest but reports only inside the period', () => {
-    const vs = checkRoster(base([a('ann', 'D', '2026-03-01')], { context: [a('ann', 'E', '2026-02-28')] }));
+    const vs = checkRoster(
+      base([a('ann', 'D', '2026-03-01')], { context: [a('ann', 'E', '2026-02-28')] }),
+    );
     expect(only(vs, 'minRest')).toMatchObject([{ date: '2026-03-01' }]);
   });
 
@@ -119,41 +159,71 @@ describe('checkRoster properties', () => {
     v.rule === 'minRest' || v.rule === 'doubleBooking'
       ? `rest|${v.personId}|${v.shiftTypeId}|${v.date}`
       : violationKey(v);
-  const watched = new Set(['minRest', 'doubleBooking', 'maxConsecutiveDays', 'maxConsecutiveNights']);
+  const watched = new Set([
+    'minRest',
+    'doubleBooking',
+    'maxConsecutiveDays',
+    'maxConsecutiveNights',
+  ]);
 
   it('removing an assignment never adds a rest, overlap or consecutive-days violation', () => {
     fc.assert(
-      fc.property(fc.array(assignmentArb, { maxLength: 30 }), fc.nat(), zoneArb, (as, pick, zone) => {
-        fc.pre(as.length > 0);
-        const before = new Set(checkRoster(base(as, { timeZone: zone })).filter((v) => watched.has(v.rule)).map(restClass));
-        const removed = as.filter((_, i) => i !== pick % as.length);
-        const after = checkRoster(base(removed, { timeZone: zone })).filter((v) => watched.has(v.rule));
-        for (const v of after) expect(before.has(restClass(v))).toBe(true);
-      }),
+      fc.property(
+        fc.array(assignmentArb, { maxLength: 30 }),
+        fc.nat(),
+        zoneArb,
+        (as, pick, zone) => {
+          fc.pre(as.length > 0);
+          const before = new Set(
+            checkRoster(base(as, { timeZone: zone }))
+              .filter((v) => watched.has(v.rule))
+              .map(restClass),
+          );
+          const removed = as.filter((_, i) => i !== pick % as.length);
+          const after = checkRoster(base(removed, { timeZone: zone })).filter((v) =>
+            watched.has(v.rule),
+          );
+          for (const v of after) expect(before.has(restClass(v))).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('a rotation with enough rest between its shifts has no rest violation in any zone', () => {
     fc.assert(
-      fc.property(zoneArb, fc.nat({ max: 100 }), fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 3 }), (zone, anchorShift, offsets) => {
-        // D D E E - N N - - - : every change of shift leaves ≥ 16 h of rest (less 1 h for DST).
-        const pattern = ['D', 'D', 'E', 'E', null, 'N', 'N', null, null, null];
-        const members = offsets.map((offset, i) => ({ personId: ['ann', 'bob', 'cai'][i]!, postId: 'p-desk', offset }));
-        const deskAll = { ...posts[1]!, shiftTypeIds: ['st-d', 'st-e', 'st-n'] };
-        const as = applyRotation({
-          pattern,
-          anchorDate: datesInRange('2026-01-01', '2026-12-31')[anchorShift]!,
-          members,
-          periodStart: '2026-03-01',
-          periodEnd: '2026-04-30',
-          shiftTypes,
-        });
-        const vs = checkRoster(
-          base(as, { timeZone: zone, periodEnd: '2026-04-30', posts: [tech, deskAll], rules: { minRestHours: { value: 12, severity: 'block' } } }),
-        );
-        expect(vs.filter((v) => v.rule === 'minRest')).toEqual([]);
-      }),
+      fc.property(
+        zoneArb,
+        fc.nat({ max: 100 }),
+        fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 3 }),
+        (zone, anchorShift, offsets) => {
+          // D D E E - N N - - - : every change of shift leaves ≥ 16 h of rest (less 1 h for DST).
+          const pattern = ['D', 'D', 'E', 'E', null, 'N', 'N', null, null, null];
+          const members = offsets.map((offset, i) => ({
+            personId: ['ann', 'bob', 'cai'][i]!,
+            postId: 'p-desk',
+            offset,
+          }));
+          const deskAll = { ...posts[1]!, shiftTypeIds: ['st-d', 'st-e', 'st-n'] };
+          const as = applyRotation({
+            pattern,
+            anchorDate: datesInRange('2026-01-01', '2026-12-31')[anchorShift]!,
+            members,
+            periodStart: '2026-03-01',
+            periodEnd: '2026-04-30',
+            shiftTypes,
+          });
+          const vs = checkRoster(
+            base(as, {
+              timeZone: zone,
+              periodEnd: '2026-04-30',
+              posts: [tech, deskAll],
+              rules: { minRestHours: { value: 12, severity: 'block' } },
+            }),
+          );
+          expect(vs.filter((v) => v.rule === 'minRest')).toEqual([]);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -161,8 +231,24 @@ describe('checkRoster properties', () => {
   it('cover counts equal the assignments on each post, shift and day', () => {
     fc.assert(
       fc.property(fc.array(assignmentArb, { maxLength: 40 }), (as) => {
-        const strict = { ...tech, cover: tech.shiftTypeIds.flatMap((s) => (['weekday', 'weekend'] as const).map((k) => ({ shiftTypeId: s, dayKind: k, min: 100, preferred: 100 }))) };
-        const vs = checkRoster(base(as, { posts: [strict], rules: { cover: { severity: 'block' } }, periodEnd: '2026-03-14' }));
+        const strict = {
+          ...tech,
+          cover: tech.shiftTypeIds.flatMap((s) =>
+            (['weekday', 'weekend'] as const).map((k) => ({
+              shiftTypeId: s,
+              dayKind: k,
+              min: 100,
+              preferred: 100,
+            })),
+          ),
+        };
+        const vs = checkRoster(
+          base(as, {
+            posts: [strict],
+            rules: { cover: { severity: 'block' } },
+            periodEnd: '2026-03-14',
+          }),
+        );
         for (const v of vs.filter((x) => x.rule === 'coverMin')) {
           const n = as.filter((x) => x.shiftTypeId === v.shiftTypeId && x.date === v.date).length;
           expect(v.params.count).toBe(n);

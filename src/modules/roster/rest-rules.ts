@@ -209,7 +209,9 @@ export function checkRoster(input: RosterCheckInput): Violation[] {
     byPerson.set(r.a.personId, list);
   }
   for (const [personId, list] of byPerson) {
-    list.sort((x, y) => x.interval.startMs - y.interval.startMs || x.interval.endMs - y.interval.endMs);
+    list.sort(
+      (x, y) => x.interval.startMs - y.interval.startMs || x.interval.endMs - y.interval.endMs,
+    );
     checkRestAndOverlap(personId, list, rules, push);
     checkRuns(personId, list, rules, push);
     checkHours(personId, list, rules, push);
@@ -377,7 +379,12 @@ function checkCover(input: RosterCheckInput, resolved: Resolved[], severity: Sev
         const base = { postId: post.id, shiftTypeId: c.shiftTypeId, date };
         const code = input.shiftTypes.find((s) => s.id === c.shiftTypeId)?.code ?? c.shiftTypeId;
         if (n < c.min) {
-          push({ ...base, rule: 'coverMin', severity, params: { post: post.name, code, count: n, min: c.min } });
+          push({
+            ...base,
+            rule: 'coverMin',
+            severity,
+            params: { post: post.name, code, count: n, min: c.min },
+          });
         } else if (n < c.preferred) {
           push({
             ...base,

@@ -32,7 +32,7 @@ async function workbook(rows: (string | Date | null)[][]): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('s');
   for (const r of rows) ws.addRow(r);
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
 describe('roster grid', () => {
@@ -76,12 +76,18 @@ describe('roster grid', () => {
     });
     fc.assert(
       fc.property(fc.array(asg, { maxLength: 40 }), (raw) => {
-        const valid = raw.filter((a) => posts.find((p) => p.id === a.postId)!.shiftTypeIds.includes(a.shiftTypeId));
+        const valid = raw.filter((a) =>
+          posts.find((p) => p.id === a.postId)!.shiftTypeIds.includes(a.shiftTypeId),
+        );
         const unique = [...new Map(valid.map((a) => [sortKey(a), a])).values()];
         const g = gridFromAssignments(unique, ctx);
         const sheet: SheetText = {
           header: g.dates.map((d, i) => ({ column: i + 2, value: d })),
-          rows: g.rows.map((r, i) => ({ row: i + 3, name: r.name, cells: r.cells.map((t, j) => ({ column: j + 2, text: t })) })),
+          rows: g.rows.map((r, i) => ({
+            row: i + 3,
+            name: r.name,
+            cells: r.cells.map((t, j) => ({ column: j + 2, text: t })),
+          })),
         };
         const res = readGrid(sheet, ctx);
         expect(res.ok).toBe(true);
@@ -104,7 +110,11 @@ describe('roster grid', () => {
     const res = await importRosterWorkbook(data, ctx);
     expect(res.ok).toBe(false);
     if (res.ok) return;
-    const brief = res.errors.map((e) => [e.row, e.column, e.messageKey.replace('roster.import.', '')]);
+    const brief = res.errors.map((e) => [
+      e.row,
+      e.column,
+      e.messageKey.replace('roster.import.', ''),
+    ]);
     expect(brief).toEqual([
       [1, 'D', 'dateOutsidePeriod'],
       [1, 'E', 'badDateHeader'],

@@ -34,18 +34,25 @@ export interface GridError {
   params: Record<string, string | number>;
 }
 
-export type GridImportResult = { ok: true; assignments: Assignment[] } | { ok: false; errors: GridError[] };
+export type GridImportResult =
+  { ok: true; assignments: Assignment[] } | { ok: false; errors: GridError[] };
 
 const OFF = new Set(['', '-', '休']);
 
 /** Column letter of a 1-based column number (1 → A, 27 → AA). */
 export function columnLetter(n: number): string {
   let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26))
+    s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
 }
 
-function postFor(code: string, person: Pick<Person, 'defaultPostId'>, ctx: GridContext, shiftId: string) {
+function postFor(
+  code: string,
+  person: Pick<Person, 'defaultPostId'>,
+  ctx: GridContext,
+  shiftId: string,
+) {
   const offering = ctx.posts.filter((p) => p.shiftTypeIds.includes(shiftId));
   const own = offering.find((p) => p.id === person.defaultPostId);
   if (own) return own;
@@ -53,14 +60,23 @@ function postFor(code: string, person: Pick<Person, 'defaultPostId'>, ctx: GridC
 }
 
 /** The grid of a period's assignments; a cell names the post only when a bare code would not. */
-export function gridFromAssignments(assignments: readonly Assignment[], ctx: GridContext): RosterGrid {
+export function gridFromAssignments(
+  assignments: readonly Assignment[],
+  ctx: GridContext,
+): RosterGrid {
   const dates = datesInRange(ctx.periodStart, ctx.periodEnd);
   const col = new Map(dates.map((d, i) => [d, i]));
   const shiftById = new Map(ctx.shiftTypes.map((s) => [s.id, s]));
   const postById = new Map(ctx.posts.map((p) => [p.id, p]));
-  const rows = ctx.people.map((p) => ({ personId: p.id, name: p.name, items: dates.map(() => [] as string[]) }));
+  const rows = ctx.people.map((p) => ({
+    personId: p.id,
+    name: p.name,
+    items: dates.map(() => [] as string[]),
+  }));
   const rowOf = new Map(rows.map((r, i) => [r.personId, i]));
-  const sorted = [...assignments].sort((a, b) => a.postId.localeCompare(b.postId) || a.shiftTypeId.localeCompare(b.shiftTypeId));
+  const sorted = [...assignments].sort(
+    (a, b) => a.postId.localeCompare(b.postId) || a.shiftTypeId.localeCompare(b.shiftTypeId),
+  );
   for (const a of sorted) {
     const r = rowOf.get(a.personId);
     const c = col.get(a.date);
@@ -71,7 +87,14 @@ export function gridFromAssignments(assignments: readonly Assignment[], ctx: Gri
     const implied = postFor(shift.code, person, ctx, shift.id);
     rows[r]!.items[c]!.push(implied?.id === post.id ? shift.code : `${shift.code}@${post.name}`);
   }
-  return { dates, rows: rows.map((r) => ({ personId: r.personId, name: r.name, cells: r.items.map((i) => i.join(',')) })) };
+  return {
+    dates,
+    rows: rows.map((r) => ({
+      personId: r.personId,
+      name: r.name,
+      cells: r.items.map((i) => i.join(',')),
+    })),
+  };
 }
 
 /** A sheet read into plain text: row 1 holds dates from column B, data rows hold a name in A. */
@@ -94,7 +117,11 @@ export function readGrid(sheet: SheetText, ctx: GridContext): GridImportResult {
     if (!isLocalDate(v)) {
       err(1, h.column, 'badDateHeader', { value: v });
     } else if (v < ctx.periodStart || v > ctx.periodEnd) {
-      err(1, h.column, 'dateOutsidePeriod', { date: v, periodStart: ctx.periodStart, periodEnd: ctx.periodEnd });
+      err(1, h.column, 'dateOutsidePeriod', {
+        date: v,
+        periodStart: ctx.periodStart,
+        periodEnd: ctx.periodEnd,
+      });
     } else if (seenDates.has(v)) {
       err(1, h.column, 'duplicateDate', { date: v, other: columnLetter(seenDates.get(v)!) });
     } else {
@@ -192,9 +219,15 @@ const WEEKDAYS = {
  * An .xlsx of the grid: row 1 dates, row 2 weekday names (周一 Mon), a row per person, cells
  * filled with the shift's colour; a second sheet lists the shift codes.
  */
-export async function exportRosterWorkbook(grid: RosterGrid, ctx: GridContext, title = '排班 Roster'): Promise<Uint8Array> {
+export async function exportRosterWorkbook(
+  grid: RosterGrid,
+  ctx: GridContext,
+  title = '排班 Roster',
+): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(title.slice(0, 31), { views: [{ state: 'frozen', xSplit: 1, ySplit: 2 }] });
+  const ws = wb.addWorksheet(title.slice(0, 31), {
+    views: [{ state: 'frozen', xSplit: 1, ySplit: 2 }],
+  });
   ws.addRow(['姓名 Name', ...grid.dates]);
   ws.addRow([
     '星期 Weekday',
@@ -213,7 +246,11 @@ export async function exportRosterWorkbook(grid: RosterGrid, ctx: GridContext, t
       const code = text.split(/[,@]/)[0] ?? '';
       const colour = colourOf.get(code);
       if (colour) {
-        row.getCell(i + 2).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: `FF${colour}` } };
+        row.getCell(i + 2).fill = {
+          type: 'pattern',
+          pattern: 'solid',
+          fgColor: { argb: `FF${colour}` },
+        };
       }
       row.getCell(i + 2).alignment = { horizontal: 'center' };
     });
@@ -222,10 +259,14 @@ export async function exportRosterWorkbook(grid: RosterGrid, ctx: GridContext, t
   legend.addRow(['代码 Code', '名称 Name', '开始 Start', '结束 End']);
   for (const s of ctx.shiftTypes) {
     const row = legend.addRow([s.code, s.name, s.start, s.end]);
-    row.getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: `FF${s.colour.slice(1).toUpperCase()}` } };
+    row.getCell(1).fill = {
+      type: 'pattern',
+      pattern: 'solid',
+      fgColor: { argb: `FF${s.colour.slice(1).toUpperCase()}` },
+    };
   }
   const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return new Uint8Array(buf);
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -233,7 +274,7 @@ function cellText(v: ExcelJS.CellValue): string {
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('result' in v) return cellText(v.result);
     if ('text' in v) return String(v.text);
     return '';
   }
@@ -264,12 +305,25 @@ export async function readRosterWorkbook(data: Uint8Array): Promise<SheetText> {
 }
 
 /** Import an .xlsx grid: all assignments, or a row-by-row error list and nothing imported. */
-export async function importRosterWorkbook(data: Uint8Array, ctx: GridContext): Promise<GridImportResult> {
+export async function importRosterWorkbook(
+  data: Uint8Array,
+  ctx: GridContext,
+): Promise<GridImportResult> {
   let sheet: SheetText;
   try {
     sheet = await readRosterWorkbook(data);
   } catch (e) {
-    return { ok: false, errors: [{ row: 0, column: '', messageKey: 'roster.import.unreadable', params: { reason: e instanceof Error ? e.message : String(e) } }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          row: 0,
+          column: '',
+          messageKey: 'roster.import.unreadable',
+          params: { reason: e instanceof Error ? e.message : String(e) },
+        },
+      ],
+    };
   }
   return readGrid(sheet, ctx);
 }

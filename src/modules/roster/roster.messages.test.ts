@@ -26,11 +26,16 @@ describe('roster messages', () => {
     const used = new Set<string>(ruleNames.map((r) => `roster.violations.${r}`));
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.includes('.test'))) {
       const src = readFileSync(new URL(f, dir), 'utf8');
-      for (const m of src.matchAll(/'(roster\.(?:errors|violations|import)\.\w+)'/g)) used.add(m[1]!);
-      if (f === 'roster-grid.ts') for (const m of src.matchAll(/err\([^,]+, [^,]+, '(\w+)'/g)) used.add(`roster.import.${m[1]!}`);
+      for (const m of src.matchAll(/'(roster\.(?:errors|violations|import)\.\w+)'/g))
+        used.add(m[1]!);
+      if (f === 'roster-grid.ts')
+        for (const m of src.matchAll(/err\([^,]+, [^,]+, '(\w+)'/g))
+          used.add(`roster.import.${m[1]!}`);
     }
     expect(used.size).toBeGreaterThan(40);
     for (const k of used) expect(zh.has(k), k).toBe(true);
-    expect(flatten(catalogs.zh as Tree).get('roster.errors.shiftOverlap')).toBe(zh.get('roster.errors.shiftOverlap'));
+    expect(flatten(catalogs.zh).get('roster.errors.shiftOverlap')).toBe(
+      zh.get('roster.errors.shiftOverlap'),
+    );
   });
 });

@@ -35,7 +35,8 @@ export const roster = {
         overrideSelf: '紧急调班不能由本人替换本人',
       },
       violations: {
-        minRest: '两班之间只休息 {{hours}} 小时（上一班 {{previous}}，{{previousDate}}），至少应为 {{min}} 小时',
+        minRest:
+          '两班之间只休息 {{hours}} 小时（上一班 {{previous}}，{{previousDate}}），至少应为 {{min}} 小时',
         maxConsecutiveDays: '连续工作 {{days}} 天，最多 {{max}} 天',
         maxConsecutiveNights: '连续夜班 {{nights}} 个，最多 {{max}} 个',
         minDaysOffAfterNights: '{{nights}} 个夜班（至 {{lastNight}}）后应至少休息 {{min}} 天',
@@ -44,7 +45,8 @@ export const roster = {
         skills: '不具备岗位“{{post}}”所需技能：{{skills}}',
         coverMin: '岗位“{{post}}”班次 {{code}} 只有 {{count}} 人，至少需要 {{min}} 人',
         coverPreferred: '岗位“{{post}}”班次 {{code}} 只有 {{count}} 人，理想为 {{preferred}} 人',
-        doubleBooking: '班次 {{code}} 与 {{otherDate}} 的班次 {{other}} 时间重叠（同一人不能同时在两个岗位）',
+        doubleBooking:
+          '班次 {{code}} 与 {{otherDate}} 的班次 {{other}} 时间重叠（同一人不能同时在两个岗位）',
         leave: '在假期内（{{startDate}} 至 {{endDate}}）被排班',
         outsidePeriod: '日期 {{date}} 不在排班周期 {{periodStart}} 至 {{periodEnd}} 内',
         unknownReference: '岗位 {{postId}} 没有班次 {{shiftTypeId}}',
@@ -74,25 +76,31 @@ export const roster = {
         timeFormat: 'Time must be HH:mm (00:00–23:59)',
         dateFormat: 'Date must be YYYY-MM-DD and exist',
         colourFormat: 'Colour must be #rrggbb',
-        shiftCodeFormat: 'A shift code is 1–16 letters, digits or Chinese characters (no @ , - or spaces)',
-        shiftZeroLength: 'Shift {{code}} starts and ends at the same time ({{start}}–{{end}}): zero length',
+        shiftCodeFormat:
+          'A shift code is 1–16 letters, digits or Chinese characters (no @ , - or spaces)',
+        shiftZeroLength:
+          'Shift {{code}} starts and ends at the same time ({{start}}–{{end}}): zero length',
         shiftCodeDuplicate: 'Shift code {{code}} is used twice',
         shiftOverlap: 'On post "{{post}}" shifts {{a}} and {{b}} overlap in time',
         unknownShiftType: 'Post "{{post}}" names an unknown shift type {{shiftTypeId}}',
         unknownShiftCode: 'Unknown shift code {{code}}',
         postWithoutShifts: 'A post needs at least one shift type',
-        coverShiftNotOnPost: 'Cover on post "{{post}}" names shift type {{shiftTypeId}}, which the post does not have',
-        coverDuplicate: 'Cover on post "{{post}}" for shift type {{shiftTypeId}} on {{dayKind}} is given twice',
+        coverShiftNotOnPost:
+          'Cover on post "{{post}}" names shift type {{shiftTypeId}}, which the post does not have',
+        coverDuplicate:
+          'Cover on post "{{post}}" for shift type {{shiftTypeId}} on {{dayKind}} is given twice',
         preferredBelowMin: 'The preferred head count cannot be below the minimum',
         periodReversed: 'The end date is before the start date',
         intervalEmpty: 'The end must be after the start',
         patternEmpty: 'A rotation pattern cannot be empty',
         swapWithSelf: 'You cannot swap with yourself ({{person}})',
         swapNotOwnAssignment: 'You can only ask to swap your own shift ({{person}})',
-        swapTooLate: 'A swap must be asked for at least {{hours}} h ahead; only {{left}} h are left',
+        swapTooLate:
+          'A swap must be asked for at least {{hours}} h ahead; only {{left}} h are left',
         substituteLacksSkill: '{{person}} lacks the skills post "{{post}}" needs: {{skills}}',
-        swapCounterAssignment: 'A swap names the other person\'s shift (and only a swap does)',
-        swapCounterNotSubstitutes: 'The shift given in return does not belong to the substitute {{person}}',
+        swapCounterAssignment: "A swap names the other person's shift (and only a swap does)",
+        swapCounterNotSubstitutes:
+          'The shift given in return does not belong to the substitute {{person}}',
         swapWrongActor: '{{actor}} cannot {{action}} this request',
         swapTransition: 'The swap request is {{from}}; it cannot be {{action}}',
         leaveTransition: 'The leave request is {{from}}; it cannot be {{action}}',
@@ -103,25 +111,31 @@ export const roster = {
         overrideSelf: 'An override cannot replace a person with themselves',
       },
       violations: {
-        minRest: 'Only {{hours}} h of rest after shift {{previous}} on {{previousDate}}; at least {{min}} h needed',
+        minRest:
+          'Only {{hours}} h of rest after shift {{previous}} on {{previousDate}}; at least {{min}} h needed',
         maxConsecutiveDays: '{{days}} working days in a row; at most {{max}}',
         maxConsecutiveNights: '{{nights}} nights in a row; at most {{max}}',
-        minDaysOffAfterNights: 'After {{nights}} nights (to {{lastNight}}) at least {{min}} days off are due',
+        minDaysOffAfterNights:
+          'After {{nights}} nights (to {{lastNight}}) at least {{min}} days off are due',
         maxHoursPerWeek: '{{hours}} h in week {{period}}; at most {{max}} h',
         maxHoursPerMonth: '{{hours}} h in month {{period}}; at most {{max}} h',
         skills: 'Lacks the skills post "{{post}}" needs: {{skills}}',
         coverMin: 'Post "{{post}}" shift {{code}} has {{count}} people; at least {{min}} needed',
-        coverPreferred: 'Post "{{post}}" shift {{code}} has {{count}} people; {{preferred}} preferred',
-        doubleBooking: 'Shift {{code}} overlaps shift {{other}} on {{otherDate}} (one person, two places at once)',
+        coverPreferred:
+          'Post "{{post}}" shift {{code}} has {{count}} people; {{preferred}} preferred',
+        doubleBooking:
+          'Shift {{code}} overlaps shift {{other}} on {{otherDate}} (one person, two places at once)',
         leave: 'Rostered while on leave ({{startDate}} to {{endDate}})',
-        outsidePeriod: 'Date {{date}} is outside the roster period {{periodStart}} to {{periodEnd}}',
+        outsidePeriod:
+          'Date {{date}} is outside the roster period {{periodStart}} to {{periodEnd}}',
         unknownReference: 'Post {{postId}} has no shift type {{shiftTypeId}}',
       },
       import: {
         unreadable: 'The file cannot be read as an Excel workbook: {{reason}}',
         noDates: 'Row 1 holds no dates',
         badDateHeader: 'Header "{{value}}" is not a date (YYYY-MM-DD expected)',
-        dateOutsidePeriod: 'Date {{date}} is outside the roster period {{periodStart}} to {{periodEnd}}',
+        dateOutsidePeriod:
+          'Date {{date}} is outside the roster period {{periodStart}} to {{periodEnd}}',
         duplicateDate: 'Date {{date}} appears twice (see column {{other}})',
         missingName: 'This row has shifts but no name',
         unknownPerson: 'No person named "{{name}}"',

@@ -11,9 +11,7 @@ const id = z.string().min(1).max(64);
 export const hhmm = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'roster.errors.timeFormat' });
-export const localDate = z
-  .string()
-  .refine(isLocalDate, { message: 'roster.errors.dateFormat' });
+export const localDate = z.string().refine(isLocalDate, { message: 'roster.errors.dateFormat' });
 export const timeZone = z.string().refine(isTimeZone, { message: 'validation.timeZone' });
 
 /** Shift codes appear in grid cells ('N', 'N@技术'), so they exclude '@', ',', spaces and '-'. */

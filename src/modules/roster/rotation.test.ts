@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { applyRotation, copyPeriod, groupOffsets, onOff, parsePattern, patternStep, weeklyRotation } from './rotation.js';
+import {
+  applyRotation,
+  copyPeriod,
+  groupOffsets,
+  onOff,
+  parsePattern,
+  patternStep,
+  weeklyRotation,
+} from './rotation.js';
 import { shiftTypes } from './fixtures.test-helpers.js';
 import { addDays, datesInRange, isoWeekday } from './local-date.js';
 import { DomainError } from '../../lib/errors.js';
@@ -31,9 +39,18 @@ describe('rotation patterns', () => {
 
   it('continues the cycle into the next month instead of restarting it', () => {
     const run = (start: string, end: string) =>
-      applyRotation({ pattern: onOff('D', 4, 4), anchorDate: '2026-01-01', members: [{ personId: 'a', postId: 'p', offset: 0 }], periodStart: start, periodEnd: end, shiftTypes });
+      applyRotation({
+        pattern: onOff('D', 4, 4),
+        anchorDate: '2026-01-01',
+        members: [{ personId: 'a', postId: 'p', offset: 0 }],
+        periodStart: start,
+        periodEnd: end,
+        shiftTypes,
+      });
     const whole = run('2026-02-01', '2026-03-31').map((a) => a.date);
-    const split = [...run('2026-02-01', '2026-02-28'), ...run('2026-03-01', '2026-03-31')].map((a) => a.date);
+    const split = [...run('2026-02-01', '2026-02-28'), ...run('2026-03-01', '2026-03-31')].map(
+      (a) => a.date,
+    );
     expect(split).toEqual(whole);
     // 1 Jan is step 0: 1–4 Jan on, 5–8 off … 1 Feb is day 31 → step 7 (off).
     expect(whole[0]).toBe('2026-02-02');
@@ -51,13 +68,25 @@ describe('rotation patterns', () => {
       shiftTypes,
     });
     for (const d of datesInRange('2026-03-02', '2026-03-29')) {
-      expect(as.filter((a) => a.date === d).map((a) => codeOf.get(a.shiftTypeId)).sort()).toEqual(['D', 'E', 'N']);
+      expect(
+        as
+          .filter((a) => a.date === d)
+          .map((a) => codeOf.get(a.shiftTypeId))
+          .sort(),
+      ).toEqual(['D', 'E', 'N']);
     }
   });
 
   it('refuses an unknown shift code in a pattern, naming it', () => {
     try {
-      applyRotation({ pattern: ['D', 'Q'], anchorDate: '2026-03-01', members: [], periodStart: '2026-03-01', periodEnd: '2026-03-02', shiftTypes });
+      applyRotation({
+        pattern: ['D', 'Q'],
+        anchorDate: '2026-03-01',
+        members: [],
+        periodStart: '2026-03-01',
+        periodEnd: '2026-03-02',
+        shiftTypes,
+      });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
@@ -67,25 +96,41 @@ describe('rotation patterns', () => {
 
   it('property: the step advances by one per day, also before the anchor', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: -2000, max: 2000 }), fc.integer({ min: -50, max: 50 }), (n, dayOffset, offset) => {
-        const pattern = Array.from({ length: n }, () => null);
-        const d = addDays('2026-06-15', dayOffset);
-        const s = patternStep(pattern, '2026-06-15', offset, d);
-        expect(s).toBeGreaterThanOrEqual(0);
-        expect(s).toBeLessThan(n);
-        expect(patternStep(pattern, '2026-06-15', offset, addDays(d, 1))).toBe((s + 1) % n);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: -2000, max: 2000 }),
+        fc.integer({ min: -50, max: 50 }),
+        (n, dayOffset, offset) => {
+          const pattern = Array.from({ length: n }, () => null);
+          const d = addDays('2026-06-15', dayOffset);
+          const s = patternStep(pattern, '2026-06-15', offset, d);
+          expect(s).toBeGreaterThanOrEqual(0);
+          expect(s).toBeLessThan(n);
+          expect(patternStep(pattern, '2026-06-15', offset, addDays(d, 1))).toBe((s + 1) % n);
+        },
+      ),
     );
   });
 });
 
 describe('copyPeriod', () => {
-  const prev = datesInRange('2026-02-01', '2026-02-28').map((date) => ({ personId: 'a', postId: 'p', shiftTypeId: 'st-d', date }));
+  const prev = datesInRange('2026-02-01', '2026-02-28').map((date) => ({
+    personId: 'a',
+    postId: 'p',
+    shiftTypeId: 'st-d',
+    date,
+  }));
   it('aligns by weekday: every copied day has the weekday of its source', () => {
     const src = prev.filter((a) => isoWeekday(a.date) === 1); // Mondays only
     const out = copyPeriod(src, '2026-02-01', '2026-02-28', '2026-03-01', '2026-03-31', 'weekday');
     expect(out.every((a) => isoWeekday(a.date) === 1)).toBe(true);
-    expect(out.map((a) => a.date)).toEqual(['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30']);
+    expect(out.map((a) => a.date)).toEqual([
+      '2026-03-02',
+      '2026-03-09',
+      '2026-03-16',
+      '2026-03-23',
+      '2026-03-30',
+    ]);
   });
   it('aligns by date and leaves days the old month lacks empty', () => {
     const out = copyPeriod(prev, '2026-02-01', '2026-02-28', '2026-03-01', '2026-03-31', 'date');

@@ -24,7 +24,10 @@ export function onOff(code: string, on: number, off: number): RotationPattern {
  * `workDays` is how many days of each week are worked (the rest are off).
  */
 export function weeklyRotation(codes: readonly string[], workDays = 7): RotationPattern {
-  return codes.flatMap((c) => [...Array<string>(workDays).fill(c), ...Array<null>(7 - workDays).fill(null)]);
+  return codes.flatMap((c) => [
+    ...Array<string>(workDays).fill(c),
+    ...Array<null>(7 - workDays).fill(null),
+  ]);
 }
 
 /** Offsets that spread a group evenly over a pattern: member i starts `i * stride` steps in. */
@@ -53,7 +56,12 @@ export interface ApplyRotationInput {
 }
 
 /** Step of the pattern a member stands on at `date` (works for dates before the anchor too). */
-export function patternStep(pattern: RotationPattern, anchorDate: string, offset: number, date: string): number {
+export function patternStep(
+  pattern: RotationPattern,
+  anchorDate: string,
+  offset: number,
+  date: string,
+): number {
   const n = pattern.length;
   return (((daysBetween(anchorDate, date) + offset) % n) + n) % n;
 }
@@ -114,7 +122,11 @@ export function copyPeriod(
     if (alignment === 'date') {
       const candidate = `${prevStart.slice(0, 8)}${date.slice(8)}`;
       // Only a real date of the old month; Feb 30 and friends do not parse as dates there.
-      if (candidate >= prevStart && candidate <= prevEnd && datesInRange(prevStart, prevEnd).includes(candidate)) {
+      if (
+        candidate >= prevStart &&
+        candidate <= prevEnd &&
+        datesInRange(prevStart, prevEnd).includes(candidate)
+      ) {
         source = candidate;
       }
     } else {

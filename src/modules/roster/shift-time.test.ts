@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
-import { localToUtc, shiftInterval, nominalMinutes, workedMinutes, isNightShift, localDateOf } from './shift-time.js';
+import {
+  localToUtc,
+  shiftInterval,
+  nominalMinutes,
+  workedMinutes,
+  isNightShift,
+  localDateOf,
+} from './shift-time.js';
 import { fromEpochDay, toEpochDay } from './local-date.js';
 
 const H = 3_600_000;
@@ -18,7 +25,8 @@ const shiftArb = fc
   .filter(([a, b]) => a !== b)
   .map(([start, end]) => ({ start, end }));
 
-const wall = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+const wall = (ms: number, zone: string) =>
+  DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
 
 describe('shiftInterval', () => {
   it('makes a 22:00–08:00 night 9 h over spring-forward and 11 h over fall-back (New York)', () => {
@@ -51,9 +59,9 @@ describe('shiftInterval', () => {
       const i = shiftInterval(fromEpochDay(d), night, 'Asia/Shanghai');
       expect(i.endMs - i.startMs).toBe(10 * H);
     }
-    expect(shiftInterval('2026-07-01', { start: '08:00', end: '16:00' }, 'Asia/Shanghai').startMs).toBe(
-      Date.UTC(2026, 6, 1, 0, 0),
-    );
+    expect(
+      shiftInterval('2026-07-01', { start: '08:00', end: '16:00' }, 'Asia/Shanghai').startMs,
+    ).toBe(Date.UTC(2026, 6, 1, 0, 0));
   });
 
   it('moves a start inside the spring-forward gap forward by the gap', () => {
@@ -101,7 +109,11 @@ describe('shiftInterval', () => {
         const z = IANAZone.create(zone);
         const offsetChange = (z.offset(i.endMs) - z.offset(i.startMs)) * 60_000;
         const nominal = nominalMinutes(shift) * 60_000;
-        if (i.endMs > i.startMs && wall(i.startMs, zone).endsWith(shift.start) && wall(i.endMs, zone).endsWith(shift.end)) {
+        if (
+          i.endMs > i.startMs &&
+          wall(i.startMs, zone).endsWith(shift.start) &&
+          wall(i.endMs, zone).endsWith(shift.end)
+        ) {
           expect(i.endMs - i.startMs).toBe(nominal - offsetChange);
         }
         expect(localDateOf(i.startMs, zone) >= date).toBe(true);

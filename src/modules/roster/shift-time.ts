@@ -57,7 +57,8 @@ export function shiftInterval(
 ): Interval {
   const [a, b] = shiftMinutes(shift);
   const startMs = localToUtc(date, a, timeZone);
-  const endMs = b >= 1440 ? localToUtc(addDays(date, 1), b - 1440, timeZone) : localToUtc(date, b, timeZone);
+  const endMs =
+    b >= 1440 ? localToUtc(addDays(date, 1), b - 1440, timeZone) : localToUtc(date, b, timeZone);
   return { startMs, endMs: Math.max(startMs, endMs) };
 }
 
