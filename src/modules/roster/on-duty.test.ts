@@ -84,6 +84,27 @@ describe('resolveDuty and OnDutyIndex', () => {
     expect(idx.peopleOnPostAt('p-tech', Date.UTC(2026, 2, 8, 16))).toEqual(['cai']);
   });
 
+  it('has exactly one technician on at every minute of the Berlin and Sydney DST weekends', () => {
+    for (const [zone, from, to] of [
+      ['Europe/Berlin', '2026-03-27', '2026-03-31'],
+      ['Europe/Berlin', '2026-10-23', '2026-10-27'],
+      ['Australia/Sydney', '2026-04-03', '2026-04-07'],
+      ['Asia/Shanghai', '2026-10-23', '2026-10-27'],
+    ] as const) {
+      const rows = datesInRange(from, to).flatMap((date, i) => [
+        asg(`d${i}`, 'ann', 'st-d', date),
+        asg(`e${i}`, 'bob', 'st-e', date),
+        asg(`n${i}`, 'cai', 'st-n', date),
+      ]);
+      const idx = new OnDutyIndex(resolveDuty({ assignments: rows, shiftTypes, timeZone: zone }));
+      const startMs = idx.onPost('p-tech', 0, Number.MAX_SAFE_INTEGER)[0]!.startMs;
+      for (let t = startMs; t < startMs + 4 * 24 * H; t += 60_000) {
+        const on = idx.peopleOnPostAt('p-tech', t);
+        expect(on, `${zone} ${new Date(t).toISOString()}`).toHaveLength(1);
+      }
+    }
+  });
+
   it('property: agrees with a brute-force scan for any segments and queries', () => {
     const seg = fc
       .record({

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import type { Assignment, RestRules } from './roster.schema.js';
 import {
+  assertAssignmentFits,
   checkRoster,
   dayKindOf,
   violationKey,
@@ -135,6 +136,36 @@ describe('checkRoster', () => {
       base([a('ann', 'D', '2026-03-01')], { context: [a('ann', 'E', '2026-02-28')] }),
     );
     expect(only(vs, 'minRest')).toMatchObject([{ date: '2026-03-01' }]);
+  });
+
+  it('refuses a single edit outside the period or on a shift the post lacks', () => {
+    const r = { periodStart: '2026-03-01', periodEnd: '2026-03-31' };
+    expect(() => assertAssignmentFits(a('ann', 'D', '2026-03-05'), r, posts)).not.toThrow();
+    expect(() => assertAssignmentFits(a('ann', 'D', '2026-04-01'), r, posts)).toThrow(
+      /outsidePeriod/,
+    );
+    expect(() => assertAssignmentFits(a('ann', 'N', '2026-03-05', 'p-desk'), r, posts)).toThrow(
+      /unknownReference/,
+    );
+  });
+
+  it('checks a 500-person month quickly enough to run on every edit', () => {
+    const dates = datesInRange('2026-03-01', '2026-03-31');
+    const many: Assignment[] = [];
+    const manyPeople = Array.from({ length: 500 }, (_, p) => ({ id: `u${p}`, skills: ['linux'] }));
+    for (let p = 0; p < 500; p++) {
+      dates.forEach((d, i) => {
+        if ((i + p) % 5 < 3) many.push(a(`u${p}`, (['D', 'E', 'N'] as const)[(i + p) % 3]!, d));
+      });
+    }
+    const t = performance.now();
+    const vs = checkRoster(base(many, { people: manyPeople }));
+    const ms = performance.now() - t;
+    console.info(
+      `checkRoster: ${many.length} assignments, ${vs.length} violations in ${ms.toFixed(0)} ms`,
+    );
+    expect(vs.length).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(5000);
   });
 
   it('knows holidays and 调休 working weekends', () => {

@@ -11,6 +11,7 @@ import type {
 import { addDays, datesInRange, isoWeekday, isoWeekKey, monthKey } from './local-date.js';
 import type { Interval } from './shift-time.js';
 import { isNightShift, shiftInterval, workedMinutes } from './shift-time.js';
+import { invalid } from '../../lib/errors.js';
 
 export type RuleName =
   | 'minRest'
@@ -411,4 +412,29 @@ export function coverCounts(assignments: readonly Assignment[]): Map<string, num
 /** True when no violation blocks (publishing and approvals need this). */
 export function isPublishable(violations: readonly Violation[]): boolean {
   return violations.every((v) => v.severity !== 'block');
+}
+
+/**
+ * Refuses one assignment that cannot be stored at all (outside the period, unknown post, shift
+ * type not on the post); rule breaches are left to checkRoster.
+ */
+export function assertAssignmentFits(
+  a: Assignment,
+  roster: { periodStart: string; periodEnd: string },
+  posts: readonly Pick<Post, 'id' | 'name' | 'shiftTypeIds'>[],
+): void {
+  if (a.date < roster.periodStart || a.date > roster.periodEnd) {
+    throw invalid('date', 'roster.violations.outsidePeriod', {
+      date: a.date,
+      periodStart: roster.periodStart,
+      periodEnd: roster.periodEnd,
+    });
+  }
+  const post = posts.find((p) => p.id === a.postId);
+  if (!post || !post.shiftTypeIds.includes(a.shiftTypeId)) {
+    throw invalid(post ? 'shiftTypeId' : 'postId', 'roster.violations.unknownReference', {
+      postId: a.postId,
+      shiftTypeId: a.shiftTypeId,
+    });
+  }
 }

@@ -123,6 +123,25 @@ describe('shiftInterval', () => {
   });
 });
 
+describe('consecutive shifts', () => {
+  it('property: D, E and next-day N tile time with no gap or overlap in any zone', () => {
+    const D = { start: '08:00', end: '16:00' };
+    const E = { start: '16:00', end: '00:00' };
+    const N = { start: '00:00', end: '08:00' };
+    fc.assert(
+      fc.property(zoneArb, dateArb, (zone, date) => {
+        const next = fromEpochDay(toEpochDay(date) + 1);
+        const d = shiftInterval(date, D, zone);
+        const e = shiftInterval(date, E, zone);
+        const n = shiftInterval(next, N, zone);
+        const d2 = shiftInterval(next, D, zone);
+        expect([d.endMs, e.endMs, n.endMs]).toEqual([e.startMs, n.startMs, d2.startMs]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('duration helpers', () => {
   it('subtracts breaks and knows nights', () => {
     const night = { start: '22:00', end: '08:00', breakMinutes: 60 };
