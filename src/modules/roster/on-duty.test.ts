@@ -105,6 +105,46 @@ describe('resolveDuty and OnDutyIndex', () => {
     }
   });
 
+  it('property: an override replacing Y puts X on the post and takes Y off it, only inside its window', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Shanghai'),
+        fc.integer({ min: 0, max: 72 * 60 }),
+        fc.integer({ min: 1, max: 30 * 60 }),
+        fc.integer({ min: -36 * 60, max: 100 * 60 }),
+        (zone, startMin, lenMin, probeMin) => {
+          const rows = datesInRange('2026-03-27', '2026-03-31').map((d, i) =>
+            asg(`d${i}`, 'cai', 'st-d', d),
+          );
+          const t0 = Date.UTC(2026, 2, 27);
+          const o: Override = {
+            id: 'o',
+            postId: 'p-tech',
+            personId: 'eve',
+            replacesPersonId: 'cai',
+            startMs: t0 + startMin * 60_000,
+            endMs: t0 + (startMin + lenMin) * 60_000,
+            reason: 'r',
+            createdBy: 'm',
+            createdAt: 0,
+          };
+          const plain = new OnDutyIndex(
+            resolveDuty({ assignments: rows, shiftTypes, timeZone: zone }),
+          );
+          const idx = new OnDutyIndex(
+            resolveDuty({ assignments: rows, shiftTypes, timeZone: zone, overrides: [o] }),
+          );
+          const t = t0 + probeMin * 60_000;
+          const inside = t >= o.startMs && t < o.endMs;
+          const on = idx.peopleOnPostAt('p-tech', t);
+          if (inside) expect(on).toEqual(['eve']);
+          else expect(on).toEqual(plain.peopleOnPostAt('p-tech', t));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('property: agrees with a brute-force scan for any segments and queries', () => {
     const seg = fc
       .record({
