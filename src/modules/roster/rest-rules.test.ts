@@ -198,20 +198,27 @@ describe('checkRoster properties', () => {
   ]);
 
   it('removing an assignment never adds a rest, overlap or consecutive-days violation', () => {
+    // Tight limits so that long runs, and runs split by a removal, are common.
+    const tight: RestRules = {
+      minRestHours: { value: 12, severity: 'block' },
+      maxConsecutiveDays: { value: 2, severity: 'block' },
+      maxConsecutiveNights: { value: 1, severity: 'warn' },
+      doubleBooking: { severity: 'block' },
+    };
     fc.assert(
       fc.property(
-        fc.array(assignmentArb, { maxLength: 30 }),
+        fc.array(assignmentArb, { maxLength: 30, size: 'medium' }),
         fc.nat(),
         zoneArb,
         (as, pick, zone) => {
           fc.pre(as.length > 0);
           const before = new Set(
-            checkRoster(base(as, { timeZone: zone }))
+            checkRoster(base(as, { timeZone: zone, rules: tight }))
               .filter((v) => watched.has(v.rule))
               .map(restClass),
           );
           const removed = as.filter((_, i) => i !== pick % as.length);
-          const after = checkRoster(base(removed, { timeZone: zone })).filter((v) =>
+          const after = checkRoster(base(removed, { timeZone: zone, rules: tight })).filter((v) =>
             watched.has(v.rule),
           );
           for (const v of after) expect(before.has(restClass(v))).toBe(true);
