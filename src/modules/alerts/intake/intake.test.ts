@@ -301,6 +301,8 @@ describe('bodies and helpers', () => {
   it('maps every severity word to one of four levels and unknown words to the fallback', () => {
     expect(mapSeverity('Disaster', 'info')).toBe('critical');
     expect(mapSeverity('Average', 'info')).toBe('error');
+    expect(mapSeverity('__proto__', 'info')).toBe('info');
+    expect(mapSeverity('constructor', 'warning')).toBe('warning');
     fc.assert(
       fc.property(fc.string(), (s) => {
         expect(['critical', 'error', 'warning', 'info']).toContain(mapSeverity(s, 'warning'));

@@ -100,7 +100,9 @@ export function normaliseZabbix(body: unknown, ctx: IntakeContext): IntakeResult
           MAX_SUMMARY_CHARS,
         ),
         source: e.host_name ?? 'zabbix',
-        severity: NSEVERITY[e.event_nseverity ?? ''] ?? 'error',
+        severity: Object.hasOwn(NSEVERITY, e.event_nseverity ?? '')
+          ? NSEVERITY[e.event_nseverity!]!
+          : 'error',
         details,
         links,
         occurredAt: ctx.now,
