@@ -74,6 +74,7 @@ export class BestResponse {
   private cellCost = new Float64Array(0);
   private gcdLen: number;
   private counts: Int32Array;
+  private forbid: Uint8Array;
   private lenU: Int32Array;
 
   constructor(private readonly cm: CompiledModel) {
@@ -82,6 +83,7 @@ export class BestResponse {
     for (const l of cm.len) g = gcd(g, l);
     this.gcdLen = g || 1;
     this.counts = new Int32Array(cm.T);
+    this.forbid = new Uint8Array(cm.T);
     this.lenU = Int32Array.from(cm.len, (l) => Math.round(l / this.gcdLen));
   }
 
@@ -101,8 +103,10 @@ export class BestResponse {
   ): number {
     const { T } = this.cm;
     this.penalty.fill(0);
+    this.forbid.fill(0);
     const counts = this.counts;
-    for (let attempt = 0; attempt < 8; attempt++) {
+    // Price the per-type maxima; if pricing does not settle, forbid the types still over.
+    for (let attempt = 0; attempt < 12 + T; attempt++) {
       const v = this.run(roster, e, a, b, cost, bounds, out);
       if (v === INF) return INF;
       counts.fill(0);
@@ -112,6 +116,7 @@ export class BestResponse {
         if (counts[t]! > bounds.typeCap[t]!) {
           ok = false;
           this.penalty[t] = this.penalty[t]! * 2 + 20;
+          if (attempt >= 8) this.forbid[t] = 1;
         }
       }
       if (ok) {
@@ -169,7 +174,7 @@ export class BestResponse {
       for (let t = 0; t <= T; t++) {
         let c = cost[i * (T + 1) + t]!;
         if (t < T) {
-          if (cm.dayOff[e * H + d] || bounds.typeCap[t]! <= 0 || maxC <= 0) c = INF;
+          if (cm.dayOff[e * H + d] || bounds.typeCap[t]! <= 0 || this.forbid[t] || maxC <= 0) c = INF;
           else c += this.penalty[t]!;
         }
         if (p !== FREE && p !== (t === T ? OFF : t)) c = INF;
@@ -197,11 +202,17 @@ export class BestResponse {
     next.fill(INF, 0, N);
     // Day a from the entry state.
     this.pushFrom(entryState, 0, 0, 0, a, cc, 0, next, back, 0, ctx);
+    let maxLenU = 0;
+    for (let u = 0; u < T; u++) maxLenU = Math.max(maxLenU, lenU[u]!);
+    const minM0 = Math.max(0, Math.ceil(bounds.minMinutes / g));
     for (let i = 1; i < L; i++) {
       cur.set(next.subarray(0, N));
       next.fill(INF, 0, N);
+      // Only minutes reachable by day i-1 that can still reach the minimum by the end.
+      const mHi = Math.min(Mn - 1, i * maxLenU);
+      const mLo = Math.max(0, minM0 - (L - i) * maxLenU);
       for (let s = 0; s < S; s++) {
-        for (let m = 0; m < Mn; m++) {
+        for (let m = mLo; m <= mHi; m++) {
           const base = (s * Mn + m) * Wn;
           for (let w = 0; w < Wn; w++) {
             const v = cur[base + w]!;

@@ -4,6 +4,7 @@ import { findInfeasibility } from './infeasibility.js';
 import type { InfeasibilityReason } from './infeasibility.js';
 import type { CompiledModel, RosterModel } from './model.js';
 import { OFF, compile } from './model.js';
+import { validateRoster } from './validator.js';
 
 /**
  * Roster solver: rolling construction by per-employee best responses, then large
@@ -252,6 +253,10 @@ class Search {
     return this.now() - this.t0;
   }
 
+  private timeUp(): boolean {
+    return this.opt.signal?.aborted === true || this.elapsed() >= this.opt.timeLimitMs;
+  }
+
   private stopped(): boolean {
     if (this.opt.signal?.aborted) return true;
     if (this.opt.maxIterations !== undefined && this.iterations >= this.opt.maxIterations) return true;
@@ -317,7 +322,7 @@ class Search {
     const { E, H } = this.cm;
     for (let e = 0; e < E; e++) this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
     if (this.opt.initial && this.allFeasible()) return;
-    const step = H <= 56 ? H : 28;
+    const step = this.fullHorizonFits() ? H : 28;
     const order = Array.from({ length: E }, (_, i) => i);
     for (let a = 0; a < H; a = this.alignedAfter(a + step - 1) + 1) {
       const b = Math.min(H - 1, this.alignedAfter(a + step - 1));
@@ -328,11 +333,43 @@ class Search {
         const bounds = exact ? windowBounds(this.cm, this.st.roster, e, a, b) : this.proRated(e, a, b);
         if (exact) bounds.freeEnd = false;
         for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
-        this.improve(e, a, b, bounds, 0);
+        if (this.improve(e, a, b, bounds, 0) || exact) continue;
+        // Pro-rating was too strict (e.g. a long leave ahead): relax step by step.
+        const loose = windowBounds(this.cm, this.st.roster, e, a, b);
+        loose.freeEnd = true;
+        const maxLen = Math.max(...this.cm.len);
+        for (const k of [1, 2, 4, 1000]) {
+          loose.minMinutes = bounds.minMinutes - k * maxLen;
+          if (this.improve(e, a, b, loose, 0)) break;
+        }
       }
     }
     for (let e = 0; e < E; e++) this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+    if (process.env['SOLVER_DEBUG']) {
+      const bad = Array.from(this.feasible).filter((f) => !f).length;
+      // eslint-disable-next-line no-console
+      console.log('after construction infeasible', bad, validateRoster(this.cm.model, this.st.roster).slice(0, 8));
+    }
     this.repair();
+  }
+
+  /** Whether the exact DP over the whole horizon fits in memory for every employee. */
+  private fullHorizonFits(): boolean {
+    const { H, T, len } = this.cm;
+    let g = 0;
+    for (const l of len) {
+      let x = g;
+      let y = l;
+      while (y) [x, y] = [y, x % y];
+      g = x;
+    }
+    for (const emp of this.cm.model.employees) {
+      const S = T * (emp.maxConsecutive + emp.minConsecutive) + 2 * emp.minConsecutiveDaysOff;
+      const Mn = Math.floor(emp.maxMinutes / g) + 1;
+      const Wn = Math.min(emp.maxWeekends, this.cm.model.weekends.length) + 1;
+      if (S * Mn * Wn * H > 30_000_000) return false;
+    }
+    return true;
   }
 
   /** Last day of the aligned window that contains day d (never splits a weekend). */
@@ -357,7 +394,15 @@ class Search {
     let weekends = 0;
     for (const days of this.cm.model.weekends)
       if (days[0]! < a && days.some((d) => this.st.roster[e * H + d] !== OFF)) weekends++;
-    const f = (b + 1) / H;
+    // Pro-rate by the days the employee is available, not by calendar days (leave blocks).
+    let availBefore = 0;
+    let availAll = 0;
+    for (let d = 0; d < H; d++) {
+      if (this.cm.dayOff[e * H + d]) continue;
+      availAll++;
+      if (d <= b) availBefore++;
+    }
+    const f = availAll > 0 ? availBefore / availAll : (b + 1) / H;
     const maxLen = Math.max(...len);
     const typeCap = new Int32Array(T);
     for (let t = 0; t < T; t++) {
@@ -365,28 +410,56 @@ class Search {
       typeCap[t] = Math.min(lim - counts[t]!, Math.ceil(lim * f) + 1 - counts[t]!);
     }
     return {
-      minMinutes: Math.floor(emp.minMinutes * f) - maxLen - minutes,
-      maxMinutes: Math.min(emp.maxMinutes - minutes, Math.ceil(emp.maxMinutes * f) + maxLen - minutes),
-      maxWeekends: Math.min(emp.maxWeekends - weekends, Math.ceil(emp.maxWeekends * f) + 1 - weekends),
+      minMinutes: Math.floor(emp.minMinutes * f) + (f < 1 ? maxLen : 0) - minutes,
+      maxMinutes: Math.min(emp.maxMinutes - minutes, Math.ceil(emp.maxMinutes * f) + 2 * maxLen - minutes),
+      maxWeekends: Math.min(emp.maxWeekends - weekends, Math.ceil(emp.maxWeekends * f) - weekends),
       typeCap,
       freeEnd: true,
     };
   }
 
-  /** Employees left infeasible: widen the window backwards from the end until the DP succeeds. */
+  /**
+   * Employees left infeasible: sweep the horizon in aligned 4-week windows; in each, try the
+   * exact best response, else move the employee's minutes towards the feasible range (a large
+   * per-minute bonus or charge) under relaxed bounds, so that each window makes progress.
+   */
   private repair(): void {
-    const { E, H } = this.cm;
-    for (let e = 0; e < E && !this.stopped(); e++) {
+    const { E, H, T, len } = this.cm;
+    for (let e = 0; e < E && !this.timeUp(); e++) {
       if (this.feasible[e]) continue;
-      for (let span = 28; ; span *= 2) {
-        const a = span >= H ? 0 : this.alignedStartBefore(H - span);
-        const b = H - 1;
-        if ((b - a + 1) * this.cm.T > 20000 && a > 0 && span > 112) break;
-        if (this.improve(e, a, b, windowBounds(this.cm, this.st.roster, e, a, b), 0)) {
-          this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
-          if (this.feasible[e]) break;
+      const emp = this.cm.model.employees[e]!;
+      const starts = this.weekAligned.filter((_, i) => i % 4 === 0);
+      for (let pass = 0; pass < 8 && !this.feasible[e] && !this.timeUp(); pass++) {
+        for (const a of pass % 2 === 1 ? [...starts].reverse() : starts) {
+          const b = Math.min(H - 1, this.alignedAfter(a + 27));
+          const exact = windowBounds(this.cm, this.st.roster, e, a, b);
+          if (this.improve(e, a, b, exact, 0)) {
+            this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+            if (this.feasible[e]) break;
+            continue;
+          }
+          let minutes = 0;
+          for (let d = 0; d < H; d++) {
+            const t = this.st.roster[e * H + d]!;
+            if (t !== OFF) minutes += len[t]!;
+          }
+          const sign = minutes < emp.minMinutes ? -1 : minutes > emp.maxMinutes ? 1 : 0;
+          const relaxed: WindowBounds = {
+            minMinutes: 0,
+            maxMinutes: Math.max(0, exact.maxMinutes),
+            maxWeekends: Math.max(0, exact.maxWeekends),
+            typeCap: exact.typeCap.map((c) => Math.max(0, c)),
+            freeEnd: false,
+          };
+          this.fillCost(e, a, b, 0);
+          for (let d = a; d <= b; d++)
+            for (let t = 0; t < T; t++) this.cost[(d - a) * (T + 1) + t]! += sign * len[t]!;
+          const v = this.br.solve(this.st.roster, e, a, b, this.cost, relaxed, this.out);
+          // eslint-disable-next-line no-console
+          if (process.env['SOLVER_DEBUG']) console.log('repair', e, a, b, sign, minutes, v, relaxed.maxMinutes, relaxed.maxWeekends);
+          if (v !== Number.POSITIVE_INFINITY) for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
         }
-        if (a === 0) break;
+        this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
       }
     }
   }
