@@ -128,6 +128,56 @@ export class BestResponse {
     return INF;
   }
 
+  /** Size of the DP for e over [a, b] (states × days), to decide whether it is affordable. */
+  estimate(roster: Int16Array, e: number, a: number, b: number, bounds: WindowBounds): number {
+    const bands = this.bands(e, a, b, bounds);
+    if (!bands) return 0;
+    const emp = this.cm.model.employees[e]!;
+    const S = this.cm.T * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) + 2 * emp.minConsecutiveDaysOff;
+    const Wn = Math.min(bounds.maxWeekends, this.cm.model.weekends.length) + 1;
+    let total = 0;
+    for (let i = 0; i <= b - a; i++) total += (bands.hi[i]! - bands.lo[i]! + 1) * S * Wn;
+    void roster;
+    return total;
+  }
+
+  /**
+   * Per day i of the window, the band [lo, hi] of minute units worth keeping after day a+i:
+   * reachable so far, and still able to reach the minimum. Any maxC+minO consecutive days
+   * hold at least minO days off, which bounds the work still possible.
+   */
+  private bands(e: number, a: number, b: number, bounds: WindowBounds): { lo: Int32Array; hi: Int32Array } | null {
+    const cm = this.cm;
+    const { H, T } = cm;
+    const emp = cm.model.employees[e]!;
+    const g = this.gcdLen;
+    const L = b - a + 1;
+    let maxLenU = 0;
+    for (let t = 0; t < T; t++) if ((emp.maxShifts[t] ?? H) > 0) maxLenU = Math.max(maxLenU, this.lenU[t]!);
+    const maxMin = Math.min(bounds.maxMinutes, L * 1440);
+    if (maxMin < 0) return null;
+    const Mmax = Math.floor(maxMin / g);
+    const minM = Math.max(0, Math.ceil(bounds.minMinutes / g));
+    const cycle = emp.maxConsecutive + Math.max(1, emp.minConsecutiveDaysOff);
+    const offLen = Math.max(1, emp.minConsecutiveDaysOff);
+    const workBound = (n: number, avail: number) =>
+      Math.min(avail, n - Math.floor(n / cycle) * offLen);
+    // avail[i] = available days in [a+i, b]
+    const availFrom = new Int32Array(L + 1);
+    for (let i = L - 1; i >= 0; i--)
+      availFrom[i] = availFrom[i + 1]! + (cm.dayOff[e * H + a + i] || cm.pin[e * H + a + i] === OFF ? 0 : 1);
+    const lo = new Int32Array(L);
+    const hi = new Int32Array(L);
+    for (let i = 0; i < L; i++) {
+      const restDays = L - 1 - i;
+      const rest = workBound(restDays, availFrom[i + 1]!) * maxLenU;
+      lo[i] = Math.max(0, minM - rest);
+      hi[i] = Math.min(Mmax, workBound(i + 1, availFrom[0]! - availFrom[i + 1]!) * maxLenU);
+      if (lo[i]! > hi[i]!) return null;
+    }
+    return { lo, hi };
+  }
+
   private run(
     roster: Int16Array,
     e: number,
@@ -143,31 +193,38 @@ export class BestResponse {
     const maxC = emp.maxConsecutive;
     const minC = Math.max(1, emp.minConsecutive);
     const minO = Math.max(1, emp.minConsecutiveDaysOff);
-    const g = this.gcdLen;
     const RWB = Math.min(minC - 1, maxC);
     const RW = maxC + RWB;
     const RO = minO + minO - 1;
     const OFF0 = T * RW;
     const S = OFF0 + RO;
-    const maxMin = Math.min(bounds.maxMinutes, (b - a + 1) * 1440);
-    if (maxMin < 0 || bounds.maxWeekends < 0) return INF;
-    const Mn = Math.floor(maxMin / g) + 1;
+    if (bounds.maxWeekends < 0) return INF;
+    const bands = this.bands(e, a, b, bounds);
+    if (!bands) return INF;
+    const { lo, hi } = bands;
     const Wn = Math.min(bounds.maxWeekends, cm.model.weekends.length) + 1;
-    const N = S * Mn * Wn;
     const L = b - a + 1;
-    if (this.cur.length < N) {
-      this.cur = new Float64Array(N);
-      this.next = new Float64Array(N);
+    // Day i's layout: index = (s * Bw_i + (m - lo_i)) * Wn + w, stored at offset_i in back.
+    const offset = new Int32Array(L + 1);
+    let maxN = 0;
+    for (let i = 0; i < L; i++) {
+      const n = S * (hi[i]! - lo[i]! + 1) * Wn;
+      offset[i + 1] = offset[i]! + n;
+      maxN = Math.max(maxN, n);
     }
-    if (this.back.length < N * L) this.back = new Int32Array(N * L);
+    if (offset[L]! > 60_000_000) return INF;
+    if (this.cur.length < maxN) {
+      this.cur = new Float64Array(maxN);
+      this.next = new Float64Array(maxN);
+    }
+    if (this.back.length < offset[L]!) this.back = new Int32Array(offset[L]!);
     if (this.cellCost.length < L * (T + 1)) this.cellCost = new Float64Array(L * (T + 1));
-    const cur = this.cur;
-    const next = this.next;
+    let cur = this.cur;
+    let next = this.next;
     const back = this.back;
     const cc = this.cellCost;
     const lenU = this.lenU;
 
-    // Cell costs with the hard per-cell rules folded in as +Infinity.
     for (let i = 0; i < L; i++) {
       const d = a + i;
       const p = cm.pin[e * H + d]!;
@@ -182,8 +239,7 @@ export class BestResponse {
       }
     }
 
-    // Entry state (the day before the window).
-    let entryState = -1; // -1: before the horizon
+    let entryState = -1;
     if (a > 0) {
       const prev = roster[e * H + a - 1]!;
       let r = 1;
@@ -198,33 +254,102 @@ export class BestResponse {
       }
     }
 
-    const ctx = { T, RW, maxC, minC, minO, OFF0, Mn, Wn, lenU, forbidNext, weekendOf, weekendStart, N };
-    next.fill(INF, 0, N);
-    // Day a from the entry state.
-    this.pushFrom(entryState, 0, 0, 0, a, cc, 0, next, back, 0, ctx);
-    let maxLenU = 0;
-    for (let u = 0; u < T; u++) maxLenU = Math.max(maxLenU, lenU[u]!);
-    const minM0 = Math.max(0, Math.ceil(bounds.minMinutes / g));
-    for (let i = 1; i < L; i++) {
-      cur.set(next.subarray(0, N));
-      next.fill(INF, 0, N);
-      // Only minutes reachable by day i-1 that can still reach the minimum by the end.
-      const mHi = Math.min(Mn - 1, i * maxLenU);
-      const mLo = Math.max(0, minM0 - (L - i) * maxLenU);
-      for (let s = 0; s < S; s++) {
-        for (let m = mLo; m <= mHi; m++) {
-          const base = (s * Mn + m) * Wn;
+    for (let i = 0; i < L; i++) {
+      const d = a + i;
+      const loN = lo[i]!;
+      const hiN = hi[i]!;
+      const BwN = hiN - loN + 1;
+      const nN = S * BwN * Wn;
+      next.fill(INF, 0, nN);
+      const bo = offset[i]!;
+      const rowCost = i * (T + 1);
+      const co = cc[rowCost + T]!;
+      const isWeekend = weekendOf[d]! >= 0;
+      const wStart = weekendStart[d] === 1;
+      const loP = i === 0 ? 0 : lo[i - 1]!;
+      const hiP = i === 0 ? 0 : hi[i - 1]!;
+      const BwP = hiP - loP + 1;
+      const sFrom = i === 0 ? -1 : 0;
+      const sTo = i === 0 ? 0 : S;
+      for (let s0 = sFrom; s0 < sTo; s0++) {
+        const s = i === 0 ? entryState : s0;
+        const start = s < 0;
+        let isWork = false;
+        let t = -1;
+        let r = 0;
+        let border = false;
+        if (!start) {
+          isWork = s < OFF0;
+          const k = isWork ? s % RW : s - OFF0;
+          t = isWork ? Math.floor(s / RW) : -1;
+          border = isWork ? k >= maxC : k >= minO;
+          r = isWork ? (border ? k - maxC + 1 : k + 1) : border ? k - minO + 1 : k + 1;
+        }
+        // Successor states for off and for work.
+        let nsOff = -1;
+        if (co !== INF && (start || !isWork || r >= minC || border)) {
+          if (start) nsOff = OFF0 + (1 < minO ? minO : 0);
+          else if (isWork) nsOff = OFF0;
+          else {
+            const r2 = r + 1;
+            nsOff = border && r2 < minO ? OFF0 + minO + r2 - 1 : OFF0 + Math.min(r2, minO) - 1;
+          }
+        }
+        let canWork = true;
+        if (!start && isWork && r >= maxC) canWork = false;
+        if (!start && !isWork && r < minO && !border) canWork = false;
+        let k2 = 0;
+        if (start) k2 = 1 < minC ? maxC : 0;
+        else if (isWork) k2 = border && r + 1 < minC ? maxC + r : r;
+        const wk = isWeekend && (wStart || !isWork || start) ? 1 : 0;
+        for (let m = loP; m <= hiP; m++) {
           for (let w = 0; w < Wn; w++) {
-            const v = cur[base + w]!;
-            if (v === INF) continue;
-            this.pushFrom(s, m, w, v, a + i, cc, i, next, back, base + w, ctx);
+            let v: number;
+            let from: number;
+            if (i === 0) {
+              if (m !== 0 || w !== 0) continue;
+              v = 0;
+              from = -1;
+            } else {
+              from = (s * BwP + (m - loP)) * Wn + w;
+              v = cur[from]!;
+              if (v === INF) continue;
+            }
+            if (nsOff >= 0 && m >= loN && m <= hiN) {
+              const idx = (nsOff * BwN + (m - loN)) * Wn + w;
+              const nv = v + co;
+              if (nv < next[idx]!) {
+                next[idx] = nv;
+                back[bo + idx] = from;
+              }
+            }
+            if (!canWork) continue;
+            const nw = w + wk;
+            if (nw >= Wn) continue;
+            for (let u = 0; u < T; u++) {
+              const cu = cc[rowCost + u]!;
+              if (cu === INF) continue;
+              if (isWork && forbidNext[t * T + u]) continue;
+              const nm = m + lenU[u]!;
+              if (nm < loN || nm > hiN) continue;
+              const idx = ((u * RW + k2) * BwN + (nm - loN)) * Wn + nw;
+              const nv = v + cu;
+              if (nv < next[idx]!) {
+                next[idx] = nv;
+                back[bo + idx] = from;
+              }
+            }
           }
         }
       }
+      const tmp = cur;
+      cur = next;
+      next = tmp;
     }
+    this.cur = cur;
+    this.next = next;
 
-    // Exit: join the fixed days after the window.
-    let suffixKind = 0; // 0 = end of horizon, 1 = work, 2 = off
+    let suffixKind = 0;
     let suffixShift: number = OFF;
     let suffixLen = 0;
     let touchesEnd = true;
@@ -236,7 +361,11 @@ export class BestResponse {
         suffixLen++;
       touchesEnd = b + suffixLen === H - 1;
     }
+    const g = this.gcdLen;
     const minM = Math.max(0, Math.ceil(bounds.minMinutes / g));
+    const loL = lo[L - 1]!;
+    const hiL = hi[L - 1]!;
+    const BwL = hiL - loL + 1;
     let best = INF;
     let bestIdx = -1;
     for (let s = 0; s < S; s++) {
@@ -260,10 +389,10 @@ export class BestResponse {
           if (suffixLen < minO && !touchesEnd) continue;
         } else if (r + suffixLen < minO && !border && !touchesEnd) continue;
       }
-      for (let m = minM; m < Mn; m++) {
-        const base = (s * Mn + m) * Wn;
+      for (let m = Math.max(minM, loL); m <= hiL; m++) {
+        const base = (s * BwL + (m - loL)) * Wn;
         for (let w = 0; w < Wn; w++) {
-          const v = next[base + w]!;
+          const v = cur[base + w]!;
           if (v < best) {
             best = v;
             bestIdx = base + w;
@@ -274,94 +403,11 @@ export class BestResponse {
     if (bestIdx < 0) return INF;
     let idx = bestIdx;
     for (let i = L - 1; i >= 0; i--) {
-      const s = Math.floor(idx / (Mn * Wn));
+      const Bw = hi[i]! - lo[i]! + 1;
+      const s = Math.floor(idx / (Bw * Wn));
       out[i] = s < OFF0 ? Math.floor(s / RW) : OFF;
-      idx = back[i * N + idx]!;
+      idx = back[offset[i]! + idx]!;
     }
     return best;
-  }
-
-  private pushFrom(
-    s: number,
-    m: number,
-    w: number,
-    v: number,
-    d: number,
-    cc: Float64Array,
-    i: number,
-    next: Float64Array,
-    back: Int32Array,
-    from: number,
-    ctx: {
-      T: number;
-      RW: number;
-      maxC: number;
-      minC: number;
-      minO: number;
-      OFF0: number;
-      Mn: number;
-      Wn: number;
-      lenU: Int32Array;
-      forbidNext: Uint8Array;
-      weekendOf: Int32Array;
-      weekendStart: Uint8Array;
-      N: number;
-    },
-  ): void {
-    const { T, RW, maxC, minC, minO, OFF0, Mn, Wn, lenU, forbidNext, weekendOf, weekendStart, N } = ctx;
-    const bo = i * N;
-    const rowCost = i * (T + 1);
-    let isWork = false;
-    let t = -1;
-    let r = 0;
-    let border = false;
-    if (s >= 0) {
-      isWork = s < OFF0;
-      const k = isWork ? s % RW : s - OFF0;
-      t = isWork ? Math.floor(s / RW) : -1;
-      border = isWork ? k >= maxC : k >= minO;
-      r = isWork ? (border ? k - maxC + 1 : k + 1) : border ? k - minO + 1 : k + 1;
-    }
-    const start = s < 0;
-    // Off on day d.
-    const co = cc[rowCost + T]!;
-    if (co !== INF && (start || !isWork || r >= minC || border)) {
-      let ns: number;
-      if (start) ns = OFF0 + (1 < minO ? minO : 0);
-      else if (isWork) ns = OFF0;
-      else {
-        const r2 = r + 1;
-        ns = border && r2 < minO ? OFF0 + minO + r2 - 1 : OFF0 + Math.min(r2, minO) - 1;
-      }
-      const idx = (ns * Mn + m) * Wn + w;
-      const nv = v + co;
-      if (nv < next[idx]!) {
-        next[idx] = nv;
-        back[bo + idx] = from;
-      }
-    }
-    // Work u on day d.
-    if (!start && isWork && r >= maxC) return;
-    if (!start && !isWork && r < minO && !border) return;
-    const wk = weekendOf[d]! >= 0 && (weekendStart[d] === 1 || !isWork || start) ? 1 : 0;
-    const nw = w + wk;
-    if (nw >= Wn) return;
-    for (let u = 0; u < T; u++) {
-      const cu = cc[rowCost + u]!;
-      if (cu === INF) continue;
-      if (isWork && forbidNext[t * T + u]) continue;
-      const nm = m + lenU[u]!;
-      if (nm >= Mn) continue;
-      let k2: number;
-      if (start) k2 = 1 < minC ? maxC : 0;
-      else if (isWork) k2 = border && r + 1 < minC ? maxC + r : r;
-      else k2 = 0;
-      const idx = ((u * RW + k2) * Mn + nm) * Wn + nw;
-      const nv = v + cu;
-      if (nv < next[idx]!) {
-        next[idx] = nv;
-        back[bo + idx] = from;
-      }
-    }
   }
 }

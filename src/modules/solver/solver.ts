@@ -317,38 +317,43 @@ class Search {
     }
   }
 
-  /** Rolling construction: windows of up to 28 days with pro-rated resource bounds. */
+  /**
+   * Construction, employee by employee in random order: the exact DP over the whole horizon
+   * when its (banded) state space is affordable, else rolling 4-week windows with resource
+   * bounds pro-rated over the employee's available days.
+   */
   private construct(): void {
     const { E, H } = this.cm;
     for (let e = 0; e < E; e++) this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
     if (this.opt.initial && this.allFeasible()) return;
-    const step = this.fullHorizonFits() ? H : 28;
     const order = Array.from({ length: E }, (_, i) => i);
-    for (let a = 0; a < H; a = this.alignedAfter(a + step - 1) + 1) {
-      const b = Math.min(H - 1, this.alignedAfter(a + step - 1));
-      this.shuffle(order);
-      for (const e of order) {
-        if (this.feasible[e]) continue;
+    this.shuffle(order);
+    for (const e of order) {
+      if (this.feasible[e]) continue;
+      for (let d = 0; d < H; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      const full = windowBounds(this.cm, this.st.roster, e, 0, H - 1);
+      if (this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 && this.improve(e, 0, H - 1, full, 0)) {
+        this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+        continue;
+      }
+      for (let a = 0; a < H; ) {
+        let b = this.alignedAfter(a + 27);
+        if (H - 1 - b < 28) b = H - 1;
         const exact = b === H - 1;
         const bounds = exact ? windowBounds(this.cm, this.st.roster, e, a, b) : this.proRated(e, a, b);
-        if (exact) bounds.freeEnd = false;
-        for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
-        if (this.improve(e, a, b, bounds, 0) || exact) continue;
-        // Pro-rating was too strict (e.g. a long leave ahead): relax step by step.
-        const loose = windowBounds(this.cm, this.st.roster, e, a, b);
-        loose.freeEnd = true;
-        const maxLen = Math.max(...this.cm.len);
-        for (const k of [1, 2, 4, 1000]) {
-          loose.minMinutes = bounds.minMinutes - k * maxLen;
-          if (this.improve(e, a, b, loose, 0)) break;
+        if (!this.improve(e, a, b, bounds, 0) && !exact) {
+          // Pro-rating was too strict (e.g. a long leave ahead): relax step by step.
+          const loose = windowBounds(this.cm, this.st.roster, e, a, b);
+          loose.freeEnd = true;
+          const maxLen = Math.max(...this.cm.len);
+          for (const k of [1, 2, 4, 1000]) {
+            loose.minMinutes = bounds.minMinutes - k * maxLen;
+            if (this.improve(e, a, b, loose, 0)) break;
+          }
         }
+        a = b + 1;
       }
-    }
-    for (let e = 0; e < E; e++) this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
-    if (process.env['SOLVER_DEBUG']) {
-      const bad = Array.from(this.feasible).filter((f) => !f).length;
-      // eslint-disable-next-line no-console
-      console.log('after construction infeasible', bad, validateRoster(this.cm.model, this.st.roster).slice(0, 8));
+      this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
     }
     this.repair();
   }
