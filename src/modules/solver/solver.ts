@@ -29,6 +29,8 @@ export interface SolveOptions {
   initial?: Int16Array;
   /** Called between iterations: a better roster found elsewhere (the other worker). */
   pollIncoming?: () => { roster: Int16Array; objective: number } | null;
+  /** Called often (also during construction): lets a worker read its messages. */
+  checkpoint?: () => void;
 }
 
 export interface SolveProgress {
@@ -254,10 +256,12 @@ class Search {
   }
 
   private timeUp(): boolean {
+    this.opt.checkpoint?.();
     return this.opt.signal?.aborted === true || this.elapsed() >= this.opt.timeLimitMs;
   }
 
   private stopped(): boolean {
+    this.opt.checkpoint?.();
     if (this.opt.signal?.aborted) return true;
     if (this.opt.maxIterations !== undefined && this.iterations >= this.opt.maxIterations) return true;
     return this.elapsed() >= this.opt.timeLimitMs;
@@ -330,6 +334,7 @@ class Search {
     this.shuffle(order);
     for (const e of order) {
       if (this.feasible[e]) continue;
+      if (this.timeUp()) break;
       for (let d = 0; d < H; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
       const full = windowBounds(this.cm, this.st.roster, e, 0, H - 1);
       if (this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 && this.improve(e, 0, H - 1, full, 0)) {
@@ -492,17 +497,18 @@ class Search {
     let temp = 2;
     while (!this.stopped()) {
       this.iterations++;
+      const incoming = this.opt.pollIncoming?.();
+      if (incoming && incoming.objective < (this.allFeasible() ? this.st.objective : Infinity) - 1e-9) {
+        this.st.roster.set(incoming.roster);
+        this.st.recompute();
+        this.feasible.fill(1);
+        this.record();
+      }
       if (!this.allFeasible()) {
         this.repair();
         this.record(true);
         if (!this.allFeasible() && this.iterations > 3) break;
         continue;
-      }
-      const incoming = this.opt.pollIncoming?.();
-      if (incoming && incoming.objective < this.st.objective - 1e-9) {
-        this.st.roster.set(incoming.roster);
-        this.st.recompute();
-        this.record();
       }
       // Window: whole horizon when small, else 1–4 aligned weeks, around a bad cell if any.
       const bad = this.rand() < 0.6 ? this.findBadCell() : -1;

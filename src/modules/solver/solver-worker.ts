@@ -1,0 +1,63 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RosterModel } from './model.js';
+import { solve } from './solver.js';
+import type { SolveResult } from './solver.js';
+
+/** Messages from a solver worker to its parent. */
+export type WorkerOut =
+  | { type: 'progress'; ms: number; objective: number; roster: Int16Array; iterations: number }
+  | { type: 'done'; result: SolveResult };
+
+/** Messages from the parent: stop, or a better roster found by the other worker. */
+export type WorkerIn = { type: 'stop' } | { type: 'incumbent'; roster: Int16Array; objective: number };
+
+interface WorkerInput {
+  model: RosterModel;
+  seed: number;
+  timeLimitMs: number;
+  initial?: Int16Array;
+  progressIntervalMs: number;
+}
+
+const port = parentPort;
+if (port) {
+  const input = workerData as WorkerInput;
+  const controller = new AbortController();
+  let incoming: { roster: Int16Array; objective: number } | null = null;
+  // The search is synchronous, so the event loop never runs during it: messages (stop,
+  // incumbent) are pulled with receiveMessageOnPort at the search's checkpoints.
+  void (async () => {
+    const { receiveMessageOnPort } = await import('node:worker_threads');
+    const poll = () => {
+      for (;;) {
+        const m = receiveMessageOnPort(port) as { message: WorkerIn } | undefined;
+        if (!m) break;
+        if (m.message.type === 'stop') controller.abort();
+        else incoming = { roster: m.message.roster, objective: m.message.objective };
+      }
+    };
+    let lastPoll = 0;
+    const result = solve(input.model, {
+      seed: input.seed,
+      timeLimitMs: input.timeLimitMs,
+      signal: controller.signal,
+      ...(input.initial ? { initial: input.initial } : {}),
+      progressIntervalMs: input.progressIntervalMs,
+      onProgress: (p) =>
+        port.postMessage({ type: 'progress', ms: p.ms, objective: p.objective, roster: p.roster, iterations: p.iterations }),
+      checkpoint: () => {
+        const t = performance.now();
+        if (t - lastPoll > 50) {
+          lastPoll = t;
+          poll();
+        }
+      },
+      pollIncoming: () => {
+        const got = incoming;
+        incoming = null;
+        return got;
+      },
+    });
+    port.postMessage({ type: 'done', result } satisfies WorkerOut);
+  })();
+}
