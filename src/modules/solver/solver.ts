@@ -4,7 +4,6 @@ import { findInfeasibility } from './infeasibility.js';
 import type { InfeasibilityReason } from './infeasibility.js';
 import type { CompiledModel, RosterModel } from './model.js';
 import { OFF, compile } from './model.js';
-import { validateRoster } from './validator.js';
 
 /**
  * Roster solver: rolling construction by per-employee best responses, then large
@@ -53,6 +52,13 @@ export interface SolveResult {
   ms: number;
   history: { ms: number; objective: number }[];
 }
+
+// Cost noise for the re-insertion (diversifies ties and greedy order) and the annealing
+// schedule; tuned on Instances 2, 5, 7 (a missing person costs 100, so early on the search may
+// give up cover to escape, late only requests).
+const NOISE = [0, 0.9, 5, 30];
+const T_START = 100;
+const T_END = 1;
 
 /** Small fast seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -465,8 +471,6 @@ class Search {
           for (let d = a; d <= b; d++)
             for (let t = 0; t < T; t++) this.cost[(d - a) * (T + 1) + t]! += sign * len[t]!;
           const v = this.br.solve(this.st.roster, e, a, b, this.cost, relaxed, this.out);
-          // eslint-disable-next-line no-console
-          if (process.env['SOLVER_DEBUG']) console.log('repair', e, a, b, sign, minutes, v, relaxed.maxMinutes, relaxed.maxWeekends);
           if (v !== Number.POSITIVE_INFINITY) for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
         }
         this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
@@ -534,14 +538,13 @@ class Search {
         const e = Math.floor(this.rand() * E);
         if (!picks.includes(e)) picks.push(e);
       }
-      const L = b - a + 1;
       const before = this.st.objective;
       picks.forEach((e, j) => {
         for (let d = a; d <= b; d++) this.saved[j * H + d - a] = this.st.roster[e * H + d]!;
       });
       for (const e of picks) for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
       let ok = true;
-      const noise = this.rand() < 0.5 ? 0 : 0.9;
+      const noise = NOISE[Math.floor(this.rand() * NOISE.length)]!;
       for (const e of picks) {
         if (!this.improve(e, a, b, windowBounds(this.cm, this.st.roster, e, a, b), noise)) {
           ok = false;
@@ -550,14 +553,13 @@ class Search {
       }
       const delta = this.st.objective - before;
       const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
-      temp = 2 * Math.pow(0.05, frac);
+      temp = T_START * Math.pow(T_END / T_START, frac);
       const accept = ok && (delta <= 0 || this.rand() < Math.exp(-delta / temp));
       if (!accept) {
         picks.forEach((e, j) => {
           for (let d = a; d <= b; d++) this.st.set(e, d, this.saved[j * H + d - a]!);
         });
       }
-      void L;
       this.record();
       // Occasionally restart from the best to intensify.
       if (this.best && this.iterations % 2000 === 0 && this.st.objective > this.bestObj) {
