@@ -12,7 +12,9 @@ import { validateRoster } from '../src/modules/solver/validator.js';
 describe('roster solver smoke (worker threads)', () => {
   for (const name of ['Instance1', 'Instance4']) {
     it(`solves ${name} feasibly and the scorer agrees`, async () => {
-      const model = readInstance(readFileSync(join(benchmarkDir(), 'curtois', `${name}.txt`), 'utf8'));
+      const model = readInstance(
+        readFileSync(join(benchmarkDir(), 'curtois', `${name}.txt`), 'utf8'),
+      );
       const progress: number[] = [];
       const r = await solveInWorkers(model, {
         seed: 1,
@@ -28,11 +30,17 @@ describe('roster solver smoke (worker threads)', () => {
   }
 
   it('stops the workers when aborted', async () => {
-    const model = readInstance(readFileSync(join(benchmarkDir(), 'curtois', 'Instance7.txt'), 'utf8'));
+    const model = readInstance(
+      readFileSync(join(benchmarkDir(), 'curtois', 'Instance7.txt'), 'utf8'),
+    );
     const controller = new AbortController();
     const t0 = performance.now();
     setTimeout(() => controller.abort(), 1000);
-    const r = await solveInWorkers(model, { seed: 2, timeLimitMs: 60_000, signal: controller.signal });
+    const r = await solveInWorkers(model, {
+      seed: 2,
+      timeLimitMs: 60_000,
+      signal: controller.signal,
+    });
     expect(performance.now() - t0).toBeLessThan(10_000);
     expect(r.status).toBe('feasible');
   });

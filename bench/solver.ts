@@ -40,7 +40,11 @@ export function readBestKnown(root: string): Map<string, number> {
   const out = new Map<string, number>();
   try {
     const text = readFileSync(join(root, 'BEST_KNOWN.md'), 'utf8');
-    for (const m of text.matchAll(/^\| (\d+) \| (\d+) \|/gm)) out.set(`Instance${m[1]}`, Number(m[2]));
+    // The first table is the best-known one; later tables (short-run results) share its shape.
+    for (const m of text.matchAll(/^\| (\d+) \| (\d+) \|/gm)) {
+      const key = `Instance${m[1]}`;
+      if (!out.has(key)) out.set(key, Number(m[2]));
+    }
   } catch {
     // No table: gaps are reported as null.
   }
@@ -56,7 +60,10 @@ async function main(): Promise<void> {
   for (const dir of dirs) {
     const names = readdirSync(dir)
       .filter((f) => f.endsWith('.txt'))
-      .sort((x, y) => (Number(/\d+/.exec(x)?.[0] ?? 0) - Number(/\d+/.exec(y)?.[0] ?? 0)) || x.localeCompare(y));
+      .sort(
+        (x, y) =>
+          Number(/\d+/.exec(x)?.[0] ?? 0) - Number(/\d+/.exec(y)?.[0] ?? 0) || x.localeCompare(y),
+      );
     for (const n of names) files.push(join(dir, n));
   }
   const results: {
@@ -67,7 +74,15 @@ async function main(): Promise<void> {
     seconds: number;
     feasible: boolean;
   }[] = [];
-  const header = ['instance', 'staff×days', 'objective', 'best known', 'gap %', 'seconds', 'feasible'];
+  const header = [
+    'instance',
+    'staff×days',
+    'objective',
+    'best known',
+    'gap %',
+    'seconds',
+    'feasible',
+  ];
   console.log(header.join('\t'));
   for (const file of files) {
     const instance = basename(file, '.txt');
@@ -80,7 +95,11 @@ async function main(): Promise<void> {
     try {
       const model = readInstance(readFileSync(file, 'utf8'));
       size = `${model.employees.length}×${model.days}`;
-      const result = await solveInWorkers(model, { seed: args.seed, timeLimitMs: args.time * 1000, workers: args.workers });
+      const result = await solveInWorkers(model, {
+        seed: args.seed,
+        timeLimitMs: args.time * 1000,
+        workers: args.workers,
+      });
       if (result.roster) {
         // Trust nothing from the solver: re-check with the independent validator and scorer.
         const violations = validateRoster(model, result.roster);
@@ -99,7 +118,15 @@ async function main(): Promise<void> {
     const gap = objective !== null && bk ? Math.round(((objective - bk) / bk) * 10000) / 100 : null;
     results.push({ instance, objective, best_known: bk, gap_pct: gap, seconds, feasible });
     console.log(
-      [instance, size, objective ?? '-', bk ?? '-', gap ?? '-', seconds, feasible ? 'yes' : 'no'].join('\t') + note,
+      [
+        instance,
+        size,
+        objective ?? '-',
+        bk ?? '-',
+        gap ?? '-',
+        seconds,
+        feasible ? 'yes' : 'no',
+      ].join('\t') + note,
     );
   }
   console.log(JSON.stringify({ results }));

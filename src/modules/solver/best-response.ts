@@ -121,7 +121,8 @@ export class BestResponse {
       }
       if (ok) {
         let real = 0;
-        for (let i = 0; i <= b - a; i++) real += cost[i * (T + 1) + (out[i] === OFF ? T : out[i]!)]!;
+        for (let i = 0; i <= b - a; i++)
+          real += cost[i * (T + 1) + (out[i] === OFF ? T : out[i]!)]!;
         return real;
       }
     }
@@ -133,7 +134,9 @@ export class BestResponse {
     const bands = this.bands(e, a, b, bounds);
     if (!bands) return 0;
     const emp = this.cm.model.employees[e]!;
-    const S = this.cm.T * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) + 2 * emp.minConsecutiveDaysOff;
+    const S =
+      this.cm.T * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) +
+      2 * emp.minConsecutiveDaysOff;
     const Wn = Math.min(bounds.maxWeekends, this.cm.model.weekends.length) + 1;
     let total = 0;
     for (let i = 0; i <= b - a; i++) total += (bands.hi[i]! - bands.lo[i]! + 1) * S * Wn;
@@ -146,14 +149,20 @@ export class BestResponse {
    * reachable so far, and still able to reach the minimum. Any maxC+minO consecutive days
    * hold at least minO days off, which bounds the work still possible.
    */
-  private bands(e: number, a: number, b: number, bounds: WindowBounds): { lo: Int32Array; hi: Int32Array } | null {
+  private bands(
+    e: number,
+    a: number,
+    b: number,
+    bounds: WindowBounds,
+  ): { lo: Int32Array; hi: Int32Array } | null {
     const cm = this.cm;
     const { H, T } = cm;
     const emp = cm.model.employees[e]!;
     const g = this.gcdLen;
     const L = b - a + 1;
     let maxLenU = 0;
-    for (let t = 0; t < T; t++) if ((emp.maxShifts[t] ?? H) > 0) maxLenU = Math.max(maxLenU, this.lenU[t]!);
+    for (let t = 0; t < T; t++)
+      if ((emp.maxShifts[t] ?? H) > 0) maxLenU = Math.max(maxLenU, this.lenU[t]!);
     const maxMin = Math.min(bounds.maxMinutes, L * 1440);
     if (maxMin < 0) return null;
     const Mmax = Math.floor(maxMin / g);
@@ -165,7 +174,8 @@ export class BestResponse {
     // avail[i] = available days in [a+i, b]
     const availFrom = new Int32Array(L + 1);
     for (let i = L - 1; i >= 0; i--)
-      availFrom[i] = availFrom[i + 1]! + (cm.dayOff[e * H + a + i] || cm.pin[e * H + a + i] === OFF ? 0 : 1);
+      availFrom[i] =
+        availFrom[i + 1]! + (cm.dayOff[e * H + a + i] || cm.pin[e * H + a + i] === OFF ? 0 : 1);
     const lo = new Int32Array(L);
     const hi = new Int32Array(L);
     for (let i = 0; i < L; i++) {
@@ -231,7 +241,8 @@ export class BestResponse {
       for (let t = 0; t <= T; t++) {
         let c = cost[i * (T + 1) + t]!;
         if (t < T) {
-          if (cm.dayOff[e * H + d] || bounds.typeCap[t]! <= 0 || this.forbid[t] || maxC <= 0) c = INF;
+          if (cm.dayOff[e * H + d] || bounds.typeCap[t]! <= 0 || this.forbid[t] || maxC <= 0)
+            c = INF;
           else c += this.penalty[t]!;
         }
         if (p !== FREE && p !== (t === T ? OFF : t)) c = INF;
@@ -357,7 +368,10 @@ export class BestResponse {
       suffixShift = roster[e * H + b + 1]!;
       suffixKind = suffixShift === OFF ? 2 : 1;
       suffixLen = 1;
-      while (b + 1 + suffixLen < H && (roster[e * H + b + 1 + suffixLen] !== OFF) === (suffixShift !== OFF))
+      while (
+        b + 1 + suffixLen < H &&
+        (roster[e * H + b + 1 + suffixLen] !== OFF) === (suffixShift !== OFF)
+      )
         suffixLen++;
       touchesEnd = b + suffixLen === H - 1;
     }

@@ -38,20 +38,47 @@ export function findInfeasibility(model: RosterModel): InfeasibilityReason[] {
     for (const d of emp.daysOff) {
       const p = pinAt.get(e * H + d);
       if (p !== undefined && p !== OFF)
-        out.push({ rule: 'pin', messageKey: 'solver.infeasible.pinOnDayOff', employee: emp.id, day: d, shift: sid(p), detail: 'pinned to work on a day off' });
+        out.push({
+          rule: 'pin',
+          messageKey: 'solver.infeasible.pinOnDayOff',
+          employee: emp.id,
+          day: d,
+          shift: sid(p),
+          detail: 'pinned to work on a day off',
+        });
     }
     for (const p of pins) {
       if (p.employee !== e || p.shift === OFF) continue;
       if ((emp.maxShifts[p.shift] ?? H) <= 0)
-        out.push({ rule: 'H3_max_shifts', messageKey: 'solver.infeasible.pinForbiddenShift', employee: emp.id, day: p.day, shift: sid(p.shift), detail: 'pinned to a shift type the employee may not work' });
+        out.push({
+          rule: 'H3_max_shifts',
+          messageKey: 'solver.infeasible.pinForbiddenShift',
+          employee: emp.id,
+          day: p.day,
+          shift: sid(p.shift),
+          detail: 'pinned to a shift type the employee may not work',
+        });
       const nextPin = pinAt.get(e * H + p.day + 1);
-      if (p.day + 1 < H && nextPin !== undefined && nextPin !== OFF && model.shifts[p.shift]!.cannotFollow.includes(nextPin))
-        out.push({ rule: 'H2_succession', messageKey: 'solver.infeasible.pinSuccession', employee: emp.id, day: p.day + 1, shift: sid(nextPin), detail: `pinned ${sid(nextPin)} after ${sid(p.shift)}` });
+      if (
+        p.day + 1 < H &&
+        nextPin !== undefined &&
+        nextPin !== OFF &&
+        model.shifts[p.shift]!.cannotFollow.includes(nextPin)
+      )
+        out.push({
+          rule: 'H2_succession',
+          messageKey: 'solver.infeasible.pinSuccession',
+          employee: emp.id,
+          day: p.day + 1,
+          shift: sid(nextPin),
+          detail: `pinned ${sid(nextPin)} after ${sid(p.shift)}`,
+        });
     }
     // Upper bound on working days from availability and the max-consecutive rule.
     const available = H - off.size;
     const cycle = emp.maxConsecutive + Math.max(1, emp.minConsecutiveDaysOff);
-    const seqBound = Math.floor(H / cycle) * emp.maxConsecutive + Math.min(H % cycle, emp.maxConsecutive);
+    const seqBound =
+      Math.floor(H / cycle) * emp.maxConsecutive + Math.min(H % cycle, emp.maxConsecutive);
     let days = Math.min(available, seqBound);
     const lengths = model.shifts
       .map((s, t) => ({ minutes: s.minutes, cap: emp.maxShifts[t] ?? H }))
@@ -106,7 +133,8 @@ export function findInfeasibility(model: RosterModel): InfeasibilityReason[] {
         rule: 'employee_rules',
         messageKey: 'solver.infeasible.employeeRules',
         employee: emp.id,
-        detail: 'no roster satisfies all of this employee’s rules together (days off, runs, minutes, weekends)',
+        detail:
+          'no roster satisfies all of this employee’s rules together (days off, runs, minutes, weekends)',
       });
   });
   return out;

@@ -1,5 +1,11 @@
 import { invalid } from '../../lib/errors.js';
-import type { EmployeeRules, RosterModel, ShiftRequest, ShiftType, CoverRequirement } from './model.js';
+import type {
+  EmployeeRules,
+  RosterModel,
+  ShiftRequest,
+  ShiftType,
+  CoverRequirement,
+} from './model.js';
 import { OFF, weekendsFor } from './model.js';
 
 /**
@@ -71,7 +77,8 @@ export function readInstance(text: string): RosterModel {
 
   const shiftIndex = new Map<string, number>();
   for (const r of shiftRows) {
-    if (r.cells.length < 2 || r.cells.length > 3) fail(r.line, 'expected ShiftID,Minutes,CannotFollow');
+    if (r.cells.length < 2 || r.cells.length > 3)
+      fail(r.line, 'expected ShiftID,Minutes,CannotFollow');
     const id = r.cells[0]!;
     if (id === '' || shiftIndex.has(id)) fail(r.line, `empty or duplicate shift id "${id}"`);
     shiftIndex.set(id, shiftIndex.size);
@@ -146,7 +153,8 @@ export function readInstance(text: string): RosterModel {
   const cover: CoverRequirement[] = [];
   const seen = new Set<number>();
   for (const r of rows.COVER) {
-    if (r.cells.length !== 5) fail(r.line, 'expected Day,ShiftID,Requirement,WeightUnder,WeightOver');
+    if (r.cells.length !== 5)
+      fail(r.line, 'expected Day,ShiftID,Requirement,WeightUnder,WeightOver');
     const day = dayOf(r.cells[0], r.line);
     const shift = shiftOf(r.cells[1], r.line);
     if (seen.has(day * shifts.length + shift)) fail(r.line, 'duplicate cover line');
@@ -174,7 +182,8 @@ function toInt(
   name: string,
   fail: (line: number, reason: string) => never,
 ): number {
-  if (s === undefined || !/^-?\d+$/.test(s)) return fail(line, `${name}: "${s ?? ''}" is not an integer`);
+  if (s === undefined || !/^-?\d+$/.test(s))
+    return fail(line, `${name}: "${s ?? ''}" is not an integer`);
   return Number(s);
 }
 
@@ -189,14 +198,24 @@ export function readRoster(model: RosterModel, text: string): Int16Array {
     if (line === '' || line.startsWith('#')) return;
     const [id, ...tokens] = line.split(/\s+/);
     const e = empIndex.get(id!);
-    if (e === undefined) throw invalid('roster', 'solver.errors.malformedRoster', { line: i + 1, reason: `unknown employee ${id}` });
+    if (e === undefined)
+      throw invalid('roster', 'solver.errors.malformedRoster', {
+        line: i + 1,
+        reason: `unknown employee ${id}`,
+      });
     if (tokens.length !== H)
-      throw invalid('roster', 'solver.errors.malformedRoster', { line: i + 1, reason: `expected ${H} days` });
+      throw invalid('roster', 'solver.errors.malformedRoster', {
+        line: i + 1,
+        reason: `expected ${H} days`,
+      });
     tokens.forEach((tok, d) => {
       if (tok === '.') return;
       const t = shiftIndex.get(tok);
       if (t === undefined)
-        throw invalid('roster', 'solver.errors.malformedRoster', { line: i + 1, reason: `unknown shift ${tok}` });
+        throw invalid('roster', 'solver.errors.malformedRoster', {
+          line: i + 1,
+          reason: `unknown shift ${tok}`,
+        });
       roster[e * H + d] = t;
     });
   });

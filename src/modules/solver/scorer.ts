@@ -21,7 +21,9 @@ export function scoreRoster(model: RosterModel, roster: ArrayLike<number>): Scor
   for (const c of model.cover) {
     let n = 0;
     for (let e = 0; e < model.employees.length; e++) if (at(e, c.day) === c.shift) n++;
-    cover += c.underWeight * Math.max(0, c.requirement - n) + c.overWeight * Math.max(0, n - c.requirement);
+    cover +=
+      c.underWeight * Math.max(0, c.requirement - n) +
+      c.overWeight * Math.max(0, n - c.requirement);
   }
   let fairness = 0;
   for (const f of model.fairness ?? []) {
@@ -35,5 +37,11 @@ export function scoreRoster(model: RosterModel, roster: ArrayLike<number>): Scor
       fairness += (f.weight * n * n) / (f.shares?.[e] ?? 1);
     });
   }
-  return { total: onRequests + offRequests + cover + fairness, onRequests, offRequests, cover, fairness };
+  return {
+    total: onRequests + offRequests + cover + fairness,
+    onRequests,
+    offRequests,
+    cover,
+    fairness,
+  };
 }

@@ -31,7 +31,10 @@ function startWorker(data: unknown): Worker {
 }
 
 /** Solves with N workers; resolves with the best feasible result of any of them. */
-export function solveInWorkers(model: RosterModel, options: WorkerSolveOptions): Promise<SolveResult> {
+export function solveInWorkers(
+  model: RosterModel,
+  options: WorkerSolveOptions,
+): Promise<SolveResult> {
   const n = Math.max(1, options.workers ?? 2);
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
@@ -60,7 +63,12 @@ export function solveInWorkers(model: RosterModel, options: WorkerSolveOptions):
             options.onProgress?.({ ms: msg.ms, objective: msg.objective, roster: msg.roster });
             // Share the incumbent with the others: they adopt it if it beats their current one.
             for (const other of workers)
-              if (other !== w) other.postMessage({ type: 'incumbent', roster: msg.roster, objective: msg.objective } satisfies WorkerIn);
+              if (other !== w)
+                other.postMessage({
+                  type: 'incumbent',
+                  roster: msg.roster,
+                  objective: msg.objective,
+                } satisfies WorkerIn);
           }
           return;
         }
@@ -70,7 +78,9 @@ export function solveInWorkers(model: RosterModel, options: WorkerSolveOptions):
           settled = true;
           const feasible = results.filter((r) => r.status === 'feasible');
           if (feasible.length > 0) {
-            const r = feasible.reduce((x, y) => ((x.objective ?? Infinity) <= (y.objective ?? Infinity) ? x : y));
+            const r = feasible.reduce((x, y) =>
+              (x.objective ?? Infinity) <= (y.objective ?? Infinity) ? x : y,
+            );
             resolve({ ...r, iterations: results.reduce((s, x) => s + x.iterations, 0) });
           } else resolve(results[0]!);
         }

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { RosterModel } from './model.js';
 import { solve } from './solver.js';
 import type { SolveResult } from './solver.js';
@@ -9,7 +9,8 @@ export type WorkerOut =
   | { type: 'done'; result: SolveResult };
 
 /** Messages from the parent: stop, or a better roster found by the other worker. */
-export type WorkerIn = { type: 'stop' } | { type: 'incumbent'; roster: Int16Array; objective: number };
+export type WorkerIn =
+  { type: 'stop' } | { type: 'incumbent'; roster: Int16Array; objective: number };
 
 interface WorkerInput {
   model: RosterModel;
@@ -26,14 +27,14 @@ if (port) {
   let incoming: { roster: Int16Array; objective: number } | null = null;
   // The search is synchronous, so the event loop never runs during it: messages (stop,
   // incumbent) are pulled with receiveMessageOnPort at the search's checkpoints.
-  void (async () => {
-    const { receiveMessageOnPort } = await import('node:worker_threads');
+  {
     const poll = () => {
       for (;;) {
-        const m = receiveMessageOnPort(port) as { message: WorkerIn } | undefined;
+        const m = receiveMessageOnPort(port);
         if (!m) break;
-        if (m.message.type === 'stop') controller.abort();
-        else incoming = { roster: m.message.roster, objective: m.message.objective };
+        const msg = m.message as WorkerIn;
+        if (msg.type === 'stop') controller.abort();
+        else incoming = { roster: msg.roster, objective: msg.objective };
       }
     };
     let lastPoll = 0;
@@ -44,7 +45,13 @@ if (port) {
       ...(input.initial ? { initial: input.initial } : {}),
       progressIntervalMs: input.progressIntervalMs,
       onProgress: (p) =>
-        port.postMessage({ type: 'progress', ms: p.ms, objective: p.objective, roster: p.roster, iterations: p.iterations }),
+        port.postMessage({
+          type: 'progress',
+          ms: p.ms,
+          objective: p.objective,
+          roster: p.roster,
+          iterations: p.iterations,
+        }),
       checkpoint: () => {
         const t = performance.now();
         if (t - lastPoll > 50) {
@@ -59,5 +66,5 @@ if (port) {
       },
     });
     port.postMessage({ type: 'done', result } satisfies WorkerOut);
-  })();
+  }
 }

@@ -15,7 +15,11 @@ const load = (n: number) =>
   readInstance(readFileSync(join(benchmarkDir(), 'curtois', `Instance${n}.txt`), 'utf8'));
 
 /** A small product-like model: 3 shift types (day, evening, night), night cannot precede day. */
-function smallModel(people: number, days: number, overrides: Partial<EmployeeRules> = {}): RosterModel {
+function smallModel(
+  people: number,
+  days: number,
+  overrides: Partial<EmployeeRules> = {},
+): RosterModel {
   const shifts = [
     { id: 'D', minutes: 480, cannotFollow: [] },
     { id: 'E', minutes: 480, cannotFollow: [0] },
@@ -35,8 +39,17 @@ function smallModel(people: number, days: number, overrides: Partial<EmployeeRul
   }));
   const cover = [];
   for (let d = 0; d < days; d++)
-    for (let t = 0; t < 3; t++) cover.push({ day: d, shift: t, requirement: 1, underWeight: 100, overWeight: 1 });
-  return { days, shifts, employees, onRequests: [], offRequests: [], cover, weekends: weekendsFor(days) };
+    for (let t = 0; t < 3; t++)
+      cover.push({ day: d, shift: t, requirement: 1, underWeight: 100, overWeight: 1 });
+  return {
+    days,
+    shifts,
+    employees,
+    onRequests: [],
+    offRequests: [],
+    cover,
+    weekends: weekendsFor(days),
+  };
 }
 
 describe('solver on benchmark instances', () => {
@@ -97,7 +110,10 @@ describe('solver on generated product cases', () => {
           for (const [e, d] of offs) model.employees[e % people]!.daysOff.push(d % days);
           const r = solve(model, { seed, timeLimitMs: 10_000, maxIterations: 150 });
           if (r.status === 'feasible') expect(validateRoster(model, r.roster!)).toEqual([]);
-          else expect(r.status === 'infeasible' ? r.reasons.length : r.unplaced.length).toBeGreaterThan(0);
+          else
+            expect(
+              r.status === 'infeasible' ? r.reasons.length : r.unplaced.length,
+            ).toBeGreaterThan(0);
         },
       ),
       { numRuns: 12 },
@@ -179,7 +195,11 @@ describe('infeasible input ends fast with the reason', () => {
   it('finds a contradiction between runs, days off and minutes with the exact check', () => {
     // Works at most 2 days in a row and needs 4 days off between runs: 14 days hold at most
     // 2+2+2 = 6 shifts, but 7 are required; the counting bound alone does not see it.
-    const model = smallModel(2, 14, { maxConsecutive: 2, minConsecutiveDaysOff: 4, minMinutes: 7 * 480 });
+    const model = smallModel(2, 14, {
+      maxConsecutive: 2,
+      minConsecutiveDaysOff: 4,
+      minMinutes: 7 * 480,
+    });
     const reasons = findInfeasibility(model);
     expect(reasons.length).toBeGreaterThan(0);
     expect(reasons[0]!.employee).toBe('P0');

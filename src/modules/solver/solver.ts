@@ -128,7 +128,9 @@ class State {
     const old = this.roster[e * H + d]!;
     if (old === t) return;
     const rc = (e * H + d) * (T + 1);
-    let delta = this.cm.requestCost[rc + (t === OFF ? T : t)]! - this.cm.requestCost[rc + (old === OFF ? T : old)]!;
+    let delta =
+      this.cm.requestCost[rc + (t === OFF ? T : t)]! -
+      this.cm.requestCost[rc + (old === OFF ? T : old)]!;
     if (old !== OFF) {
       const i = d * T + old;
       const n = this.cnt[i]!;
@@ -137,7 +139,10 @@ class State {
       for (let k = 0; k < this.cm.fairnessCell.length; k++) {
         if (!this.cm.fairnessCell[k]![i]) continue;
         const c = this.fair[k * E + e]!;
-        delta += this.cm.fairnessWeight[k]! * this.cm.fairnessInvShare[k]![e]! * ((c - 1) * (c - 1) - c * c);
+        delta +=
+          this.cm.fairnessWeight[k]! *
+          this.cm.fairnessInvShare[k]![e]! *
+          ((c - 1) * (c - 1) - c * c);
         this.fair[k * E + e] = c - 1;
       }
     }
@@ -149,7 +154,10 @@ class State {
       for (let k = 0; k < this.cm.fairnessCell.length; k++) {
         if (!this.cm.fairnessCell[k]![i]) continue;
         const c = this.fair[k * E + e]!;
-        delta += this.cm.fairnessWeight[k]! * this.cm.fairnessInvShare[k]![e]! * ((c + 1) * (c + 1) - c * c);
+        delta +=
+          this.cm.fairnessWeight[k]! *
+          this.cm.fairnessInvShare[k]![e]! *
+          ((c + 1) * (c + 1) - c * c);
         this.fair[k * E + e] = c + 1;
       }
     }
@@ -269,7 +277,8 @@ class Search {
   private stopped(): boolean {
     this.opt.checkpoint?.();
     if (this.opt.signal?.aborted) return true;
-    if (this.opt.maxIterations !== undefined && this.iterations >= this.opt.maxIterations) return true;
+    if (this.opt.maxIterations !== undefined && this.iterations >= this.opt.maxIterations)
+      return true;
     return this.elapsed() >= this.opt.timeLimitMs;
   }
 
@@ -334,7 +343,8 @@ class Search {
    */
   private construct(): void {
     const { E, H } = this.cm;
-    for (let e = 0; e < E; e++) this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+    for (let e = 0; e < E; e++)
+      this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
     if (this.opt.initial && this.allFeasible()) return;
     const order = Array.from({ length: E }, (_, i) => i);
     this.shuffle(order);
@@ -343,15 +353,20 @@ class Search {
       if (this.timeUp()) break;
       for (let d = 0; d < H; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
       const full = windowBounds(this.cm, this.st.roster, e, 0, H - 1);
-      if (this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 && this.improve(e, 0, H - 1, full, 0)) {
+      if (
+        this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 &&
+        this.improve(e, 0, H - 1, full, 0)
+      ) {
         this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
         continue;
       }
-      for (let a = 0; a < H; ) {
+      for (let a = 0; a < H;) {
         let b = this.alignedAfter(a + 27);
         if (H - 1 - b < 28) b = H - 1;
         const exact = b === H - 1;
-        const bounds = exact ? windowBounds(this.cm, this.st.roster, e, a, b) : this.proRated(e, a, b);
+        const bounds = exact
+          ? windowBounds(this.cm, this.st.roster, e, a, b)
+          : this.proRated(e, a, b);
         if (!this.improve(e, a, b, bounds, 0) && !exact) {
           // Pro-rating was too strict (e.g. a long leave ahead): relax step by step.
           const loose = windowBounds(this.cm, this.st.roster, e, a, b);
@@ -427,7 +442,10 @@ class Search {
     }
     return {
       minMinutes: Math.floor(emp.minMinutes * f) + (f < 1 ? maxLen : 0) - minutes,
-      maxMinutes: Math.min(emp.maxMinutes - minutes, Math.ceil(emp.maxMinutes * f) + 2 * maxLen - minutes),
+      maxMinutes: Math.min(
+        emp.maxMinutes - minutes,
+        Math.ceil(emp.maxMinutes * f) + 2 * maxLen - minutes,
+      ),
       maxWeekends: Math.min(emp.maxWeekends - weekends, Math.ceil(emp.maxWeekends * f) - weekends),
       typeCap,
       freeEnd: true,
@@ -471,7 +489,8 @@ class Search {
           for (let d = a; d <= b; d++)
             for (let t = 0; t < T; t++) this.cost[(d - a) * (T + 1) + t]! += sign * len[t]!;
           const v = this.br.solve(this.st.roster, e, a, b, this.cost, relaxed, this.out);
-          if (v !== Number.POSITIVE_INFINITY) for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
+          if (v !== Number.POSITIVE_INFINITY)
+            for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
         }
         this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
       }
@@ -502,7 +521,10 @@ class Search {
     while (!this.stopped()) {
       this.iterations++;
       const incoming = this.opt.pollIncoming?.();
-      if (incoming && incoming.objective < (this.allFeasible() ? this.st.objective : Infinity) - 1e-9) {
+      if (
+        incoming &&
+        incoming.objective < (this.allFeasible() ? this.st.objective : Infinity) - 1e-9
+      ) {
         this.st.roster.set(incoming.roster);
         this.st.recompute();
         this.feasible.fill(1);
@@ -530,7 +552,8 @@ class Search {
         // Employees free to change the bad cell's day.
         const d = Math.floor(bad / T);
         const cand: number[] = [];
-        for (let e = 0; e < E; e++) if (this.cm.pin[e * H + d] === -2 && !this.cm.dayOff[e * H + d]) cand.push(e);
+        for (let e = 0; e < E; e++)
+          if (this.cm.pin[e * H + d] === -2 && !this.cm.dayOff[e * H + d]) cand.push(e);
         this.shuffle(cand);
         for (const e of cand) if (picks.length < k) picks.push(e);
       }
@@ -542,7 +565,8 @@ class Search {
       picks.forEach((e, j) => {
         for (let d = a; d <= b; d++) this.saved[j * H + d - a] = this.st.roster[e * H + d]!;
       });
-      for (const e of picks) for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      for (const e of picks)
+        for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
       let ok = true;
       const noise = NOISE[Math.floor(this.rand() * NOISE.length)]!;
       for (const e of picks) {
@@ -571,7 +595,8 @@ class Search {
     const ms = this.elapsed();
     if (!this.best) {
       const unplaced: string[] = [];
-      for (let e = 0; e < E; e++) if (!this.feasible[e]) unplaced.push(this.cm.model.employees[e]!.id);
+      for (let e = 0; e < E; e++)
+        if (!this.feasible[e]) unplaced.push(this.cm.model.employees[e]!.id);
       return {
         status: 'no_feasible_found',
         roster: null,
@@ -584,7 +609,12 @@ class Search {
       };
     }
     if (this.opt.onProgress) {
-      this.opt.onProgress({ ms, objective: this.bestObj, roster: this.best, iterations: this.iterations });
+      this.opt.onProgress({
+        ms,
+        objective: this.bestObj,
+        roster: this.best,
+        iterations: this.iterations,
+      });
     }
     return {
       status: 'feasible',
