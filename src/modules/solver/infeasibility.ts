@@ -17,7 +17,10 @@ export interface InfeasibilityReason {
  * the state space is small, the exact per-employee DP with zero costs (every hard rule is per
  * employee, so an employee with no valid roster makes the whole instance infeasible).
  */
-export function findInfeasibility(model: RosterModel): InfeasibilityReason[] {
+export function findInfeasibility(
+  model: RosterModel,
+  opts: { now?: () => number; exactBudgetMs?: number } = {},
+): InfeasibilityReason[] {
   const out: InfeasibilityReason[] = [];
   const H = model.days;
   const pins = model.pins ?? [];
@@ -125,9 +128,15 @@ export function findInfeasibility(model: RosterModel): InfeasibilityReason[] {
   const br = new BestResponse(cm);
   const cost = new Float64Array(H * (cm.T + 1));
   const res = new Int16Array(H);
+  // The exact check is a bonus (it explains contradictions the bounds miss): keep it within a
+  // small budget so that large instances start searching at once.
+  const now = opts.now ?? (() => performance.now());
+  const budget = opts.exactBudgetMs ?? 2000;
+  const t0 = now();
   model.employees.forEach((emp, e) => {
-    if (H * cm.T * (emp.maxMinutes / 60) > 4_000_000) return;
+    if (now() - t0 > budget) return;
     const bounds = windowBounds(cm, roster, e, 0, H - 1);
+    if (br.estimate(roster, e, 0, H - 1, bounds) > 2_000_000) return;
     if (br.solve(roster, e, 0, H - 1, cost, bounds, res) === Number.POSITIVE_INFINITY)
       out.push({
         rule: 'employee_rules',

@@ -53,6 +53,7 @@ export function solveInWorkers(
         timeLimitMs: options.timeLimitMs,
         initial: options.initial,
         progressIntervalMs: 500,
+        waitForIncumbent: i > 0 && !options.initial,
       });
       workers.push(w);
       w.on('message', (msg: WorkerOut) => {

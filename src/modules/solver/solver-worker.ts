@@ -18,6 +18,11 @@ interface WorkerInput {
   timeLimitMs: number;
   initial?: Int16Array;
   progressIntervalMs: number;
+  /**
+   * Start from the other worker's first feasible roster instead of constructing one: on two
+   * shared cores a second, identical construction slows the first one down (Instance21).
+   */
+  waitForIncumbent?: boolean;
 }
 
 const port = parentPort;
@@ -38,11 +43,29 @@ if (port) {
       }
     };
     let lastPoll = 0;
+    let initial = input.initial;
+    let timeLimitMs = input.timeLimitMs;
+    if (input.waitForIncumbent) {
+      const sleeper = new Int32Array(new SharedArrayBuffer(4));
+      const t0 = performance.now();
+      while (!controller.signal.aborted && performance.now() - t0 < input.timeLimitMs) {
+        poll();
+        // Set by poll(); TypeScript cannot see the assignment inside the closure.
+        const got = incoming as { roster: Int16Array; objective: number } | null;
+        if (got) {
+          initial = got.roster;
+          incoming = null;
+          break;
+        }
+        Atomics.wait(sleeper, 0, 0, 20);
+      }
+      timeLimitMs = Math.max(0, input.timeLimitMs - (performance.now() - t0));
+    }
     const result = solve(input.model, {
       seed: input.seed,
-      timeLimitMs: input.timeLimitMs,
+      timeLimitMs,
       signal: controller.signal,
-      ...(input.initial ? { initial: input.initial } : {}),
+      ...(initial ? { initial } : {}),
       progressIntervalMs: input.progressIntervalMs,
       onProgress: (p) =>
         port.postMessage({

@@ -208,7 +208,10 @@ export function solve(model: RosterModel, options: SolveOptions): SolveResult {
   const now = options.now ?? (() => performance.now());
   const t0 = now();
   const elapsed = () => now() - t0;
-  const reasons = findInfeasibility(model);
+  const reasons = findInfeasibility(model, {
+    now,
+    exactBudgetMs: options.initial ? 0 : Math.min(2000, options.timeLimitMs * 0.05),
+  });
   if (reasons.length > 0) {
     return {
       status: 'infeasible',
