@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import { matchesPlan, normaliseForSearch, planSearch, shortTokens } from './short-query.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -424,6 +426,65 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     expect(inbox.items.map((i) => i.kind)).toContain('tickets.sla_warning');
   });
 
+  it('dispatches round-robin among the people on duty when configured', async () => {
+    const a = await t.userWith(['technician']);
+    const b = await t.userWith(['technician']);
+    const res = await t.admin.request('POST', '/api/teams', { name: '轮询组', timeZone: 'UTC' });
+    const group = (res.json() as { team: { id: string } }).team.id;
+    await t.admin.request('PUT', `/api/teams/${group}/members`, { userIds: [a.id, b.id] });
+    const set = await t.admin.request('PUT', '/api/tickets/settings/dispatchStrategy', {
+      value: 'round_robin',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const assignees: (string | null)[] = [];
+    for (let i = 0; i < 4; i++)
+      assignees.push(
+        ((await agent.request('POST', '/api/tickets', phone({ groupId: group }))).json() as Ticket)
+          .assigneeId,
+      );
+    const [first, second] = [a.id, b.id].sort();
+    expect(assignees).toEqual([first, second, first, second]);
+    await t.admin.request('PUT', '/api/tickets/settings/dispatchStrategy', {
+      value: 'least_loaded',
+    });
+  });
+
+  it('search on the database agrees with the plan on the normalised text (property)', async () => {
+    const caller = {
+      userId: agent.id,
+      roles: ['service_agent'],
+      audit: { userId: agent.id, name: 'agent', ip: null, requestId: null },
+    };
+    const alphabet = ['故', '障', '断', '网', '机', '房', 'a', 'B', 'c', 'Ｄ', ' ', '1'];
+    const word = fc
+      .array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 12 })
+      .map((cs) => cs.join('').trim() || '故');
+    const texts = fc.sample(word, { numRuns: 14, seed: 42 });
+    const ids = new Map<string, string>();
+    for (const text of texts) {
+      const tk = await t.dd.services.tickets.createTicket(caller, {
+        ...phone({ title: `prop ${text}`, description: text, groupId: undefined }),
+      });
+      ids.set(tk.id, normaliseForSearch(`${tk.number}\n${tk.title}\n${text}\n王小明\n城东营业厅`));
+    }
+    await fc.assert(
+      fc.asyncProperty(word, async (q) => {
+        const plan = planSearch(q);
+        if (plan.terms.length === 0) return;
+        const page = await t.dd.services.tickets.list(caller, { q, limit: 200 });
+        const found = new Set(page.items.map((x) => x.id).filter((id) => ids.has(id)));
+        const expected = new Set(
+          [...ids]
+            .filter(([, doc]) => matchesPlan(plan, doc, new Set(shortTokens(doc))))
+            .map(([id]) => id),
+        );
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+
+  // Last: it moves the clock by days, past the sessions' lifetime.
   it('closes a quiet resolved ticket after the configured days', async () => {
     const set = await t.admin.request('PUT', '/api/tickets/settings/autoCloseDays', { value: 3 });
     expect(set.statusCode, set.body).toBe(200);

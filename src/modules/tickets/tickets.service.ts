@@ -196,6 +196,7 @@ export const slaPolicyInputSchema = z.strictObject({
 /** Settings an admin may store; the value is validated by its key's parser. */
 const SETTINGS: Record<string, (v: unknown) => unknown> = {
   priorityMatrix: validatePriorityMatrix,
+  dispatchStrategy: (v) => parseTicketInput(z.enum(['least_loaded', 'round_robin']), v),
   autoCloseDays: (v) => parseTicketInput(z.number().int().min(1).max(365), v),
   zone: (v) => {
     const zone = parseTicketInput(z.string().min(1).max(64), v);
@@ -417,9 +418,10 @@ export function createTicketsService(deps: TicketsDeps) {
       data?: EventData;
       dedupeKey?: string;
     },
-  ): Promise<boolean> {
-    return store.insertEvent(trx, {
-      id: newId(),
+  ): Promise<string | null> {
+    const id = newId();
+    const inserted = await store.insertEvent(trx, {
+      id,
       ticket_id: ticketId,
       at: e.at,
       kind: e.kind,
@@ -430,6 +432,7 @@ export function createTicketsService(deps: TicketsDeps) {
       data_json: JSON.stringify(e.data ?? {}),
       dedupe_key: e.dedupeKey ?? null,
     });
+    return inserted ? id : null;
   }
 
   async function recordResult(
@@ -565,9 +568,17 @@ export function createTicketsService(deps: TicketsDeps) {
         openCount: load.get(userId)?.open ?? 0,
         lastAssignedAt: load.get(userId)?.last ?? null,
       })),
-      { kind: 'least_loaded' },
+      (await store.getSetting(trx, 'dispatchStrategy')) === 'round_robin'
+        ? {
+            kind: 'round_robin',
+            lastAssignedId:
+              ((await store.getSetting(trx, `lastAssigned:${row.group_id}`)) as
+                string | undefined) ?? null,
+          }
+        : { kind: 'least_loaded' },
     );
     if (!chosen) return row;
+    await store.putSetting(trx, `lastAssigned:${row.group_id}`, chosen, now);
     // Dispatch is the scheduler's decision, not a person's: it is recorded as `system`, which
     // the role table does not let assign by hand, so the transition is built here directly.
     const result: ActionResult = {
@@ -584,6 +595,13 @@ export function createTicketsService(deps: TicketsDeps) {
       },
     };
     const next = await recordResult(trx, row, result);
+    await recordAudit(trx, SYSTEM_ACTOR, now, {
+      action: 'ticket.dispatch',
+      entityType: 'ticket',
+      entityId: row.id,
+      before: { status: row.status, assigneeId: row.assignee_id },
+      after: { status: next.status, assigneeId: chosen, groupId: row.group_id },
+    });
     await deps.inbox.notify(trx, {
       userIds: [chosen],
       kind: 'tickets.assigned',
@@ -816,7 +834,7 @@ export function createTicketsService(deps: TicketsDeps) {
         throw forbidden('tickets.errors.replyForbidden', { role: actor.role });
       const now = clock.now();
       const customer = actor.role === 'requester';
-      await event(trx, id, {
+      const evId = await event(trx, id, {
         kind: 'reply',
         at: now,
         actorId: caller.userId,
@@ -825,13 +843,6 @@ export function createTicketsService(deps: TicketsDeps) {
         body: r.body,
         data: { author: customer ? 'customer' : 'agent' },
       });
-      const ev = await trx
-        .selectFrom('ticket_event')
-        .select('id')
-        .where('ticket_id', '=', id)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
       await store.updateTicket(trx, id, {
         updated_at: now,
         ...(customer ? { last_customer_at: now } : {}),
@@ -867,7 +878,7 @@ export function createTicketsService(deps: TicketsDeps) {
           link: `/tickets/${id}`,
         });
       await afterChange(trx, row);
-      return ev.id;
+      return evId!;
     });
     const ev = (await store.listEvents(db, id, { publicOnly: false })).find((e) => e.id === evId)!;
     return presentEvent(ev);

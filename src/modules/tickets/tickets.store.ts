@@ -115,9 +115,17 @@ export async function reindexTicket(
       .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ doc }))
       .execute();
   }
-  // Text is only ever added (replies), so tokens only grow; a title edit would re-run this.
-  await trx.deleteFrom('ticket_token').where('ticket_id', '=', ticketId).execute();
-  const tokens = shortTokens(doc);
+  // Text is only ever added (replies), so tokens only grow: insert the ones not yet there.
+  const have = new Set(
+    (
+      await trx
+        .selectFrom('ticket_token')
+        .select('token')
+        .where('ticket_id', '=', ticketId)
+        .execute()
+    ).map((r) => r.token),
+  );
+  const tokens = shortTokens(doc).filter((t) => !have.has(t));
   for (let i = 0; i < tokens.length; i += 400)
     await trx
       .insertInto('ticket_token')
