@@ -116,7 +116,17 @@ function options(opts: SanitiseOptions): sanitizeHtml.IOptions {
 
 /** Sanitises user or email HTML for display. */
 export function sanitiseHtml(html: string, opts: SanitiseOptions = {}): string {
-  return sanitizeHtml(html, options(opts));
+  const o = options(opts);
+  // The sanitiser keeps mis-nested blocks (<p><div></div></p>) that a browser, or a second
+  // pass, re-nests differently; sanitise again until the output is stable (two passes at most in
+  // practice), so what is stored is exactly what is shown and sanitising is idempotent.
+  let out = sanitizeHtml(html, o);
+  for (let i = 0; i < 3; i++) {
+    const again = sanitizeHtml(out, o);
+    if (again === out) break;
+    out = again;
+  }
+  return out;
 }
 
 const ESCAPES: Record<string, string> = {

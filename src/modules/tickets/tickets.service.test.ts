@@ -122,6 +122,10 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
       body: '内部：怀疑上游交换机端口故障',
       visibility: 'internal',
     });
+    type Sla = { sla: { targets: { target: string; state: string; dueAt: number | null }[] } };
+    const dueBefore = (
+      (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as Sla
+    ).sla.targets.find((x) => x.target === 'resolution')!.dueAt!;
     const wait = await tech.request('POST', `/api/tickets/${tk.id}/transitions`, {
       action: 'wait_customer',
     });
@@ -142,6 +146,11 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
       'status_changed',
     ]);
     await tech.request('POST', `/api/tickets/${tk.id}/transitions`, { action: 'resume' });
+    // The 30 paused minutes move the resolution target by 30 minutes (24×7 calendar).
+    const dueAfter = (
+      (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as Sla
+    ).sla.targets.find((x) => x.target === 'resolution')!.dueAt!;
+    expect(dueAfter - dueBefore).toBe(30 * MIN);
     const resolved = await tech.request('POST', `/api/tickets/${tk.id}/transitions`, {
       action: 'resolve',
       note: '更换交换机端口后恢复',
@@ -322,7 +331,24 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     expect(unknownGroup.json()).toMatchObject({ field: 'groupId' });
     const extra = await agent.request('POST', '/api/tickets', phone({ colour: 'red' }));
     expect(extra.json()).toMatchObject({ field: 'colour' });
-    expect(await counts()).toEqual(before);
+    const tk = (await agent.request('POST', '/api/tickets', phone())).json() as Ticket;
+    const mid = await counts();
+    const nobody = await agent.request('POST', `/api/tickets/${tk.id}/transitions`, {
+      action: 'assign',
+      assigneeId: '0190f0f0-0000-7000-8000-000000000000',
+    });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json()).toMatchObject({ field: 'assigneeId' });
+    const refused = await tech.request('POST', `/api/tickets/${tk.id}/transitions`, {
+      action: 'confirm',
+    });
+    expect(refused.statusCode).toBe(403);
+    const noNote = await tech.request('POST', `/api/tickets/${tk.id}/transitions`, {
+      action: 'resolve',
+    });
+    expect(noNote.json()).toMatchObject({ field: 'note' });
+    expect(await counts()).toEqual(mid);
+    expect(mid.tickets).toBe(before.tickets + 1);
   });
 
   it('finds tickets by 1–2 character Chinese terms, longer phrases and English', async () => {
@@ -419,7 +445,12 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     expect(breaches.map((e) => e.data.target)).toEqual(['firstResponse']);
     expect(d.ticket.slaBreached).toBe(true);
     expect(d.ticket.level).toBe('line2');
-    expect(d.events.some((e) => e.kind === 'escalated')).toBe(true);
+    expect(d.events.filter((e) => e.kind === 'escalated')).toHaveLength(1);
+    // A retried timer finds the breach recorded: no second breach, no second escalation.
+    await t.dd.services.tickets.slaJob.run({ ticketId: tk.id }, undefined as never);
+    d = (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as typeof d;
+    expect(d.events.filter((e) => e.kind === 'sla_breach')).toHaveLength(1);
+    expect(d.events.filter((e) => e.kind === 'escalated')).toHaveLength(1);
     const inbox = (await tech.request('GET', '/api/inbox')).json() as {
       items: { kind: string }[];
     };
