@@ -86,17 +86,17 @@ export async function up(db: AnyDb, dialect: DialectName): Promise<void> {
     .execute();
   // The list filters: each leads with its equality column and ends with the sort key.
   for (const cols of [
-    ['status', 'created_at'],
-    ['assignee_id', 'status', 'created_at'],
-    ['group_id', 'status', 'created_at'],
-    ['requester_id', 'created_at'],
+    ['status', 'created_at', 'id'],
+    ['assignee_id', 'status', 'created_at', 'id'],
+    ['group_id', 'status', 'created_at', 'id'],
+    ['requester_id', 'created_at', 'id'],
     ['sla_due_at'],
-    ['created_at'],
+    ['created_at', 'id'],
     ['caller_key'],
     ['caller_name'],
   ])
     await db.schema
-      .createIndex(`ticket_${cols.join('_')}_idx`)
+      .createIndex(`ticket_${cols.filter((c) => c !== 'id').join('_')}_idx`)
       .on('ticket')
       .columns(cols)
       .execute();

@@ -257,8 +257,19 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(403);
     expect((res.json() as { message: string }).message).toContain('confirm');
-    // Supervisors read but do not work.
-    expect((await supervisor.request('GET', `/api/tickets/${tk.id}`)).statusCode).toBe(200);
+    // Supervisors read but do not work, and see the caller's contact masked.
+    const read = await supervisor.request('GET', `/api/tickets/${tk.id}`);
+    expect(read.statusCode).toBe(200);
+    expect((read.json() as { ticket: { callerContact: string } }).ticket.callerContact).toBe(
+      '138******8000',
+    );
+    expect(
+      (
+        (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as {
+          ticket: { callerContact: string };
+        }
+      ).ticket.callerContact,
+    ).toBe('138-0013-8000');
     expect(
       (
         await supervisor.request('POST', `/api/tickets/${tk.id}/replies`, {

@@ -289,7 +289,24 @@ export interface EventView {
   data: Record<string, unknown>;
 }
 
-function present(r: store.TicketRow): TicketView {
+/** Roles that handle customers and so see their full contact; readers see it masked. */
+const CONTACT_ROLES: readonly string[] = [
+  'admin',
+  'duty_manager',
+  'technician',
+  'service_agent',
+  'expert',
+];
+
+/** 138-0013-8000 → 138*****8000; short values are hidden entirely. */
+export function maskContact(contact: string): string {
+  const chars = Array.from(contact);
+  if (chars.length <= 7) return '***';
+  return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 7) + chars.slice(-4).join('');
+}
+
+function present(r: store.TicketRow, caller?: Pick<Caller, 'roles'>): TicketView {
+  const full = !caller || caller.roles.some((x) => CONTACT_ROLES.includes(x));
   return {
     id: r.id,
     number: r.number,
@@ -305,7 +322,7 @@ function present(r: store.TicketRow): TicketView {
     level: r.level,
     requesterId: r.requester_id,
     callerName: r.caller_name,
-    callerContact: r.caller_contact,
+    callerContact: r.caller_contact && !full ? maskContact(r.caller_contact) : r.caller_contact,
     organisation: r.organisation,
     assigneeId: r.assignee_id,
     groupId: r.group_id,
@@ -779,7 +796,7 @@ export function createTicketsService(deps: TicketsDeps) {
     const events = await store.listEvents(db, id, { publicOnly: !staff });
     const sla = await slaReport(db, row, clock.now());
     return {
-      ticket: present(row),
+      ticket: present(row, caller),
       events: events.map(presentEvent),
       sla: sla
         ? {
@@ -819,7 +836,7 @@ export function createTicketsService(deps: TicketsDeps) {
     });
     const last = rows[rows.length - 1];
     return {
-      items: rows.map(present),
+      items: rows.map((r) => present(r, caller)),
       nextCursor: rows.length === q.limit && last ? `${last.created_at}_${last.id}` : null,
     };
   }
@@ -1044,7 +1061,7 @@ export function createTicketsService(deps: TicketsDeps) {
     const name = prefix.trim();
     if (!name) return [];
     const key = callerKey(name);
-    return (await store.findByCaller(db, dialect, { key, name }, limit)).map(present);
+    return (await store.findByCaller(db, dialect, { key, name }, limit)).map((r) => present(r));
   }
 
   async function exportCsv(caller: Caller, q: ListQuery, locale: 'zh' | 'en'): Promise<string> {
