@@ -526,6 +526,44 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     );
   });
 
+  it("measures the SLA on the group's business calendar (office hours, weekend off)", async () => {
+    const res = await t.admin.request('POST', '/api/teams', {
+      name: '办公时间组',
+      timeZone: 'Asia/Shanghai',
+    });
+    const office = (res.json() as { team: { id: string } }).team.id;
+    const bad = await t.admin.request('PUT', `/api/tickets/settings/calendar:${office}`, {
+      value: { calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['9-18'] } } },
+    });
+    expect(bad.statusCode).toBe(400);
+    const set = await t.admin.request('PUT', `/api/tickets/settings/calendar:${office}`, {
+      value: {
+        calendar: {
+          kind: 'hours',
+          zone: 'Asia/Shanghai',
+          weekly: Object.fromEntries(
+            ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['09:00-18:00']]),
+          ),
+        },
+        holidays: 'cn-2026',
+      },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    // Still Saturday 21 November 2026 (Shanghai evening): nothing runs until Monday 09:00.
+    expect(t.clock.now()).toBeLessThan(Date.UTC(2026, 10, 22, 16, 0));
+    const tk = (
+      await agent.request('POST', '/api/tickets', phone({ groupId: office, dispatch: 'queue' }))
+    ).json() as Ticket;
+    expect(tk.status).toBe('new');
+    const d = (await agent.request('GET', `/api/tickets/${tk.id}`)).json() as {
+      sla: { targets: { target: string; dueAt: number }[] };
+    };
+    // P1 first response: 15 business minutes → Monday 09:15 Shanghai = 01:15 UTC.
+    expect(d.sla.targets.find((x) => x.target === 'firstResponse')?.dueAt).toBe(
+      Date.UTC(2026, 10, 23, 1, 15),
+    );
+  });
+
   // Last: it moves the clock by days, past the sessions' lifetime.
   it('closes a quiet resolved ticket after the configured days', async () => {
     const set = await t.admin.request('PUT', '/api/tickets/settings/autoCloseDays', { value: 3 });
