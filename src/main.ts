@@ -17,6 +17,15 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
+import { ticketsRoutes } from './modules/tickets/tickets.routes.js';
+import {
+  AUTO_CLOSE_JOB,
+  type Directory,
+  type OnDutyProvider,
+  createTicketsService,
+} from './modules/tickets/tickets.service.js';
+import { DomainError } from './lib/errors.js';
+import { isRole } from './server/permissions.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -34,7 +43,10 @@ export interface Dutydesk {
   readonly jobs: JobEngine | undefined;
   readonly url: string | undefined;
   readonly firstAdmin: { username: string; password: string } | null;
-  readonly services: { inbox: ReturnType<typeof createInboxService> };
+  readonly services: {
+    inbox: ReturnType<typeof createInboxService>;
+    tickets: ReturnType<typeof createTicketsService>;
+  };
   close(): Promise<void>;
 }
 
@@ -43,6 +55,8 @@ export interface StartOptions {
   log?: Logger;
   /** Bind the HTTP port (default true). Tests may use app.inject instead. */
   listen?: boolean;
+  /** Who is on duty on a post (the roster module's answer); defaults to the group's members. */
+  onDuty?: OnDutyProvider;
   /** Extra job handlers (tests). */
   configureJobs?: (engine: JobEngine) => void;
 }
@@ -110,6 +124,37 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
+  const directory: Directory = {
+    async teamZone(teamId) {
+      try {
+        return (await users.getTeam(teamId)).timeZone;
+      } catch (err) {
+        if (err instanceof DomainError && err.kind === 'not_found') return null;
+        throw err;
+      }
+    },
+    teamMemberIds: async (teamId) =>
+      (await users.listUsers({ teamId, includeDisabled: false })).map((u) => u.id),
+    existingUserIds: async (ids) =>
+      (await users.listUsers({ ids, includeDisabled: false })).map((u) => u.id),
+    userIdsWithRole: async (role) =>
+      isRole(role) ? (await users.listUsersWithRole(role)).map((u) => u.id) : [],
+  };
+  // Until the roster module is merged, "on duty on a post" means "a member of the ticket's
+  // group": the post key is the group's team id.
+  const onDuty: OnDutyProvider = opts.onDuty ?? {
+    onDutyForPost: (postKey) => directory.teamMemberIds(postKey),
+  };
+  const tickets = createTicketsService({
+    db,
+    dialect: database.dialect,
+    clock,
+    inbox,
+    onDuty,
+    directory,
+    publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
+  });
+
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
     process.env.DUTYDESK_ADMIN_PASSWORD,
@@ -137,6 +182,9 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     });
     jobs.every('system.housekeeping', 3_600_000);
     jobs.register(inbox.emailJob);
+    jobs.register(tickets.slaJob);
+    jobs.register(tickets.autoCloseJob);
+    jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -163,7 +211,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         auditRoutes(db),
         jobsRoutes(db),
         inboxRoutes(inbox),
-        liveRoutes(live, {}),
+        ticketsRoutes(tickets),
+        liveRoutes(live, { tickets: 'tickets.read' }),
       ],
     });
     if (opts.listen !== false) {
@@ -181,7 +230,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox },
+    services: { inbox, tickets },
     async close() {
       if (closed) return;
       closed = true;

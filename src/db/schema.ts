@@ -112,7 +112,105 @@ export interface NotificationTable {
   email_status: string | null; // null (no mail wanted) | queued | sent | skipped | failed
 }
 
+export interface TicketCategoryTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketSlaPolicyTable {
+  id: string;
+  name: string;
+  match_json: string;
+  targets_json: string;
+  warn_at_percent: number;
+  pause_statuses_json: string | null;
+  active: number;
+  created_at: number;
+}
+
+export interface TicketSettingTable {
+  key: string;
+  value_json: string;
+  updated_at: number;
+}
+
+export interface TicketSequenceTable {
+  day: string;
+  last: number;
+}
+
+export interface TicketTable {
+  id: string;
+  number: string;
+  type: string;
+  channel: string;
+  category_id: string;
+  title: string;
+  description: string;
+  impact: string;
+  urgency: string;
+  priority: string;
+  status: string;
+  level: string;
+  requester_id: string | null;
+  caller_name: string | null;
+  caller_contact: string | null;
+  caller_key: string | null;
+  organisation: string | null;
+  assignee_id: string | null;
+  group_id: string | null;
+  tags_json: string;
+  sla_policy_id: string | null;
+  sla_next_at: number | null;
+  sla_due_at: number | null;
+  sla_breached: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  closed_at: number | null;
+  last_customer_at: number | null;
+  survey_score: number | null;
+  survey_comment: string | null;
+  surveyed_at: number | null;
+}
+
+export interface TicketEventTable {
+  id: string;
+  ticket_id: string;
+  at: number;
+  kind: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  visibility: string; // public | internal
+  body: string | null;
+  data_json: string;
+  dedupe_key: string | null;
+}
+
+export interface TicketTokenTable {
+  token: string;
+  ticket_id: string;
+}
+
+export interface TicketSearchTable {
+  ticket_id: string;
+  doc: string;
+}
+
 export interface DB {
+  ticket: TicketTable;
+  ticket_category: TicketCategoryTable;
+  ticket_sla_policy: TicketSlaPolicyTable;
+  ticket_setting: TicketSettingTable;
+  ticket_sequence: TicketSequenceTable;
+  ticket_event: TicketEventTable;
+  ticket_token: TicketTokenTable;
+  ticket_search: TicketSearchTable;
   notification: NotificationTable;
   user: UserTable;
   user_role: UserRoleTable;

@@ -28,6 +28,30 @@ export const PERMISSIONS = {
   'teams.manage': ['admin'],
   'audit.read': ['admin', 'supervisor'],
   'jobs.read': ['admin'],
+  // Service desk: agents, technicians, experts and duty managers work tickets; supervisors and
+  // leadership read them; security guards report faults (create) without reading the desk;
+  // requesters use only the portal routes, and there only their own tickets (checked per ticket).
+  'tickets.read': [
+    'admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'expert',
+    'supervisor',
+    'leadership',
+  ],
+  'tickets.work': ['admin', 'duty_manager', 'technician', 'service_agent', 'expert'],
+  'tickets.create': [
+    'admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'expert',
+    'security_guard',
+  ],
+  'tickets.export': ['admin', 'duty_manager', 'supervisor'],
+  'tickets.admin': ['admin', 'duty_manager'],
+  'tickets.portal': ['requester'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -116,11 +116,12 @@ function options(opts: SanitiseOptions): sanitizeHtml.IOptions {
 
 /** Sanitises user or email HTML for display. */
 export function sanitiseHtml(html: string, opts: SanitiseOptions = {}): string {
-  // Badly nested markup (a <tr> inside a <td>) is re-nested by the parser on every pass; run to
-  // a fixed point so what is stored is exactly what a later pass would render.
   const o = options(opts);
+  // The sanitiser keeps mis-nested blocks (<p><div></div></p>) that a browser, or a second
+  // pass, re-nests differently; sanitise again until the output is stable (two passes at most in
+  // practice), so what is stored is exactly what is shown and sanitising is idempotent.
   let out = sanitizeHtml(html, o);
-  for (let pass = 0; pass < 4; pass++) {
+  for (let i = 0; i < 3; i++) {
     const again = sanitizeHtml(out, o);
     if (again === out) break;
     out = again;

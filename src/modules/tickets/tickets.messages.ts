@@ -31,6 +31,10 @@ export const tickets = {
         surveyForbidden: '角色 {{role}} 无权提交此工单的满意度评价',
         surveyNotClosed: '工单关闭后才能评价（当前状态“{{status}}”）',
         surveyDone: '此工单已评价过',
+        unknownGroup: '处理组“{{id}}”不存在',
+        unknownUser: '用户“{{id}}”不存在或已停用',
+        unknownSetting: '未知的工单设置项“{{key}}”',
+        replyForbidden: '角色 {{role}} 无权在此工单上回复或添加内部备注',
         emailMalformed: '邮件格式有误（{{field}}），已转交管理员处理',
       },
       status: {
@@ -51,6 +55,17 @@ export const tickets = {
         resolution: '解决',
         warning: '工单 {{number}} 的{{target}}时限将于 {{due}} 到期',
         breached: '工单 {{number}} 的{{target}}时限已超时',
+      },
+      notify: {
+        assigned: { title: '新工单 {{number}} 已派给您', body: '{{title}}' },
+        escalated: {
+          title: '工单 {{number}} 已升级到{{level}}',
+          body: '{{title}}。升级原因：{{reason}}',
+        },
+        customerReply: { title: '工单 {{number}} 有客户回复', body: '请查看并回复客户' },
+        resolved: { title: '您的工单 {{number}} 已解决', body: '{{title}}。请确认修复结果并评价' },
+        slaWarning: { title: '工单 {{number}} 即将超时', body: '{{target}} 时限将于 {{due}} 到期' },
+        slaBreach: { title: '工单 {{number}} 已超时', body: '{{target}} 时限已于 {{due}} 超时' },
       },
       image: { blocked: '[已屏蔽外部图片]' },
     },
@@ -90,6 +105,10 @@ export const tickets = {
         surveyForbidden: 'Role {{role}} may not rate this ticket',
         surveyNotClosed: 'A ticket can be rated once it is closed (it is "{{status}}")',
         surveyDone: 'This ticket has already been rated',
+        unknownGroup: 'Group "{{id}}" does not exist',
+        unknownUser: 'User "{{id}}" does not exist or is disabled',
+        unknownSetting: 'Unknown ticket setting "{{key}}"',
+        replyForbidden: 'Role {{role}} may not reply or add internal notes on this ticket',
         emailMalformed: 'The email is malformed ({{field}}); it was passed to an admin',
       },
       status: {
@@ -115,6 +134,29 @@ export const tickets = {
         resolution: 'resolution',
         warning: 'Ticket {{number}}: the {{target}} target falls due at {{due}}',
         breached: 'Ticket {{number}}: the {{target}} target is breached',
+      },
+      notify: {
+        assigned: { title: 'Ticket {{number}} is assigned to you', body: '{{title}}' },
+        escalated: {
+          title: 'Ticket {{number}} was escalated to {{level}}',
+          body: '{{title}}. Reason: {{reason}}',
+        },
+        customerReply: {
+          title: 'The customer replied on ticket {{number}}',
+          body: 'Please read and answer',
+        },
+        resolved: {
+          title: 'Your ticket {{number}} is resolved',
+          body: '{{title}}. Please confirm the fix and rate the service',
+        },
+        slaWarning: {
+          title: 'Ticket {{number}} is close to its SLA',
+          body: 'The {{target}} target falls due at {{due}}',
+        },
+        slaBreach: {
+          title: 'Ticket {{number}} breached its SLA',
+          body: 'The {{target}} target fell due at {{due}}',
+        },
       },
       image: { blocked: '[remote image blocked]' },
     },
