@@ -2,12 +2,13 @@ import { common } from './common.messages.js';
 import { usersMessages } from '../modules/users/users.messages.js';
 import { inboxMessages } from '../modules/inbox/inbox.messages.js';
 import { tickets } from '../modules/tickets/tickets.messages.js';
+import { roster } from '../modules/roster/roster.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common, usersMessages, inboxMessages, tickets];
+const parts = [common, usersMessages, inboxMessages, tickets, roster];
 
 type Tree = { [key: string]: string | Tree };
 
