@@ -17,6 +17,8 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
+import { rosterRoutes } from './modules/roster/roster.routes.js';
+import { createRosterService } from './modules/roster/roster.service.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -34,7 +36,10 @@ export interface Dutydesk {
   readonly jobs: JobEngine | undefined;
   readonly url: string | undefined;
   readonly firstAdmin: { username: string; password: string } | null;
-  readonly services: { inbox: ReturnType<typeof createInboxService> };
+  readonly services: {
+    inbox: ReturnType<typeof createInboxService>;
+    roster: ReturnType<typeof createRosterService>;
+  };
   close(): Promise<void>;
 }
 
@@ -110,6 +115,33 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
+  const roster = createRosterService({
+    db,
+    dialect: database.dialect,
+    clock,
+    notify: (trx, input) => inbox.notify(trx, input),
+    directory: {
+      async team(id) {
+        const team = await users.getTeam(id);
+        return {
+          id: team.id,
+          name: team.name,
+          timeZone: team.timeZone,
+          memberIds: team.members.map((m) => m.id),
+        };
+      },
+      async people(ids) {
+        return (await users.listUsers({ ids, includeDisabled: true })).map((u) => ({
+          id: u.id,
+          name: u.displayName,
+        }));
+      },
+      async approvers() {
+        return (await users.listUsersWithRole('duty_admin')).map((u) => u.id);
+      },
+    },
+  });
+
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
     process.env.DUTYDESK_ADMIN_PASSWORD,
@@ -137,6 +169,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     });
     jobs.every('system.housekeeping', 3_600_000);
     jobs.register(inbox.emailJob);
+    jobs.register(roster.reminderJob);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -163,6 +196,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         auditRoutes(db),
         jobsRoutes(db),
         inboxRoutes(inbox),
+        rosterRoutes(roster, clock),
         liveRoutes(live, {}),
       ],
     });
@@ -181,7 +215,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox },
+    services: { inbox, roster },
     async close() {
       if (closed) return;
       closed = true;

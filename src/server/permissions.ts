@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   'teams.manage': ['admin'],
   'audit.read': ['admin', 'supervisor'],
   'jobs.read': ['admin'],
+  'roster.read': STAFF,
+  'roster.manage': ['admin', 'duty_admin'],
+  'roster.override': ['duty_manager'],
+  'roster.self': STAFF,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
