@@ -120,6 +120,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     dialect: database.dialect,
     clock,
     notify: (trx, input) => inbox.notify(trx, input),
+    ...(database.sqliteFile ? { sqliteFile: database.sqliteFile } : {}),
     directory: {
       async team(id) {
         const team = await users.getTeam(id);
@@ -222,6 +223,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       await app?.close();
       await jobs?.stop();
       await live.close();
+      roster.close();
       await database.close();
     },
   };

@@ -72,6 +72,8 @@ export interface RosterDeps {
   clock: Clock;
   notify(trx: Kysely<DB>, input: NotifyInput): Promise<unknown>;
   directory: RosterDirectory;
+  /** The SQLite file, when the dialect is SQLite: on-duty reads then use a prepared reader. */
+  sqliteFile?: string;
 }
 
 /** Stored duty segments are at most this long (long overrides are cut), see findSegments. */
@@ -132,6 +134,18 @@ export type PublishResult =
 
 export function createRosterService(deps: RosterDeps) {
   const { db, clock, directory } = deps;
+  const reader =
+    deps.sqliteFile && deps.sqliteFile !== ':memory:'
+      ? store.openSqliteSegmentReader(deps.sqliteFile)
+      : undefined;
+  const findSegments = async (
+    where: { postId: string } | { teamId: string },
+    fromMs: number,
+    toMs: number,
+  ) =>
+    reader
+      ? reader.find(where, fromMs, toMs, MAX_SEGMENT_MS)
+      : store.findSegments(db, where, fromMs, toMs, MAX_SEGMENT_MS);
 
   // ---------- team context ----------
 
@@ -1347,7 +1361,8 @@ export function createRosterService(deps: RosterDeps) {
    * approved swaps and overrides. Reads the persisted segments, so every process agrees.
    */
   async function onDuty(q: ({ postId: string } | { teamId: string }) & { at: number }) {
-    const segments = await store.findSegments(db, q, q.at, q.at + 1, MAX_SEGMENT_MS);
+    const where = 'postId' in q ? { postId: q.postId } : { teamId: q.teamId };
+    const segments = await findSegments(where, q.at, q.at + 1);
     return {
       personIds: [...new Set(segments.map((s) => s.personId))].sort(),
       segments: merge(segments),
@@ -1359,7 +1374,8 @@ export function createRosterService(deps: RosterDeps) {
     q: ({ postId: string } | { teamId: string }) & { from: number; to: number },
   ) {
     if (q.to <= q.from) throw invalid('to', 'roster.errors.intervalEmpty');
-    return merge(await store.findSegments(db, q, q.from, q.to, MAX_SEGMENT_MS));
+    const where = 'postId' in q ? { postId: q.postId } : { teamId: q.teamId };
+    return merge(await findSegments(where, q.from, q.to));
   }
 
   // ---------- Excel ----------
@@ -1560,6 +1576,8 @@ export function createRosterService(deps: RosterDeps) {
     createFeed,
     revokeFeed,
     feedIcs,
+    /** Release the on-duty reader's connection. */
+    close: () => reader?.close(),
   };
 }
 

@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { DutySegment } from './on-duty.js';
@@ -890,4 +891,38 @@ export async function findSegments(
     .orderBy('person_id')
     .execute();
   return rows.map(toSegment);
+}
+
+/** Synchronous, prepared reads of duty segments (the hot path of "who is on duty"). */
+export interface SegmentReader {
+  find(
+    where: { postId: string } | { teamId: string },
+    fromMs: number,
+    toMs: number,
+    maxLenMs: number,
+  ): DutySegment[];
+  close(): void;
+}
+
+/**
+ * A read-only second connection to the SQLite file with prepared statements: it sees only
+ * committed segments (WAL), never waits behind the writer's transaction, and skips the query
+ * builder, so a point query costs microseconds.
+ */
+export function openSqliteSegmentReader(file: string): SegmentReader {
+  const conn = new SQLite(file, { readonly: true, fileMustExist: true });
+  conn.pragma('busy_timeout = 5000');
+  const select = `SELECT person_id, post_id, start_at, end_at, source, ref_id FROM duty_segment`;
+  const range = `AND start_at > ? AND start_at < ? AND end_at > ? ORDER BY start_at, person_id`;
+  const byPost = conn.prepare(`${select} WHERE post_id = ? ${range}`);
+  const byTeam = conn.prepare(`${select} WHERE team_id = ? ${range}`);
+  type Row = Parameters<typeof toSegment>[0];
+  return {
+    find(where, fromMs, toMs, maxLenMs) {
+      const stmt = 'postId' in where ? byPost : byTeam;
+      const key = 'postId' in where ? where.postId : where.teamId;
+      return (stmt.all(key, fromMs - maxLenMs, toMs, fromMs) as Row[]).map(toSegment);
+    },
+    close: () => conn.close(),
+  };
 }
