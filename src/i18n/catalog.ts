@@ -1,7 +1,9 @@
+import { alerts } from '../modules/alerts/alerts.messages.js';
 import { common } from './common.messages.js';
 import { usersMessages } from '../modules/users/users.messages.js';
 import { inboxMessages } from '../modules/inbox/inbox.messages.js';
 import { tickets } from '../modules/tickets/tickets.messages.js';
+import { notify } from '../modules/notify/notify.messages.js';
 import { roster } from '../modules/roster/roster.messages.js';
 import { rosterService } from '../modules/roster/roster-service.messages.js';
 
@@ -9,7 +11,16 @@ import { rosterService } from '../modules/roster/roster-service.messages.js';
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common, usersMessages, inboxMessages, tickets, roster, rosterService];
+const parts = [
+  common,
+  usersMessages,
+  inboxMessages,
+  tickets,
+  alerts,
+  notify,
+  roster,
+  rosterService,
+];
 
 type Tree = { [key: string]: string | Tree };
 

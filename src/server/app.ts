@@ -7,6 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -144,9 +145,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     request.locale = pickLocale(request.cookies[LANG_COOKIE], request.headers['accept-language']);
     reply.header('x-request-id', request.id);
     const access = request.routeOptions.config.access ?? 'public';
+    // Public routes (sign-in, alert intake, static files) never look at who is calling:
+    // no session lookup on the hot paths.
+    if (access === 'public') return;
     const principal = await authenticate(request, opts.auth);
     request.principal = principal;
-    if (access === 'public') return;
     if (!principal)
       return sendError(reply, 401, {
         code: 'unauthorized',
@@ -209,6 +212,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       { config: { access: 'public' }, schema: { hide: true } },
       async (request, reply) => {
         const path = request.url.split('?')[0] ?? '/';
+        // The web app owns every other path; an unknown API path is an API error, not a page.
+        if (path.startsWith('/api/') || path === '/api') return routeNotFound(request, reply);
         if (path.startsWith('/assets/') && existsSync(join(webRoot, path))) {
           return reply
             .header('cache-control', 'public, max-age=31536000, immutable')
@@ -221,17 +226,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     );
   }
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, {
-      code: 'route_not_found',
-      message: t(request.locale, 'errors.routeNotFound', {
-        method: request.method,
-        url: request.url.split('?')[0] ?? '',
-      }),
-    }),
-  );
+  app.setNotFoundHandler(routeNotFound);
 
   return app;
+}
+
+function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, 404, {
+    code: 'route_not_found',
+    message: t(request.locale, 'errors.routeNotFound', {
+      method: request.method,
+      url: request.url.split('?')[0] ?? '',
+    }),
+  });
 }
 
 async function authenticate(request: FastifyRequest, auth: AuthService): Promise<Principal | null> {

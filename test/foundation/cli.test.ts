@@ -73,7 +73,7 @@ describe('the dutydesk CLI', () => {
     );
     expect((await cli(dataDir, 'user', 'reset-password', 'li.na')).stdout).toMatch(/New password/);
     await expect(cli(dataDir, 'restore', join(dataDir, 'nope.db'))).rejects.toThrow();
-  });
+  }, 120_000);
 
   it('tells how to back up PostgreSQL with pg_dump', async () => {
     const { stdout } = await run(
@@ -124,5 +124,5 @@ describe('the dutydesk CLI', () => {
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
     }
-  });
+  }, 60_000);
 });

@@ -65,4 +65,16 @@ describe('health, readiness, metrics and the OpenAPI document', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().counts).toContainEqual({ status: 'pending', kind: 'demo.kind', n: 1 });
   });
+
+  it('serves the web app for its own paths and its hashed assets (npm test builds it first)', async () => {
+    const page = await t.app.inject('/users');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(asset).toBeDefined();
+    const js = await t.app.inject(asset!);
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['cache-control']).toContain('immutable');
+    expect((await t.app.inject('/api/unknown/thing')).statusCode).toBe(404);
+  });
 });

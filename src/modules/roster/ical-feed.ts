@@ -23,7 +23,9 @@ export interface FeedInput {
  * zone the team plans in. UIDs are stable per assignment so a re-fetched feed updates events.
  */
 export function buildIcalFeed(input: FeedInput): string {
+  // ttl becomes REFRESH-INTERVAL / X-PUBLISHED-TTL: subscribed clients re-fetch hourly.
   const cal = ical({
+    ttl: 3600,
     name: input.name,
     prodId: { company: 'Dutydesk', product: 'roster', language: 'ZH' },
   });

@@ -7,17 +7,40 @@
 const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// Rule checks convert the same few hundred dates many thousand times; both directions are cached.
+const CACHE_LIMIT = 50_000;
+const toDayCache = new Map<string, number>();
+const fromDayCache = new Map<number, string>();
+
 /** Days since 1970-01-01 for a 'YYYY-MM-DD' date; throws on a malformed or impossible date. */
 export function toEpochDay(date: string): number {
+  const hit = toDayCache.get(date);
+  if (hit !== undefined) return hit;
+  const day = parseEpochDay(date);
+  if (toDayCache.size >= CACHE_LIMIT) toDayCache.clear();
+  toDayCache.set(date, day);
+  return day;
+}
+
+function parseEpochDay(date: string): number {
   const m = DATE_RE.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const ms = Date.UTC(y, mo - 1, d);
-  if (fromEpochDay(ms / DAY_MS) !== date) throw new RangeError(`not a date: ${date}`);
+  if (formatEpochDay(ms / DAY_MS) !== date) throw new RangeError(`not a date: ${date}`);
   return ms / DAY_MS;
 }
 
 export function fromEpochDay(day: number): string {
+  const hit = fromDayCache.get(day);
+  if (hit !== undefined) return hit;
+  const text = formatEpochDay(day);
+  if (fromDayCache.size >= CACHE_LIMIT) fromDayCache.clear();
+  fromDayCache.set(day, text);
+  return text;
+}
+
+function formatEpochDay(day: number): string {
   const d = new Date(day * DAY_MS);
   const y = d.getUTCFullYear();
   const mo = d.getUTCMonth() + 1;

@@ -105,13 +105,56 @@ describe('resolveDuty and OnDutyIndex', () => {
     }
   });
 
+  it('property: an override replacing Y puts X on the post and takes Y off it, only inside its window', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Shanghai'),
+        fc.integer({ min: 0, max: 72 * 60 }),
+        fc.integer({ min: 1, max: 30 * 60 }),
+        fc.integer({ min: -36 * 60, max: 100 * 60 }),
+        (zone, startMin, lenMin, probeMin) => {
+          const rows = datesInRange('2026-03-27', '2026-03-31').map((d, i) =>
+            asg(`d${i}`, 'cai', 'st-d', d),
+          );
+          const t0 = Date.UTC(2026, 2, 27);
+          const o: Override = {
+            id: 'o',
+            postId: 'p-tech',
+            personId: 'eve',
+            replacesPersonId: 'cai',
+            startMs: t0 + startMin * 60_000,
+            endMs: t0 + (startMin + lenMin) * 60_000,
+            reason: 'r',
+            createdBy: 'm',
+            createdAt: 0,
+          };
+          const plain = new OnDutyIndex(
+            resolveDuty({ assignments: rows, shiftTypes, timeZone: zone }),
+          );
+          const idx = new OnDutyIndex(
+            resolveDuty({ assignments: rows, shiftTypes, timeZone: zone, overrides: [o] }),
+          );
+          const t = t0 + probeMin * 60_000;
+          const inside = t >= o.startMs && t < o.endMs;
+          const on = idx.peopleOnPostAt('p-tech', t);
+          if (inside) expect(on).toEqual(['eve']);
+          else expect(on).toEqual(plain.peopleOnPostAt('p-tech', t));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('property: agrees with a brute-force scan for any segments and queries', () => {
     const seg = fc
       .record({
         personId: fc.constantFrom('a', 'b', 'c', 'd'),
         postId: fc.constantFrom('p1', 'p2'),
-        startMs: fc.integer({ min: 0, max: 1000 * H }),
-        len: fc.oneof(fc.integer({ min: 1, max: 14 * H }), fc.integer({ min: 1, max: 400 * H })),
+        // Whole hours, so that segment ends and query bounds often coincide.
+        startMs: fc.integer({ min: 0, max: 200 }).map((h) => h * H),
+        len: fc
+          .oneof(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 400 }))
+          .map((h) => h * H),
       })
       .map(({ len, ...s }): DutySegment => ({
         ...s,
@@ -120,9 +163,15 @@ describe('resolveDuty and OnDutyIndex', () => {
       }));
     fc.assert(
       fc.property(
-        fc.array(seg, { maxLength: 60 }),
-        fc.integer({ min: -50 * H, max: 1500 * H }),
-        fc.integer({ min: 1, max: 100 * H }),
+        fc.array(seg, { maxLength: 60, size: 'medium' }),
+        fc.oneof(
+          fc.integer({ min: -20, max: 250 }).map((h) => h * H),
+          fc.integer({ min: -20 * H, max: 250 * H }),
+        ),
+        fc.oneof(
+          fc.integer({ min: 1, max: 50 }).map((h) => h * H),
+          fc.constant(1),
+        ),
         (segs, from, len) => {
           const idx = new OnDutyIndex(
             segs,
@@ -150,7 +199,8 @@ describe('resolveDuty and OnDutyIndex', () => {
     );
   });
 
-  it('answers a point query in well under a millisecond for 500 people, 12 posts and a year', () => {
+  // Speed is measured by `npm run bench:roster-query`; this checks answers at full size.
+  it('answers point queries for 500 people, 12 posts and a year like a plain scan', () => {
     const dates = datesInRange('2026-01-01', '2026-12-31');
     const codes = ['st-d', 'st-e', 'st-n'];
     const big: Assignment[] = [];
@@ -160,27 +210,24 @@ describe('resolveDuty and OnDutyIndex', () => {
           big.push(asg(`x${p}-${i}`, `u${p}`, codes[(i + p) % 3]!, date, `post${p % 12}`));
       });
     }
-    const built = performance.now();
-    const idx = new OnDutyIndex(
-      resolveDuty({ assignments: big, shiftTypes, timeZone: 'Europe/Berlin' }),
-    );
-    const buildMs = performance.now() - built;
+    const segments = resolveDuty({ assignments: big, shiftTypes, timeZone: 'Europe/Berlin' });
+    const idx = new OnDutyIndex(segments);
     const t0 = Date.UTC(2026, 0, 1);
-    const times: number[] = [];
     let found = 0;
-    for (let q = 0; q < 2000; q++) {
+    for (let q = 0; q < 300; q++) {
       const t = t0 + ((q * 7919 * 60_000) % (365 * 24 * H));
-      const s = performance.now();
-      found += idx.peopleOnPostAt(`post${q % 12}`, t).length;
-      times.push(performance.now() - s);
+      const post = `post${q % 12}`;
+      const got = [...idx.peopleOnPostAt(post, t)].sort();
+      const want = [
+        ...new Set(
+          segments
+            .filter((g) => g.postId === post && g.startMs <= t && t < g.endMs)
+            .map((g) => g.personId),
+        ),
+      ].sort();
+      expect(got).toEqual(want);
+      found += got.length;
     }
-    times.sort((x, y) => x - y);
-    const p99 = times[Math.floor(times.length * 0.99)]!;
     expect(found).toBeGreaterThan(0);
-    console.info(
-      `on-duty index: ${big.length} assignments built in ${buildMs.toFixed(0)} ms; point query p99 ${p99.toFixed(4)} ms`,
-    );
-    // The benchmark target is 1 ms; allow headroom on a shared CI machine.
-    expect(p99).toBeLessThan(5);
   });
 });

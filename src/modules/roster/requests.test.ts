@@ -67,6 +67,23 @@ describe('swap requests', () => {
     );
   });
 
+  it('property: the lead time is met exactly when the shift is at least the configured hours away', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10 * 60, max: 200 * 60 }),
+        fc.integer({ min: 0, max: 96 }),
+        (minutesAhead, lead) => {
+          const key = keyOf(() =>
+            validateSwapRequest(
+              input({ now: start - minutesAhead * 60_000, config: { swapLeadHours: lead } }),
+            ),
+          );
+          expect(key === undefined).toBe(minutesAhead >= lead * 60);
+        },
+      ),
+    );
+  });
+
   it('walks the state machine and refuses moves by the wrong actor or from the wrong state', () => {
     let s: SwapStatus = 'pending_substitute';
     s = nextSwapStatus(s, 'accept', 'substitute');

@@ -149,7 +149,8 @@ describe('checkRoster', () => {
     );
   });
 
-  it('checks a 500-person month quickly enough to run on every edit', () => {
+  // Speed is measured by `npm run bench:roster-query`, not here: this checks the result at size.
+  it('checks a 500-person month and finds the rotation’s over-long runs', () => {
     const dates = datesInRange('2026-03-01', '2026-03-31');
     const many: Assignment[] = [];
     const manyPeople = Array.from({ length: 500 }, (_, p) => ({ id: `u${p}`, skills: ['linux'] }));
@@ -158,14 +159,9 @@ describe('checkRoster', () => {
         if ((i + p) % 5 < 3) many.push(a(`u${p}`, (['D', 'E', 'N'] as const)[(i + p) % 3]!, d));
       });
     }
-    const t = performance.now();
     const vs = checkRoster(base(many, { people: manyPeople }));
-    const ms = performance.now() - t;
-    console.info(
-      `checkRoster: ${many.length} assignments, ${vs.length} violations in ${ms.toFixed(0)} ms`,
-    );
     expect(vs.length).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(5000);
+    expect(new Set(vs.map((v) => v.personId)).size).toBeGreaterThan(1);
   });
 
   it('knows holidays and 调休 working weekends', () => {
@@ -198,20 +194,27 @@ describe('checkRoster properties', () => {
   ]);
 
   it('removing an assignment never adds a rest, overlap or consecutive-days violation', () => {
+    // Tight limits so that long runs, and runs split by a removal, are common.
+    const tight: RestRules = {
+      minRestHours: { value: 12, severity: 'block' },
+      maxConsecutiveDays: { value: 2, severity: 'block' },
+      maxConsecutiveNights: { value: 1, severity: 'warn' },
+      doubleBooking: { severity: 'block' },
+    };
     fc.assert(
       fc.property(
-        fc.array(assignmentArb, { maxLength: 30 }),
+        fc.array(assignmentArb, { maxLength: 30, size: 'medium' }),
         fc.nat(),
         zoneArb,
         (as, pick, zone) => {
           fc.pre(as.length > 0);
           const before = new Set(
-            checkRoster(base(as, { timeZone: zone }))
+            checkRoster(base(as, { timeZone: zone, rules: tight }))
               .filter((v) => watched.has(v.rule))
               .map(restClass),
           );
           const removed = as.filter((_, i) => i !== pick % as.length);
-          const after = checkRoster(base(removed, { timeZone: zone })).filter((v) =>
+          const after = checkRoster(base(removed, { timeZone: zone, rules: tight })).filter((v) =>
             watched.has(v.rule),
           );
           for (const v of after) expect(before.has(restClass(v))).toBe(true);

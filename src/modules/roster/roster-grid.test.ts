@@ -129,6 +129,46 @@ describe('roster grid', () => {
     expect(res.errors[2]!.params).toMatchObject({ code: 'X' });
   });
 
+  it('asks for a post when a bare code is ambiguous, tells apart namesakes, and accepts full-width input', () => {
+    const ctx2: GridContext = { ...ctx, people: [...ctx.people, { id: 'u4', name: '王芳' }] };
+    const sheet: SheetText = {
+      header: [{ column: 2, value: '2026-03-01' }],
+      rows: [
+        { row: 3, name: '王芳', cells: [{ column: 2, text: 'N' }] },
+        { row: 4, name: 'Li Na', cells: [{ column: 2, text: 'D' }] },
+      ],
+    };
+    const amb = readGrid(sheet, ctx2);
+    expect(amb.ok ? [] : amb.errors.map((e) => e.messageKey)).toEqual([
+      'roster.import.ambiguousPerson',
+    ]);
+    const three: SheetText = {
+      header: [{ column: 2, value: '2026-03-01' }],
+      rows: [{ row: 3, name: '王芳', cells: [{ column: 2, text: 'D' }] }],
+    };
+    const res = readGrid(three, ctx);
+    expect(res).toMatchObject({
+      ok: false,
+      errors: [
+        { row: 3, column: 'B', messageKey: 'roster.import.ambiguousPost', params: { code: 'D' } },
+      ],
+    });
+    const wide = readGrid(
+      {
+        ...three,
+        rows: [{ row: 3, name: '王芳', cells: [{ column: 2, text: 'D＠客服，N＠技术' }] }],
+      },
+      ctx,
+    );
+    expect(wide).toEqual({
+      ok: true,
+      assignments: [
+        { personId: 'u3', postId: 'p-desk', shiftTypeId: 'st-d', date: '2026-03-01' },
+        { personId: 'u3', postId: 'p-tech', shiftTypeId: 'st-n', date: '2026-03-01' },
+      ],
+    });
+  });
+
   it('refuses something that is not a workbook', async () => {
     const res = await importRosterWorkbook(new TextEncoder().encode('not a zip'), ctx);
     expect(res).toMatchObject({ ok: false, errors: [{ messageKey: 'roster.import.unreadable' }] });

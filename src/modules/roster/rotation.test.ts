@@ -132,6 +132,31 @@ describe('copyPeriod', () => {
       '2026-03-30',
     ]);
   });
+  it('property: weekday copies keep weekdays and fill every new day of consecutive months', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2000, max: 2040 }), fc.integer({ min: 1, max: 12 }), (y, m) => {
+        const start = `${y}-${String(m).padStart(2, '0')}-01`;
+        const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+        const end = addDays(next, -1);
+        const nextEnd = addDays(
+          m >= 11
+            ? `${y + 1}-${String(((m + 1) % 12) + 1).padStart(2, '0')}-01`
+            : `${y}-${String(m + 2).padStart(2, '0')}-01`,
+          -1,
+        );
+        const src = datesInRange(start, end).map((date) => ({
+          personId: date,
+          postId: 'p',
+          shiftTypeId: 'st-d',
+          date,
+        }));
+        const out = copyPeriod(src, start, end, next, nextEnd, 'weekday');
+        expect(out.map((a) => a.date)).toEqual(datesInRange(next, nextEnd));
+        for (const a of out) expect(isoWeekday(a.date)).toBe(isoWeekday(a.personId));
+      }),
+    );
+  });
+
   it('aligns by date and leaves days the old month lacks empty', () => {
     const out = copyPeriod(prev, '2026-02-01', '2026-02-28', '2026-03-01', '2026-03-31', 'date');
     expect(out).toHaveLength(28);

@@ -94,7 +94,8 @@ export type CopyAlignment = 'weekday' | 'date';
  * Copy a previous period's assignments into a new period.
  *
  * - 'date': day-of-month to day-of-month (the 5th gets what the 5th had); new days the old
- *   period lacks (the 31st after a 30-day month) stay empty.
+ *   period lacks (the 31st after a 30-day month) stay empty. Meant for periods of a month or
+ *   less; in a longer old period the first date with that day number is used.
  * - 'weekday': every new date copies the date a whole number of weeks earlier, so Mondays get
  *   Mondays. The shift is the multiple of 7 nearest to the distance between the two period
  *   starts (28 for consecutive months); a source date that falls outside the old period is
@@ -116,19 +117,16 @@ export function copyPeriod(
     byDate.set(a.date, list);
   }
   const shift = 7 * Math.round(daysBetween(prevStart, nextStart) / 7);
+  // Day of month → the old period's (first) date with that day; a 30-day month has no '31'.
+  const byDayOfMonth = new Map<string, string>();
+  for (const d of datesInRange(prevStart, prevEnd)) {
+    if (!byDayOfMonth.has(d.slice(8))) byDayOfMonth.set(d.slice(8), d);
+  }
   const out: Assignment[] = [];
   for (const date of datesInRange(nextStart, nextEnd)) {
     let source: string | undefined;
     if (alignment === 'date') {
-      const candidate = `${prevStart.slice(0, 8)}${date.slice(8)}`;
-      // Only a real date of the old month; Feb 30 and friends do not parse as dates there.
-      if (
-        candidate >= prevStart &&
-        candidate <= prevEnd &&
-        datesInRange(prevStart, prevEnd).includes(candidate)
-      ) {
-        source = candidate;
-      }
+      source = byDayOfMonth.get(date.slice(8));
     } else {
       let s = addDays(date, -shift);
       while (s > prevEnd) s = addDays(s, -7);

@@ -101,11 +101,49 @@ describe('shiftInterval', () => {
     );
   });
 
-  it('property: intervals are never negative and differ from nominal only by the offset change', () => {
+  it('property: near real offset changes, a wall time maps to its first occurrence or moves forward over a gap', () => {
+    const dstZones = zones.filter((zone) => {
+      const z = IANAZone.create(zone);
+      return z.offset(Date.UTC(2026, 0, 1)) !== z.offset(Date.UTC(2026, 6, 1));
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...dstZones),
+        fc.integer({ min: 2000, max: 2037 }),
+        fc.integer({ min: -24 * 4, max: 24 * 4 }),
+        (zone, year, quarterHours) => {
+          const z = IANAZone.create(zone);
+          // Find the year's first offset change: by day, then by hour.
+          let t = Date.UTC(year, 0, 1);
+          const first = z.offset(t);
+          while (t < Date.UTC(year + 1, 0, 1) && z.offset(t + 86_400_000) === first)
+            t += 86_400_000;
+          while (z.offset(t) === first && t < Date.UTC(year + 1, 0, 2)) t += 15 * 60_000;
+          fc.pre(z.offset(t) !== first);
+          const local = DateTime.fromMillis(t + quarterHours * 15 * 60_000, { zone: 'UTC' });
+          const want = local.toFormat('yyyy-MM-dd HH:mm');
+          const ms = localToUtc(local.toISODate()!, local.hour * 60 + local.minute, zone);
+          const got = wall(ms, zone);
+          if (got === want) {
+            for (let h = 0.25; h <= 25; h += 0.25) expect(wall(ms - h * H, zone)).not.toBe(want);
+          } else {
+            expect(got > want).toBe(true);
+            for (let u = ms - 26 * H; u < ms + 26 * H; u += 15 * 60_000)
+              expect(wall(u, zone)).not.toBe(want);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('property: intervals are never negative (empty only on a skipped day) and differ from nominal only by the offset change', () => {
     fc.assert(
       fc.property(zoneArb, dateArb, shiftArb, (zone, date, shift) => {
         const i = shiftInterval(date, shift, zone);
-        expect(i.endMs).toBeGreaterThan(i.startMs);
+        // A local day the zone skipped altogether (Pacific/Apia 2011-12-30) holds no shift:
+        // its interval is empty, never negative.
+        expect(i.endMs).toBeGreaterThanOrEqual(i.startMs);
         const z = IANAZone.create(zone);
         const offsetChange = (z.offset(i.endMs) - z.offset(i.startMs)) * 60_000;
         const nominal = nominalMinutes(shift) * 60_000;
@@ -150,5 +188,12 @@ describe('duration helpers', () => {
     expect(isNightShift(night)).toBe(true);
     expect(isNightShift({ start: '16:00', end: '00:00' })).toBe(false);
     expect(isNightShift({ start: '16:00', end: '00:00', night: true })).toBe(true);
+  });
+});
+
+describe('a day the zone skipped', () => {
+  it('gives an empty interval for a shift on Samoa’s missing 30 December 2011', () => {
+    const i = shiftInterval('2011-12-30', { start: '22:00', end: '08:00' }, 'Pacific/Apia');
+    expect(i.endMs).toBe(i.startMs);
   });
 });

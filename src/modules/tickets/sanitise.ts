@@ -116,7 +116,16 @@ function options(opts: SanitiseOptions): sanitizeHtml.IOptions {
 
 /** Sanitises user or email HTML for display. */
 export function sanitiseHtml(html: string, opts: SanitiseOptions = {}): string {
-  return sanitizeHtml(html, options(opts));
+  // Badly nested markup (a <tr> inside a <td>) is re-nested by the parser on every pass; run to
+  // a fixed point so what is stored is exactly what a later pass would render.
+  const o = options(opts);
+  let out = sanitizeHtml(html, o);
+  for (let pass = 0; pass < 4; pass++) {
+    const again = sanitizeHtml(out, o);
+    if (again === out) break;
+    out = again;
+  }
+  return out;
 }
 
 const ESCAPES: Record<string, string> = {

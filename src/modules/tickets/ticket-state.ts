@@ -22,19 +22,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_TYPES = ['fault', 'request', 'consultation', 'complaint'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
-export const ROLES = [
-  'admin',
-  'duty_admin',
-  'duty_manager',
-  'technician',
-  'service_agent',
-  'security_guard',
-  'expert',
-  'supervisor',
-  'leadership',
-  'requester',
-] as const;
-export type Role = (typeof ROLES)[number];
+// The product's roles are defined once, with the permission table.
+export { ROLES, type Role } from '../../server/permissions.js';
+import { ROLES, type Role } from '../../server/permissions.js';
 
 /** The scheduler acts as `system` (auto-close, escalation on breach); no person holds it. */
 export type ActorRole = Role | 'system';
