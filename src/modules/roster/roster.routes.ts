@@ -224,7 +224,16 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
     app.get(
       '/api/roster/rosters/:id',
       { config: { access: 'roster.read' }, schema: { tags, params: z.object({ id }) } },
-      async (request) => roster.getRoster(request.params.id),
+      async (request) => {
+        const view = await roster.getRoster(request.params.id);
+        return {
+          ...view,
+          violations: view.violations.map((v) => ({
+            ...v,
+            message: t(request.locale, v.messageKey, v.params),
+          })),
+        };
+      },
     );
     app.post(
       '/api/roster/rosters/:id/rotation',

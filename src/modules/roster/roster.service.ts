@@ -664,7 +664,7 @@ export function createRosterService(deps: RosterDeps) {
             shifts: assignments.filter((a) => a.personId === personId).length,
             hours: config.confirmHours,
           },
-          link: `/roster/mine`,
+          link: '/my-shifts',
           email: true,
         });
       }
@@ -780,7 +780,7 @@ export function createRosterService(deps: RosterDeps) {
           kind: `roster.${p.kind}`,
           messageKey: p.kind === 'overdue' ? 'roster.notify.overdue' : 'roster.notify.reminder',
           params: { team: team.name, period, person: person?.name ?? p.personId },
-          link: `/roster/mine`,
+          link: '/my-shifts',
           email: true,
         });
         if (p.kind === 'overdue' && r.publishedBy) {
@@ -789,7 +789,7 @@ export function createRosterService(deps: RosterDeps) {
             kind: 'roster.overdue',
             messageKey: 'roster.notify.overdue',
             params: { team: team.name, period, person: person?.name ?? p.personId },
-            link: `/roster/${r.id}`,
+            link: '/rosters',
           });
         }
       });
@@ -1023,7 +1023,7 @@ export function createRosterService(deps: RosterDeps) {
           shift: shiftOf(a).name,
           post: postOf(a).name,
         },
-        link: `/roster/requests`,
+        link: '/roster-requests',
         email: true,
       });
       await recordAudit(trx, actor, now, {
@@ -1119,7 +1119,7 @@ export function createRosterService(deps: RosterDeps) {
             kind: 'roster.swap',
             messageKey: 'roster.notify.swapAccepted',
             params,
-            link: `/roster/requests`,
+            link: '/roster-requests',
             email: true,
           });
         }
@@ -1129,7 +1129,7 @@ export function createRosterService(deps: RosterDeps) {
           kind: 'roster.swap',
           messageKey: 'roster.notify.swapDecided',
           params,
-          link: `/roster/requests`,
+          link: '/roster-requests',
           email: action === 'approve' || action === 'reject',
         });
       }
@@ -1182,7 +1182,7 @@ export function createRosterService(deps: RosterDeps) {
             startDate: l.startDate,
             endDate: l.endDate,
           },
-          link: `/roster/requests`,
+          link: '/roster-requests',
         });
       }
       await recordAudit(trx, actor, now, {
@@ -1208,7 +1208,7 @@ export function createRosterService(deps: RosterDeps) {
         kind: 'roster.leave',
         messageKey: 'roster.notify.leaveDecided',
         params: { startDate: l.startDate, endDate: l.endDate, outcome: status },
-        link: `/roster/mine`,
+        link: '/my-shifts',
         email: true,
       });
       await recordAudit(trx, actor, now, {
@@ -1323,7 +1323,7 @@ export function createRosterService(deps: RosterDeps) {
           to: fmt(o.endMs),
           reason: o.reason,
         },
-        link: `/roster/mine`,
+        link: '/my-shifts',
         email: true,
       });
       await recordAudit(trx, actor, now, {
