@@ -599,5 +599,48 @@ describe.each(DIALECTS)('rosters through HTTP on %s', (dialect) => {
       colour: 'red',
     });
     expect(unknownField.json()).toMatchObject({ field: 'colour' });
+
+    // Skills: only A holds the guard licence the 安保 post requires.
+    const guard = (await ok(dutyAdmin, 'POST', `/api/roster/teams/${teamId}/posts`, {
+      name: '安保',
+      shiftTypeIds: [dayId],
+      requiredSkills: ['安保证'],
+    })) as { id: string };
+    await ok(dutyAdmin, 'PUT', `/api/roster/people/${a.id}`, { skills: ['安保证'] });
+    await ok(dutyAdmin, 'PUT', `/api/roster/teams/${teamId}/settings`, {
+      rules: { cover: { severity: 'warn' }, skills: { severity: 'block' } },
+    });
+    const unskilled = await ok(dutyAdmin, 'PUT', `/api/roster/rosters/${draft.roster.id}/cells`, {
+      personId: b.id,
+      date: '2027-04-06',
+      duties: [{ postId: guard.id, shiftTypeId: dayId }],
+    });
+    expect(unskilled.violations).toContainEqual(
+      expect.objectContaining({ rule: 'skills', personId: b.id, date: '2027-04-06' }),
+    );
+    await ok(dutyAdmin, 'PUT', `/api/roster/rosters/${draft.roster.id}/cells`, {
+      personId: b.id,
+      date: '2027-04-06',
+      duties: [],
+    });
+    await ok(dutyAdmin, 'PUT', `/api/roster/rosters/${draft.roster.id}/cells`, {
+      personId: a.id,
+      date: '2027-04-05',
+      duties: [{ postId: guard.id, shiftTypeId: dayId }],
+    });
+    await ok(dutyAdmin, 'POST', `/api/roster/rosters/${draft.roster.id}/publish`, {});
+    const guardShift = (await roster(draft.roster.id)).assignments.find(
+      (x) => x.personId === a.id && x.date === '2027-04-05',
+    )!;
+    const swaps = await count('roster_swap');
+    const lacking = await a.request('POST', '/api/roster/swaps', {
+      kind: 'substitution',
+      assignmentId: guardShift.id,
+      substituteId: b.id,
+    });
+    expect(lacking.statusCode).toBe(400);
+    expect(lacking.json()).toMatchObject({ field: 'substituteId' });
+    expect(lacking.json().message).toContain('安保证');
+    expect(await count('roster_swap')).toBe(swaps);
   });
 });
