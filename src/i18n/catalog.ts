@@ -6,6 +6,7 @@ import { tickets } from '../modules/tickets/tickets.messages.js';
 import { notify } from '../modules/notify/notify.messages.js';
 import { roster } from '../modules/roster/roster.messages.js';
 import { rosterService } from '../modules/roster/roster-service.messages.js';
+import { solver } from '../modules/solver/solver.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
@@ -20,6 +21,7 @@ const parts = [
   notify,
   roster,
   rosterService,
+  solver,
 ];
 
 type Tree = { [key: string]: string | Tree };

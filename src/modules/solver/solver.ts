@@ -1,0 +1,648 @@
+import { BestResponse, windowBounds } from './best-response.js';
+import type { WindowBounds } from './best-response.js';
+import { findInfeasibility } from './infeasibility.js';
+import type { InfeasibilityReason } from './infeasibility.js';
+import type { CompiledModel, RosterModel } from './model.js';
+import { OFF, compile } from './model.js';
+
+/**
+ * Roster solver: rolling construction by per-employee best responses, then large
+ * neighbourhood search (free 1–4 employees over a window, re-insert them one by one with
+ * the exact best-response DP) under simulated annealing on the exact objective. Anytime
+ * (best roster so far on every progress event), cancellable (AbortSignal), reproducible
+ * (seeded PRNG, iteration-based decisions; only the stopping point depends on the clock).
+ */
+
+export interface SolveOptions {
+  seed: number;
+  timeLimitMs: number;
+  signal?: AbortSignal;
+  /** Monotonic milliseconds; injected so tests control time. */
+  now?: () => number;
+  /** Stop after this many LNS iterations (reproducible runs). */
+  maxIterations?: number;
+  onProgress?: (p: SolveProgress) => void;
+  /** Minimum ms between progress events carrying a new best. */
+  progressIntervalMs?: number;
+  /** A roster to start from (re-planning); pins in the model still win. */
+  initial?: Int16Array;
+  /** Called between iterations: a better roster found elsewhere (the other worker). */
+  pollIncoming?: () => { roster: Int16Array; objective: number } | null;
+  /** Called often (also during construction): lets a worker read its messages. */
+  checkpoint?: () => void;
+}
+
+export interface SolveProgress {
+  ms: number;
+  objective: number;
+  roster: Int16Array;
+  iterations: number;
+}
+
+export type SolveStatus = 'feasible' | 'infeasible' | 'no_feasible_found';
+
+export interface SolveResult {
+  status: SolveStatus;
+  roster: Int16Array | null;
+  objective: number | null;
+  reasons: InfeasibilityReason[];
+  /** Employees still breaking a hard rule when no feasible roster was found. */
+  unplaced: string[];
+  iterations: number;
+  ms: number;
+  history: { ms: number; objective: number }[];
+}
+
+// Cost noise for the re-insertion (diversifies ties and greedy order) and the annealing
+// schedule; tuned on Instances 2, 5, 7 (a missing person costs 100, so early on the search may
+// give up cover to escape, late only requests).
+const NOISE = [0, 0.9, 5, 30];
+const T_START = 100;
+const T_END = 1;
+
+/** Small fast seeded PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Incremental state: roster, cover counts, objective parts. */
+class State {
+  readonly roster: Int16Array;
+  readonly cnt: Int32Array;
+  /** fair[k * E + e] = number of fairness cells of term k worked by e. */
+  readonly fair: Int32Array;
+  objective = 0;
+
+  constructor(
+    private readonly cm: CompiledModel,
+    roster: Int16Array,
+  ) {
+    this.roster = roster;
+    this.cnt = new Int32Array(cm.H * cm.T);
+    this.fair = new Int32Array(cm.fairnessCell.length * cm.E);
+    this.recompute();
+  }
+
+  recompute(): void {
+    const { E, H, T } = this.cm;
+    this.cnt.fill(0);
+    this.fair.fill(0);
+    let obj = 0;
+    for (let e = 0; e < E; e++) {
+      for (let d = 0; d < H; d++) {
+        const t = this.roster[e * H + d]!;
+        obj += this.cm.requestCost[(e * H + d) * (T + 1) + (t === OFF ? T : t)]!;
+        if (t !== OFF) {
+          this.cnt[d * T + t]!++;
+          this.cm.fairnessCell.forEach((cells, k) => {
+            if (cells[d * T + t]) this.fair[k * E + e]!++;
+          });
+        }
+      }
+    }
+    for (let i = 0; i < H * T; i++) obj += this.coverCost(i, this.cnt[i]!);
+    this.cm.fairnessCell.forEach((_, k) => {
+      for (let e = 0; e < E; e++) {
+        const c = this.fair[k * E + e]!;
+        obj += this.cm.fairnessWeight[k]! * c * c * this.cm.fairnessInvShare[k]![e]!;
+      }
+    });
+    this.objective = obj;
+  }
+
+  coverCost(i: number, n: number): number {
+    const r = this.cm.req[i]!;
+    return n < r ? this.cm.under[i]! * (r - n) : this.cm.over[i]! * (n - r);
+  }
+
+  /** Sets e's shift on day d, keeping counts and objective exact. */
+  set(e: number, d: number, t: number): void {
+    const { E, H, T } = this.cm;
+    const old = this.roster[e * H + d]!;
+    if (old === t) return;
+    const rc = (e * H + d) * (T + 1);
+    let delta =
+      this.cm.requestCost[rc + (t === OFF ? T : t)]! -
+      this.cm.requestCost[rc + (old === OFF ? T : old)]!;
+    if (old !== OFF) {
+      const i = d * T + old;
+      const n = this.cnt[i]!;
+      delta += this.coverCost(i, n - 1) - this.coverCost(i, n);
+      this.cnt[i] = n - 1;
+      for (let k = 0; k < this.cm.fairnessCell.length; k++) {
+        if (!this.cm.fairnessCell[k]![i]) continue;
+        const c = this.fair[k * E + e]!;
+        delta +=
+          this.cm.fairnessWeight[k]! *
+          this.cm.fairnessInvShare[k]![e]! *
+          ((c - 1) * (c - 1) - c * c);
+        this.fair[k * E + e] = c - 1;
+      }
+    }
+    if (t !== OFF) {
+      const i = d * T + t;
+      const n = this.cnt[i]!;
+      delta += this.coverCost(i, n + 1) - this.coverCost(i, n);
+      this.cnt[i] = n + 1;
+      for (let k = 0; k < this.cm.fairnessCell.length; k++) {
+        if (!this.cm.fairnessCell[k]![i]) continue;
+        const c = this.fair[k * E + e]!;
+        delta +=
+          this.cm.fairnessWeight[k]! *
+          this.cm.fairnessInvShare[k]![e]! *
+          ((c + 1) * (c + 1) - c * c);
+        this.fair[k * E + e] = c + 1;
+      }
+    }
+    this.roster[e * H + d] = t;
+    this.objective += delta;
+  }
+}
+
+/** Per-employee hard-rule check on the solver's own arrays (used to track feasibility). */
+export function employeeFeasible(cm: CompiledModel, roster: Int16Array, e: number): boolean {
+  const { H, T, len, forbidNext } = cm;
+  const emp = cm.model.employees[e]!;
+  const counts = new Int32Array(T);
+  let minutes = 0;
+  for (let d = 0; d < H; d++) {
+    const t = roster[e * H + d]!;
+    const p = cm.pin[e * H + d]!;
+    if (p !== -2 && p !== t) return false;
+    if (t === OFF) continue;
+    if (cm.dayOff[e * H + d]) return false;
+    counts[t]!++;
+    minutes += len[t]!;
+    if (d + 1 < H) {
+      const u = roster[e * H + d + 1]!;
+      if (u !== OFF && forbidNext[t * T + u]) return false;
+    }
+  }
+  for (let t = 0; t < T; t++) if (counts[t]! > (emp.maxShifts[t] ?? H)) return false;
+  if (minutes < emp.minMinutes || minutes > emp.maxMinutes) return false;
+  let start = 0;
+  while (start < H) {
+    const working = roster[e * H + start] !== OFF;
+    let end = start;
+    while (end + 1 < H && (roster[e * H + end + 1] !== OFF) === working) end++;
+    const length = end - start + 1;
+    const border = start === 0 || end === H - 1;
+    if (working && length > emp.maxConsecutive) return false;
+    if (working && !border && length < emp.minConsecutive) return false;
+    if (!working && !border && length < emp.minConsecutiveDaysOff) return false;
+    start = end + 1;
+  }
+  let weekends = 0;
+  for (const days of cm.model.weekends) if (days.some((d) => roster[e * H + d] !== OFF)) weekends++;
+  return weekends <= emp.maxWeekends;
+}
+
+export function solve(model: RosterModel, options: SolveOptions): SolveResult {
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  const elapsed = () => now() - t0;
+  const reasons = findInfeasibility(model, {
+    now,
+    exactBudgetMs: options.initial ? 0 : Math.min(2000, options.timeLimitMs * 0.05),
+  });
+  if (reasons.length > 0) {
+    return {
+      status: 'infeasible',
+      roster: null,
+      objective: null,
+      reasons,
+      unplaced: [],
+      iterations: 0,
+      ms: elapsed(),
+      history: [],
+    };
+  }
+  const cm = compile(model);
+  return new Search(cm, options, now, t0).run();
+}
+
+class Search {
+  private readonly rand: () => number;
+  private readonly br: BestResponse;
+  private readonly st: State;
+  private readonly cost: Float64Array;
+  private readonly out: Int16Array;
+  private readonly saved: Int16Array;
+  private readonly feasible: Uint8Array;
+  private best: Int16Array | null = null;
+  private bestObj = Number.POSITIVE_INFINITY;
+  private history: { ms: number; objective: number }[] = [];
+  private lastProgress = -1e9;
+  private iterations = 0;
+  private readonly weekAligned: number[];
+
+  constructor(
+    private readonly cm: CompiledModel,
+    private readonly opt: SolveOptions,
+    private readonly now: () => number,
+    private readonly t0: number,
+  ) {
+    this.rand = prng(opt.seed);
+    this.br = new BestResponse(cm);
+    const roster = new Int16Array(cm.E * cm.H).fill(OFF);
+    if (opt.initial) roster.set(opt.initial);
+    for (let i = 0; i < roster.length; i++) if (cm.pin[i] !== -2) roster[i] = cm.pin[i]!;
+    this.st = new State(cm, roster);
+    this.cost = new Float64Array(cm.H * (cm.T + 1));
+    this.out = new Int16Array(cm.H);
+    this.saved = new Int16Array(cm.H * 8);
+    this.feasible = new Uint8Array(cm.E);
+    // Window borders that never split a weekend group.
+    const starts: number[] = [0];
+    for (let d = 1; d < cm.H; d++) {
+      if (cm.weekendOf[d]! >= 0 && cm.weekendOf[d] === cm.weekendOf[d - 1]) continue;
+      if ((d % 7 === 0 && cm.H > 7) || cm.H <= 7) starts.push(d);
+    }
+    this.weekAligned = starts;
+  }
+
+  private elapsed(): number {
+    return this.now() - this.t0;
+  }
+
+  private timeUp(): boolean {
+    this.opt.checkpoint?.();
+    return this.opt.signal?.aborted === true || this.elapsed() >= this.opt.timeLimitMs;
+  }
+
+  private stopped(): boolean {
+    this.opt.checkpoint?.();
+    if (this.opt.signal?.aborted) return true;
+    if (this.opt.maxIterations !== undefined && this.iterations >= this.opt.maxIterations)
+      return true;
+    return this.elapsed() >= this.opt.timeLimitMs;
+  }
+
+  /** Cost of each cell of e's window given everybody else. */
+  private fillCost(e: number, a: number, b: number, noise: number): void {
+    const { H, T, E } = this.cm;
+    const cm = this.cm;
+    const st = this.st;
+    for (let d = a; d <= b; d++) {
+      const i = d - a;
+      const cur = st.roster[e * H + d]!;
+      const rc = (e * H + d) * (T + 1);
+      for (let t = 0; t < T; t++) {
+        const ci = d * T + t;
+        const others = st.cnt[ci]! - (cur === t ? 1 : 0);
+        let c = cm.requestCost[rc + t]! + st.coverCost(ci, others + 1) - st.coverCost(ci, others);
+        for (let k = 0; k < cm.fairnessCell.length; k++) {
+          if (!cm.fairnessCell[k]![ci]) continue;
+          const f = st.fair[k * E + e]!;
+          c += cm.fairnessWeight[k]! * cm.fairnessInvShare[k]![e]! * (2 * f + 1);
+        }
+        if (noise > 0) c += noise * this.rand();
+        this.cost[i * (T + 1) + t] = c;
+      }
+      this.cost[i * (T + 1) + T] = cm.requestCost[rc + T]!;
+    }
+  }
+
+  /** Re-optimises e over [a, b]; returns false (roster unchanged) if the DP finds nothing. */
+  private improve(e: number, a: number, b: number, bounds: WindowBounds, noise: number): boolean {
+    this.fillCost(e, a, b, noise);
+    const v = this.br.solve(this.st.roster, e, a, b, this.cost, bounds, this.out);
+    if (v === Number.POSITIVE_INFINITY) return false;
+    for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
+    return true;
+  }
+
+  private allFeasible(): boolean {
+    for (let e = 0; e < this.cm.E; e++) if (!this.feasible[e]) return false;
+    return true;
+  }
+
+  private record(force = false): void {
+    const obj = this.st.objective;
+    if (!this.allFeasible() || obj >= this.bestObj) return;
+    this.bestObj = obj;
+    if (!this.best) this.best = new Int16Array(this.st.roster.length);
+    this.best.set(this.st.roster);
+    const ms = this.elapsed();
+    this.history.push({ ms: Math.round(ms), objective: Math.round(obj * 1000) / 1000 });
+    const interval = this.opt.progressIntervalMs ?? 200;
+    if (this.opt.onProgress && (force || ms - this.lastProgress >= interval)) {
+      this.lastProgress = ms;
+      this.opt.onProgress({ ms, objective: obj, roster: this.best, iterations: this.iterations });
+    }
+  }
+
+  /**
+   * Construction, employee by employee in random order: the exact DP over the whole horizon
+   * when its (banded) state space is affordable, else rolling 4-week windows with resource
+   * bounds pro-rated over the employee's available days.
+   */
+  private construct(): void {
+    const { E, H } = this.cm;
+    for (let e = 0; e < E; e++)
+      this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+    if (this.opt.initial && this.allFeasible()) return;
+    const order = Array.from({ length: E }, (_, i) => i);
+    this.shuffle(order);
+    for (const e of order) {
+      if (this.feasible[e]) continue;
+      if (this.timeUp()) break;
+      for (let d = 0; d < H; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      const full = windowBounds(this.cm, this.st.roster, e, 0, H - 1);
+      if (
+        this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 &&
+        this.improve(e, 0, H - 1, full, 0)
+      ) {
+        this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+        continue;
+      }
+      for (let a = 0; a < H;) {
+        let b = this.alignedAfter(a + 27);
+        if (H - 1 - b < 28) b = H - 1;
+        const exact = b === H - 1;
+        const bounds = exact
+          ? windowBounds(this.cm, this.st.roster, e, a, b)
+          : this.proRated(e, a, b);
+        if (!this.improve(e, a, b, bounds, 0) && !exact) {
+          // Pro-rating was too strict (e.g. a long leave ahead): relax step by step.
+          const loose = windowBounds(this.cm, this.st.roster, e, a, b);
+          loose.freeEnd = true;
+          const maxLen = Math.max(...this.cm.len);
+          for (const k of [1, 2, 4, 1000]) {
+            loose.minMinutes = bounds.minMinutes - k * maxLen;
+            if (this.improve(e, a, b, loose, 0)) break;
+          }
+        }
+        a = b + 1;
+      }
+      this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+    }
+    this.repair();
+  }
+
+  /** Whether the exact DP over the whole horizon fits in memory for every employee. */
+  private fullHorizonFits(): boolean {
+    const { H, T, len } = this.cm;
+    let g = 0;
+    for (const l of len) {
+      let x = g;
+      let y = l;
+      while (y) [x, y] = [y, x % y];
+      g = x;
+    }
+    for (const emp of this.cm.model.employees) {
+      const S = T * (emp.maxConsecutive + emp.minConsecutive) + 2 * emp.minConsecutiveDaysOff;
+      const Mn = Math.floor(emp.maxMinutes / g) + 1;
+      const Wn = Math.min(emp.maxWeekends, this.cm.model.weekends.length) + 1;
+      if (S * Mn * Wn * H > 30_000_000) return false;
+    }
+    return true;
+  }
+
+  /** Last day of the aligned window that contains day d (never splits a weekend). */
+  private alignedAfter(d: number): number {
+    if (d >= this.cm.H - 1) return this.cm.H - 1;
+    for (const s of this.weekAligned) if (s > d) return s - 1;
+    return this.cm.H - 1;
+  }
+
+  private proRated(e: number, a: number, b: number): WindowBounds {
+    const { H, T, len } = this.cm;
+    const emp = this.cm.model.employees[e]!;
+    let minutes = 0;
+    const counts = new Int32Array(T);
+    for (let d = 0; d < a; d++) {
+      const t = this.st.roster[e * H + d]!;
+      if (t !== OFF) {
+        minutes += len[t]!;
+        counts[t]!++;
+      }
+    }
+    let weekends = 0;
+    for (const days of this.cm.model.weekends)
+      if (days[0]! < a && days.some((d) => this.st.roster[e * H + d] !== OFF)) weekends++;
+    // Pro-rate by the days the employee is available, not by calendar days (leave blocks).
+    let availBefore = 0;
+    let availAll = 0;
+    for (let d = 0; d < H; d++) {
+      if (this.cm.dayOff[e * H + d]) continue;
+      availAll++;
+      if (d <= b) availBefore++;
+    }
+    const f = availAll > 0 ? availBefore / availAll : (b + 1) / H;
+    const maxLen = Math.max(...len);
+    const typeCap = new Int32Array(T);
+    for (let t = 0; t < T; t++) {
+      const lim = emp.maxShifts[t] ?? H;
+      typeCap[t] = Math.min(lim - counts[t]!, Math.ceil(lim * f) + 1 - counts[t]!);
+    }
+    return {
+      minMinutes: Math.floor(emp.minMinutes * f) + (f < 1 ? maxLen : 0) - minutes,
+      maxMinutes: Math.min(
+        emp.maxMinutes - minutes,
+        Math.ceil(emp.maxMinutes * f) + 2 * maxLen - minutes,
+      ),
+      maxWeekends: Math.min(emp.maxWeekends - weekends, Math.ceil(emp.maxWeekends * f) - weekends),
+      typeCap,
+      freeEnd: true,
+    };
+  }
+
+  /**
+   * Employees left infeasible: sweep the horizon in aligned 4-week windows; in each, try the
+   * exact best response, else move the employee's minutes towards the feasible range (a large
+   * per-minute bonus or charge) under relaxed bounds, so that each window makes progress.
+   */
+  private repair(): void {
+    const { E, H, T, len } = this.cm;
+    for (let e = 0; e < E && !this.timeUp(); e++) {
+      if (this.feasible[e]) continue;
+      const emp = this.cm.model.employees[e]!;
+      const starts = this.weekAligned.filter((_, i) => i % 4 === 0);
+      for (let pass = 0; pass < 8 && !this.feasible[e] && !this.timeUp(); pass++) {
+        for (const a of pass % 2 === 1 ? [...starts].reverse() : starts) {
+          const b = Math.min(H - 1, this.alignedAfter(a + 27));
+          const exact = windowBounds(this.cm, this.st.roster, e, a, b);
+          if (this.improve(e, a, b, exact, 0)) {
+            this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+            if (this.feasible[e]) break;
+            continue;
+          }
+          let minutes = 0;
+          for (let d = 0; d < H; d++) {
+            const t = this.st.roster[e * H + d]!;
+            if (t !== OFF) minutes += len[t]!;
+          }
+          const sign = minutes < emp.minMinutes ? -1 : minutes > emp.maxMinutes ? 1 : 0;
+          const relaxed: WindowBounds = {
+            minMinutes: 0,
+            maxMinutes: Math.max(0, exact.maxMinutes),
+            maxWeekends: Math.max(0, exact.maxWeekends),
+            typeCap: exact.typeCap.map((c) => Math.max(0, c)),
+            freeEnd: false,
+          };
+          this.fillCost(e, a, b, 0);
+          for (let d = a; d <= b; d++)
+            for (let t = 0; t < T; t++) this.cost[(d - a) * (T + 1) + t]! += sign * len[t]!;
+          const v = this.br.solve(this.st.roster, e, a, b, this.cost, relaxed, this.out);
+          if (v !== Number.POSITIVE_INFINITY)
+            for (let d = a; d <= b; d++) this.st.set(e, d, this.out[d - a]!);
+        }
+        this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
+      }
+    }
+  }
+
+  private alignedStartBefore(d: number): number {
+    let best = 0;
+    for (const s of this.weekAligned) if (s <= d) best = s;
+    return best;
+  }
+
+  private shuffle(arr: number[]): void {
+    for (let i = arr.length - 1; i > 0; i--) {
+      const j = Math.floor(this.rand() * (i + 1));
+      [arr[i], arr[j]] = [arr[j]!, arr[i]!];
+    }
+  }
+
+  run(): SolveResult {
+    const { E, H, T } = this.cm;
+    this.construct();
+    this.record(true);
+    // Coordinate descent over the full windows first, then LNS.
+    const maxWin = H <= 56 ? H : 28;
+    const picks: number[] = [];
+    let temp = 2;
+    while (!this.stopped()) {
+      this.iterations++;
+      const incoming = this.opt.pollIncoming?.();
+      if (
+        incoming &&
+        incoming.objective < (this.allFeasible() ? this.st.objective : Infinity) - 1e-9
+      ) {
+        this.st.roster.set(incoming.roster);
+        this.st.recompute();
+        this.feasible.fill(1);
+        this.record();
+      }
+      if (!this.allFeasible()) {
+        this.repair();
+        this.record(true);
+        if (!this.allFeasible() && this.iterations > 3) break;
+        continue;
+      }
+      // Window: whole horizon when small, else 1–4 aligned weeks, around a bad cell if any.
+      const bad = this.rand() < 0.6 ? this.findBadCell() : -1;
+      let a = 0;
+      let b = H - 1;
+      if (H > maxWin || this.rand() < 0.3) {
+        const weeks = 1 + Math.floor(this.rand() * Math.min(4, Math.max(1, Math.floor(H / 7))));
+        const centre = bad >= 0 ? Math.floor(bad / T) : Math.floor(this.rand() * H);
+        a = this.alignedStartBefore(Math.max(0, centre - Math.floor(this.rand() * weeks * 7)));
+        b = this.alignedAfter(a + weeks * 7 - 1);
+      }
+      const k = 1 + Math.floor(this.rand() * this.rand() * Math.min(4, E));
+      picks.length = 0;
+      if (bad >= 0) {
+        // Employees free to change the bad cell's day.
+        const d = Math.floor(bad / T);
+        const cand: number[] = [];
+        for (let e = 0; e < E; e++)
+          if (this.cm.pin[e * H + d] === -2 && !this.cm.dayOff[e * H + d]) cand.push(e);
+        this.shuffle(cand);
+        for (const e of cand) if (picks.length < k) picks.push(e);
+      }
+      while (picks.length < k) {
+        const e = Math.floor(this.rand() * E);
+        if (!picks.includes(e)) picks.push(e);
+      }
+      const before = this.st.objective;
+      picks.forEach((e, j) => {
+        for (let d = a; d <= b; d++) this.saved[j * H + d - a] = this.st.roster[e * H + d]!;
+      });
+      for (const e of picks)
+        for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      let ok = true;
+      const noise = NOISE[Math.floor(this.rand() * NOISE.length)]!;
+      for (const e of picks) {
+        if (!this.improve(e, a, b, windowBounds(this.cm, this.st.roster, e, a, b), noise)) {
+          ok = false;
+          break;
+        }
+      }
+      const delta = this.st.objective - before;
+      const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
+      temp = T_START * Math.pow(T_END / T_START, frac);
+      const accept = ok && (delta <= 0 || this.rand() < Math.exp(-delta / temp));
+      if (!accept) {
+        picks.forEach((e, j) => {
+          for (let d = a; d <= b; d++) this.st.set(e, d, this.saved[j * H + d - a]!);
+        });
+      }
+      this.record();
+      // Occasionally restart from the best to intensify.
+      if (this.best && this.iterations % 2000 === 0 && this.st.objective > this.bestObj) {
+        this.st.roster.set(this.best);
+        this.st.recompute();
+      }
+    }
+    this.record(true);
+    const ms = this.elapsed();
+    if (!this.best) {
+      const unplaced: string[] = [];
+      for (let e = 0; e < E; e++)
+        if (!this.feasible[e]) unplaced.push(this.cm.model.employees[e]!.id);
+      return {
+        status: 'no_feasible_found',
+        roster: null,
+        objective: null,
+        reasons: [],
+        unplaced,
+        iterations: this.iterations,
+        ms,
+        history: this.history,
+      };
+    }
+    if (this.opt.onProgress) {
+      this.opt.onProgress({
+        ms,
+        objective: this.bestObj,
+        roster: this.best,
+        iterations: this.iterations,
+      });
+    }
+    return {
+      status: 'feasible',
+      roster: this.best,
+      objective: Math.round(this.bestObj * 1e6) / 1e6,
+      reasons: [],
+      unplaced: [],
+      iterations: this.iterations,
+      ms,
+      history: this.history,
+    };
+  }
+
+  /** A random (day, shift) cell whose cover is off target, or -1. */
+  private findBadCell(): number {
+    const n = this.cm.H * this.cm.T;
+    const start = Math.floor(this.rand() * n);
+    for (let j = 0; j < n; j++) {
+      const i = (start + j) % n;
+      if (this.st.cnt[i]! < this.cm.req[i]!) return i;
+    }
+    for (let j = 0; j < n; j++) {
+      const i = (start + j) % n;
+      if (this.st.cnt[i]! > this.cm.req[i]!) return i;
+    }
+    return -1;
+  }
+}
