@@ -26,6 +26,8 @@ import {
 } from './modules/tickets/tickets.service.js';
 import { DomainError } from './lib/errors.js';
 import { isRole } from './server/permissions.js';
+import { rosterRoutes } from './modules/roster/roster.routes.js';
+import { createRosterService } from './modules/roster/roster.service.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -46,6 +48,7 @@ export interface Dutydesk {
   readonly services: {
     inbox: ReturnType<typeof createInboxService>;
     tickets: ReturnType<typeof createTicketsService>;
+    roster: ReturnType<typeof createRosterService>;
   };
   close(): Promise<void>;
 }
@@ -124,6 +127,34 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
+  const roster = createRosterService({
+    db,
+    dialect: database.dialect,
+    clock,
+    notify: (trx, input) => inbox.notify(trx, input),
+    ...(database.sqliteFile ? { sqliteFile: database.sqliteFile } : {}),
+    directory: {
+      async team(id) {
+        const team = await users.getTeam(id);
+        return {
+          id: team.id,
+          name: team.name,
+          timeZone: team.timeZone,
+          memberIds: team.members.map((m) => m.id),
+        };
+      },
+      async people(ids) {
+        return (await users.listUsers({ ids, includeDisabled: true })).map((u) => ({
+          id: u.id,
+          name: u.displayName,
+        }));
+      },
+      async approvers() {
+        return (await users.listUsersWithRole('duty_admin')).map((u) => u.id);
+      },
+    },
+  });
+
   const directory: Directory = {
     async teamZone(teamId) {
       try {
@@ -140,10 +171,13 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     userIdsWithRole: async (role) =>
       isRole(role) ? (await users.listUsersWithRole(role)).map((u) => u.id) : [],
   };
-  // Until the roster module is merged, "on duty on a post" means "a member of the ticket's
-  // group": the post key is the group's team id.
+  // A ticket's group is a team: dispatch goes to whoever the roster has on duty in that team
+  // now; a team that keeps no roster falls back to all its members.
   const onDuty: OnDutyProvider = opts.onDuty ?? {
-    onDutyForPost: (postKey) => directory.teamMemberIds(postKey),
+    async onDutyForPost(teamId, at) {
+      const { personIds } = await roster.onDuty({ teamId, at });
+      return personIds.length > 0 ? personIds : directory.teamMemberIds(teamId);
+    },
   };
   const tickets = createTicketsService({
     db,
@@ -185,6 +219,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.slaJob);
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
+    jobs.register(roster.reminderJob);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -213,6 +248,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         inboxRoutes(inbox),
         ticketsRoutes(tickets),
         liveRoutes(live, { tickets: 'tickets.read' }),
+        rosterRoutes(roster, clock),
       ],
     });
     if (opts.listen !== false) {
@@ -230,13 +266,14 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox, tickets },
+    services: { inbox, tickets, roster },
     async close() {
       if (closed) return;
       closed = true;
       await app?.close();
       await jobs?.stop();
       await live.close();
+      roster.close();
       await database.close();
     },
   };

@@ -202,6 +202,156 @@ export interface TicketSearchTable {
   doc: string;
 }
 
+export interface RosterShiftTypeTable {
+  id: string;
+  team_id: string;
+  code: string;
+  name: string;
+  start_time: string;
+  end_time: string;
+  break_minutes: number;
+  colour: string;
+  night: number | null;
+  created_at: number;
+}
+
+export interface RosterPostTable {
+  id: string;
+  team_id: string;
+  name: string;
+  shift_type_ids_json: string;
+  cover_json: string;
+  required_skills_json: string;
+  created_at: number;
+}
+
+export interface RosterTeamSettingTable {
+  team_id: string;
+  rules_json: string;
+  calendar_json: string;
+  config_json: string;
+  updated_at: number;
+}
+
+export interface RosterPersonTable {
+  user_id: string;
+  skills_json: string;
+  default_post_id: string | null;
+  updated_at: number;
+}
+
+export interface RosterTable {
+  id: string;
+  team_id: string;
+  period_start: string;
+  period_end: string;
+  status: string; // draft | published | amended | closed
+  published_at: number | null;
+  published_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RosterAssignmentTable {
+  id: string;
+  roster_id: string;
+  person_id: string;
+  post_id: string;
+  shift_type_id: string;
+  date: string; // local date the shift starts
+}
+
+export interface RosterConfirmationTable {
+  roster_id: string;
+  person_id: string;
+  published_at: number;
+  confirmed_at: number | null;
+}
+
+export interface RosterAttendanceTable {
+  assignment_id: string;
+  person_id: string;
+  check_in_at: number | null;
+  check_out_at: number | null;
+  arrival: string;
+  departure: string;
+  late_minutes: number;
+  early_leave_minutes: number;
+  updated_at: number;
+}
+
+export interface RosterSwapTable {
+  id: string;
+  roster_id: string;
+  kind: string;
+  assignment_id: string;
+  counter_assignment_id: string | null;
+  requester_id: string;
+  substitute_id: string;
+  reason: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RosterRequestEventTable {
+  id: string;
+  request_id: string;
+  at: number;
+  actor_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+}
+
+export interface RosterLeaveTable {
+  id: string;
+  person_id: string;
+  kind: string;
+  start_date: string;
+  end_date: string;
+  reason: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RosterOverrideTable {
+  id: string;
+  team_id: string;
+  post_id: string;
+  person_id: string;
+  replaces_person_id: string | null;
+  start_at: number;
+  end_at: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface RosterFeedTable {
+  id: string;
+  token_hash: string;
+  kind: string; // person | post
+  subject_id: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface DutySegmentTable {
+  id: string;
+  roster_id: string | null;
+  override_id: string | null;
+  team_id: string;
+  post_id: string;
+  person_id: string;
+  start_at: number;
+  end_at: number;
+  source: string; // assignment | override
+  ref_id: string | null;
+}
+
 export interface DB {
   ticket: TicketTable;
   ticket_category: TicketCategoryTable;
@@ -211,6 +361,20 @@ export interface DB {
   ticket_event: TicketEventTable;
   ticket_token: TicketTokenTable;
   ticket_search: TicketSearchTable;
+  roster_shift_type: RosterShiftTypeTable;
+  roster_post: RosterPostTable;
+  roster_team_setting: RosterTeamSettingTable;
+  roster_person: RosterPersonTable;
+  roster: RosterTable;
+  roster_assignment: RosterAssignmentTable;
+  roster_confirmation: RosterConfirmationTable;
+  roster_attendance: RosterAttendanceTable;
+  roster_swap: RosterSwapTable;
+  roster_request_event: RosterRequestEventTable;
+  roster_leave: RosterLeaveTable;
+  roster_override: RosterOverrideTable;
+  roster_feed: RosterFeedTable;
+  duty_segment: DutySegmentTable;
   notification: NotificationTable;
   user: UserTable;
   user_role: UserRoleTable;

@@ -5,13 +5,24 @@ import { inboxMessages } from '../modules/inbox/inbox.messages.js';
 import { tickets } from '../modules/tickets/tickets.messages.js';
 import { notify } from '../modules/notify/notify.messages.js';
 import { roster } from '../modules/roster/roster.messages.js';
+import { rosterService } from '../modules/roster/roster-service.messages.js';
 import { solver } from '../modules/solver/solver.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
  * `<module>.messages.ts` ({ zh, en } with the same keys) and is merged here.
  */
-const parts = [common, usersMessages, inboxMessages, tickets, alerts, notify, roster, solver];
+const parts = [
+  common,
+  usersMessages,
+  inboxMessages,
+  tickets,
+  alerts,
+  notify,
+  roster,
+  rosterService,
+  solver,
+];
 
 type Tree = { [key: string]: string | Tree };
 

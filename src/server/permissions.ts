@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   'tickets.export': ['admin', 'duty_manager', 'supervisor'],
   'tickets.admin': ['admin', 'duty_manager'],
   'tickets.portal': ['requester'],
+  'roster.read': STAFF,
+  'roster.manage': ['admin', 'duty_admin'],
+  'roster.override': ['duty_manager'],
+  'roster.self': STAFF,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

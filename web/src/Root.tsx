@@ -17,6 +17,9 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const RosterMonthPage = lazy(() => import('./pages/RosterMonthPage'));
+const MyShiftsPage = lazy(() => import('./pages/MyShiftsPage'));
+const RosterRequestsPage = lazy(() => import('./pages/RosterRequestsPage'));
 
 function AppRoutes() {
   return (
@@ -33,6 +36,30 @@ function AppRoutes() {
         {NOT_BUILT.map((key) => (
           <Route key={key} path={key} element={<NotBuiltPage feature={key} />} />
         ))}
+        <Route
+          path="rosters"
+          element={
+            <RequirePermission permission="roster.read">
+              <RosterMonthPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="my-shifts"
+          element={
+            <RequirePermission permission="roster.self">
+              <MyShiftsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="roster-requests"
+          element={
+            <RequirePermission permission="roster.manage">
+              <RosterRequestsPage />
+            </RequirePermission>
+          }
+        />
         <Route
           path="admin/users"
           element={

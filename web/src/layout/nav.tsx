@@ -9,6 +9,8 @@ import {
   DashboardOutlined,
   DatabaseOutlined,
   HistoryOutlined,
+  InboxOutlined,
+  ScheduleOutlined,
   StarOutlined,
   SwapOutlined,
   TeamOutlined,
@@ -20,7 +22,6 @@ import type { ReactNode } from 'react';
 
 /** Capabilities of DESIGN.md whose pages are not built yet; each renders NotBuiltPage. */
 export const NOT_BUILT = [
-  'rosters',
   'solver',
   'alerts',
   'tickets',
@@ -45,7 +46,6 @@ export interface NavItem {
 }
 
 const icons: Record<NotBuiltKey, ReactNode> = {
-  rosters: <CalendarOutlined />,
   solver: <ThunderboltOutlined />,
   alerts: <AlertOutlined />,
   tickets: <CustomerServiceOutlined />,
@@ -60,6 +60,14 @@ const icons: Record<NotBuiltKey, ReactNode> = {
 
 export const MAIN_NAV: NavItem[] = [
   { key: 'dashboard', path: '/', icon: <DashboardOutlined /> },
+  { key: 'rosters', path: '/rosters', icon: <CalendarOutlined />, permission: 'roster.read' },
+  { key: 'myShifts', path: '/my-shifts', icon: <ScheduleOutlined />, permission: 'roster.self' },
+  {
+    key: 'rosterRequests',
+    path: '/roster-requests',
+    icon: <InboxOutlined />,
+    permission: 'roster.manage',
+  },
   ...NOT_BUILT.map((key) => ({ key, path: `/${key}`, icon: icons[key] })),
 ];
 

@@ -1,0 +1,119 @@
+/** Messages of the roster store/service/routes (the pure core's are in roster.messages.ts). */
+export const rosterService = {
+  zh: {
+    roster: {
+      service: {
+        rosterOverlap: '该团队在 {{periodStart}}–{{periodEnd}} 已有排班表，日期不能重叠',
+        notMember: '{{person}} 不是团队“{{team}}”的成员',
+        notEditable: '排班表处于 {{status}} 状态，不能修改（已发布的请先申请修订）',
+        notPublished: '排班表尚未发布',
+        notAsked: '您不在这张排班表里，无需确认',
+        notYourShift: '这不是您的班次',
+        swapPending: '这个班次已有一个未完成的换班申请',
+        approvalBlocked: '换班后会产生 {{count}} 项阻止性规则冲突，不能批准',
+        importFailed: '表格有 {{count}} 处错误，未导入任何内容',
+        feedForbidden: '只能为自己创建个人日历订阅',
+        unknownPost: '岗位 {{postId}} 不存在',
+        periodTooLong: '排班周期最长 {{max}} 天',
+        checkInTooEarly: '班次尚未开始签到（最早提前 {{hours}} 小时）',
+      },
+      notify: {
+        published: {
+          title: '{{period}} 排班已发布',
+          body: '团队“{{team}}”{{period}} 的排班已发布，您有 {{shifts}} 个班次。请在 {{hours}} 小时内确认。',
+        },
+        reminder: {
+          title: '请确认 {{period}} 排班',
+          body: '您还没有确认团队“{{team}}”{{period}} 的排班，请尽快确认。',
+        },
+        overdue: {
+          title: '{{period}} 排班确认已逾期',
+          body: '{{person}} 未在期限内确认团队“{{team}}”{{period}} 的排班。',
+        },
+        swapRequested: {
+          title: '换班请求：{{requester}}',
+          body: '{{requester}} 请您替 {{date}} 的 {{shift}}（{{post}}）班次。请接受或拒绝。',
+        },
+        swapAccepted: {
+          title: '换班待审批',
+          body: '{{substitute}} 已同意替 {{requester}} 上 {{date}} 的 {{shift}} 班，等待审批。',
+        },
+        swapDecided: {
+          title: '换班申请{{outcome}}',
+          body: '{{requester}} 与 {{substitute}} 关于 {{date}} {{shift}} 班的申请：{{outcome}}。',
+        },
+        leaveRequested: {
+          title: '请假申请：{{person}}',
+          body: '{{person}} 申请 {{kind}}：{{startDate}}–{{endDate}}。',
+        },
+        leaveDecided: {
+          title: '请假申请{{outcome}}',
+          body: '您 {{startDate}}–{{endDate}} 的申请：{{outcome}}。',
+        },
+        override: {
+          title: '紧急调班：{{post}}',
+          body: '{{person}} 被安排在岗位“{{post}}”值班，{{from}} 至 {{to}}。原因：{{reason}}',
+        },
+      },
+    },
+  },
+  en: {
+    roster: {
+      service: {
+        rosterOverlap:
+          'The team already has a roster for {{periodStart}}–{{periodEnd}}; periods cannot overlap',
+        notMember: '{{person}} is not a member of team "{{team}}"',
+        notEditable:
+          'The roster is {{status}} and cannot be changed (amend a published roster first)',
+        notPublished: 'The roster is not published yet',
+        notAsked: 'You are not on this roster and need not confirm it',
+        notYourShift: 'This is not your shift',
+        swapPending: 'This shift already has an open swap request',
+        approvalBlocked: 'The swap would break {{count}} blocking rule(s); it cannot be approved',
+        importFailed: 'The sheet has {{count}} error(s); nothing was imported',
+        feedForbidden: 'You can only create a personal calendar feed for yourself',
+        unknownPost: 'Post {{postId}} does not exist',
+        periodTooLong: 'A roster period is at most {{max}} days',
+        checkInTooEarly: 'Check-in opens at most {{hours}} h before the shift',
+      },
+      notify: {
+        published: {
+          title: 'Roster for {{period}} published',
+          body: 'The roster of team "{{team}}" for {{period}} is published; you have {{shifts}} shift(s). Please confirm within {{hours}} h.',
+        },
+        reminder: {
+          title: 'Please confirm the roster for {{period}}',
+          body: 'You have not yet confirmed the roster of team "{{team}}" for {{period}}. Please confirm it.',
+        },
+        overdue: {
+          title: 'Roster confirmation for {{period}} overdue',
+          body: '{{person}} did not confirm the roster of team "{{team}}" for {{period}} in time.',
+        },
+        swapRequested: {
+          title: 'Swap request from {{requester}}',
+          body: '{{requester}} asks you to take the {{shift}} shift ({{post}}) on {{date}}. Please accept or decline.',
+        },
+        swapAccepted: {
+          title: 'Swap awaiting approval',
+          body: "{{substitute}} agreed to take {{requester}}'s {{shift}} shift on {{date}}; it awaits approval.",
+        },
+        swapDecided: {
+          title: 'Swap request {{outcome}}',
+          body: 'The request of {{requester}} and {{substitute}} for the {{shift}} shift on {{date}}: {{outcome}}.',
+        },
+        leaveRequested: {
+          title: 'Leave request from {{person}}',
+          body: '{{person}} asks for {{kind}}: {{startDate}}–{{endDate}}.',
+        },
+        leaveDecided: {
+          title: 'Leave request {{outcome}}',
+          body: 'Your request for {{startDate}}–{{endDate}}: {{outcome}}.',
+        },
+        override: {
+          title: 'Emergency override: {{post}}',
+          body: '{{person}} is put on post "{{post}}" from {{from}} to {{to}}. Reason: {{reason}}',
+        },
+      },
+    },
+  },
+};
