@@ -149,7 +149,7 @@ describe('solver on generated product cases', () => {
       return Math.max(...counts) - Math.min(...counts);
     };
     const fair: RosterModel = { ...base, fairness: [{ name: 'nights', weight: 5, cells: nights }] };
-    const r = solve(fair, { seed: 4, timeLimitMs: 10_000, maxIterations: 3000 });
+    const r = solve(fair, { seed: 4, timeLimitMs: 600_000, maxIterations: 3000 });
     expect(r.status).toBe('feasible');
     expect(validateRoster(fair, r.roster!)).toEqual([]);
     const s = scoreRoster(fair, r.roster!);
@@ -161,7 +161,7 @@ describe('solver on generated product cases', () => {
     const model = smallModel(6, 14);
     model.onRequests = [{ employee: 0, day: 2, shift: 1, weight: 3 }];
     model.offRequests = [{ employee: 1, day: 5, shift: 0, weight: 3 }];
-    const r = solve(model, { seed: 2, timeLimitMs: 5000, maxIterations: 2000 });
+    const r = solve(model, { seed: 2, timeLimitMs: 600_000, maxIterations: 2000 });
     const s = scoreRoster(model, r.roster!);
     expect(s.onRequests + s.offRequests).toBe(0);
   });
