@@ -17,6 +17,11 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { HEARTBEAT_JOB, createAlertsService } from './modules/alerts/alerts.service.js';
+import { type OnDutyProvider, noOnDutyProvider } from './modules/alerts/on-duty.js';
+import { createChannels } from './modules/notify/channel-registry.js';
+import { systemResolver } from './modules/notify/ssrf.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -34,7 +39,10 @@ export interface Dutydesk {
   readonly jobs: JobEngine | undefined;
   readonly url: string | undefined;
   readonly firstAdmin: { username: string; password: string } | null;
-  readonly services: { inbox: ReturnType<typeof createInboxService> };
+  readonly services: {
+    inbox: ReturnType<typeof createInboxService>;
+    alerts: ReturnType<typeof createAlertsService>;
+  };
   close(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export interface StartOptions {
   log?: Logger;
   /** Bind the HTTP port (default true). Tests may use app.inject instead. */
   listen?: boolean;
+  /** Who is on duty on a post (the roster module's answer); nobody until it is wired. */
+  onDuty?: OnDutyProvider;
   /** Extra job handlers (tests). */
   configureJobs?: (engine: JobEngine) => void;
 }
@@ -110,6 +120,37 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
+  const alerts = createAlertsService({
+    db,
+    dialect: database.dialect,
+    clock,
+    log,
+    onDuty: opts.onDuty ?? noOnDutyProvider,
+    teamMembers: async (teamId) => (await users.getTeam(teamId)).members.map((m) => m.id),
+    userLocale: async (userId) => {
+      const [u] = await users.listUsers({ ids: [userId], includeDisabled: true });
+      return u?.locale === 'en' ? 'en' : 'zh';
+    },
+    channels: createChannels({
+      ...(config.smtp.host
+        ? {
+            smtp: {
+              host: config.smtp.host,
+              port: config.smtp.port,
+              secure: config.smtp.secure,
+              from: config.smtp.from,
+              ...(config.smtp.user
+                ? { auth: { user: config.smtp.user, pass: config.smtp.password ?? '' } }
+                : {}),
+            },
+          }
+        : {}),
+    }),
+    ssrf: { allow: config.webhookAllowPrivate, resolve: systemResolver },
+    publicUrl: config.publicUrl,
+    minuteMs: config.alertsMinuteMs,
+  });
+
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
     process.env.DUTYDESK_ADMIN_PASSWORD,
@@ -137,6 +178,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     });
     jobs.every('system.housekeeping', 3_600_000);
     jobs.register(inbox.emailJob);
+    for (const job of alerts.jobs) jobs.register(job);
+    jobs.every(HEARTBEAT_JOB, 30_000);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -163,6 +206,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         auditRoutes(db),
         jobsRoutes(db),
         inboxRoutes(inbox),
+        alertsRoutes(alerts),
         liveRoutes(live, {}),
       ],
     });
@@ -181,7 +225,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox },
+    services: { inbox, alerts },
     async close() {
       if (closed) return;
       closed = true;

@@ -28,6 +28,17 @@ export const PERMISSIONS = {
   'teams.manage': ['admin'],
   'audit.read': ['admin', 'supervisor'],
   'jobs.read': ['admin'],
+  'alerts.read': STAFF,
+  'alerts.respond': [
+    'admin',
+    'duty_admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'security_guard',
+    'expert',
+  ],
+  'alerts.manage': ['admin', 'duty_manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -102,7 +102,9 @@ const SEVERITY_WORDS: Record<string, Severity> = {
 /** Maps the severity words monitoring tools use onto our four levels. */
 export function mapSeverity(value: string | undefined, fallback: Severity): Severity {
   if (value === undefined) return fallback;
-  return SEVERITY_WORDS[value.trim().toLowerCase()] ?? fallback;
+  const word = value.trim().toLowerCase();
+  // Own keys only: "__proto__" or "constructor" from a payload must not reach the prototype.
+  return Object.hasOwn(SEVERITY_WORDS, word) ? SEVERITY_WORDS[word]! : fallback;
 }
 
 export function truncate(text: string, max: number): string {
