@@ -445,22 +445,33 @@ export function createAlertsService(deps: AlertsDeps) {
    * together in the next one, so one fsync serves many requests. A batch that fails is
    * retried one intake at a time, so one bad intake cannot fail its neighbours.
    */
-  let queue: PendingIntake[] = [];
+  const queue: PendingIntake[] = [];
   let draining = false;
 
-  async function runBatch(batch: PendingIntake[]): Promise<void> {
+  async function commitOne(item: PendingIntake): Promise<void> {
     try {
       await db.transaction().execute(async (trx) => {
+        for (const ev of item.events) await applyEvent(trx, item.prepared, ev, item.at);
+      });
+      item.done();
+    } catch (err) {
+      item.fail(err);
+    }
+  }
+
+  async function runBatch(): Promise<void> {
+    let batch: PendingIntake[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        // Taken once the connection is ours: whatever arrived while we waited for it joins.
+        batch = queue.splice(0, BATCH_MAX);
         for (const item of batch)
           for (const ev of item.events) await applyEvent(trx, item.prepared, ev, item.at);
       });
       for (const item of batch) item.done();
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.fail(err);
-        return;
-      }
-      for (const item of batch) await runBatch([item]);
+      if (batch.length === 1) batch[0]!.fail(err);
+      else for (const item of batch) await commitOne(item);
     }
   }
 
@@ -468,29 +479,54 @@ export function createAlertsService(deps: AlertsDeps) {
     if (draining) return;
     draining = true;
     try {
-      while (queue.length > 0) {
-        const batch = queue.slice(0, BATCH_MAX);
-        queue = queue.slice(BATCH_MAX);
-        await runBatch(batch);
-      }
+      while (queue.length > 0) await runBatch();
     } finally {
       draining = false;
     }
   }
 
+  // What an intake needs of its service changes rarely; a second's staleness saves two reads
+  // per request on the hot path.
+  const preparedCache = new Map<string, { at: number; prepared: Promise<Prepared> }>();
+  function preparedFor(serviceId: string, at: number): Promise<Prepared> {
+    const hit = preparedCache.get(serviceId);
+    if (hit && at - hit.at < 1000 && at >= hit.at) return hit.prepared;
+    const prepared = prepare(serviceId, at);
+    preparedCache.set(serviceId, { at, prepared });
+    prepared.catch(() => preparedCache.delete(serviceId));
+    return prepared;
+  }
+
   /** Stores events of one service durably; resolves once they are committed. */
   async function recordEvents(serviceId: string, events: NormalisedEvent[]): Promise<void> {
     const at = clock.now();
-    const prepared = await prepare(serviceId, at);
+    const prepared = await preparedFor(serviceId, at);
     await new Promise<void>((done, fail) => {
       queue.push({ prepared, events, at, done, fail });
       void drain();
     });
   }
 
+  const integrationCache = new Map<
+    string,
+    { at: number; found: Promise<Awaited<ReturnType<typeof store.findIntegrationByKeyHash>>> }
+  >();
   async function findIntegration(key: string) {
     if (key.length === 0 || key.length > 200) return undefined;
-    return store.findIntegrationByKeyHash(db, sha256(key));
+    const hash = sha256(key);
+    const now = clock.now();
+    const hit = integrationCache.get(hash);
+    if (hit && now - hit.at < 1000 && now >= hit.at) return hit.found;
+    const found = store.findIntegrationByKeyHash(db, hash);
+    // Unknown keys are not cached: a flood of wrong keys must not grow the map.
+    void found.then(
+      (f) => {
+        if (f) integrationCache.set(hash, { at: now, found });
+      },
+      () => undefined,
+    );
+    if (integrationCache.size > 10_000) integrationCache.clear();
+    return found;
   }
 
   /** An intake request: authenticate by key, validate, store, answer as the source expects. */
