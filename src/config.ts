@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   JOB_POLL_MS: z.coerce.number().int().positive().default(500),
   JOB_CONCURRENCY: z.coerce.number().int().positive().default(4),
   ROLES: z.string().default('api,worker'),
+  WEBHOOK_ALLOW_PRIVATE: z.string().default(''),
+  ALERTS_MINUTE_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export interface Config {
@@ -50,6 +52,10 @@ export interface Config {
   jobPollMs: number;
   jobConcurrency: number;
   roles: { api: boolean; worker: boolean };
+  /** CIDRs, addresses or host names that webhooks may reach although private (SSRF allow-list). */
+  webhookAllowPrivate: string[];
+  /** Length of an escalation-policy minute: 60 000 except in tests and drills. */
+  alertsMinuteMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,5 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: e.JOB_POLL_MS,
     jobConcurrency: e.JOB_CONCURRENCY,
     roles: { api: roles.has('api'), worker: roles.has('worker') },
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE.split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+    alertsMinuteMs: e.ALERTS_MINUTE_MS,
   };
 }

@@ -28,6 +28,10 @@ import { DomainError } from './lib/errors.js';
 import { isRole } from './server/permissions.js';
 import { rosterRoutes } from './modules/roster/roster.routes.js';
 import { createRosterService } from './modules/roster/roster.service.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { HEARTBEAT_JOB, createAlertsService } from './modules/alerts/alerts.service.js';
+import { createChannels } from './modules/notify/channel-registry.js';
+import { systemResolver } from './modules/notify/ssrf.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -49,6 +53,7 @@ export interface Dutydesk {
     inbox: ReturnType<typeof createInboxService>;
     tickets: ReturnType<typeof createTicketsService>;
     roster: ReturnType<typeof createRosterService>;
+    alerts: ReturnType<typeof createAlertsService>;
   };
   close(): Promise<void>;
 }
@@ -58,7 +63,7 @@ export interface StartOptions {
   log?: Logger;
   /** Bind the HTTP port (default true). Tests may use app.inject instead. */
   listen?: boolean;
-  /** Who is on duty on a post (the roster module's answer); defaults to the group's members. */
+  /** Who is on duty on a post or team (tests); by default the roster module answers. */
   onDuty?: OnDutyProvider;
   /** Extra job handlers (tests). */
   configureJobs?: (engine: JobEngine) => void;
@@ -189,6 +194,40 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
   });
 
+  const alerts = createAlertsService({
+    db,
+    dialect: database.dialect,
+    clock,
+    log,
+    // An escalation target "on duty on post P" asks the roster module.
+    onDuty: opts.onDuty ?? {
+      onDutyForPost: async (postId, at) => (await roster.onDuty({ postId, at })).personIds,
+    },
+    teamMembers: async (teamId) => (await users.getTeam(teamId)).members.map((m) => m.id),
+    userLocale: async (userId) => {
+      const [u] = await users.listUsers({ ids: [userId], includeDisabled: true });
+      return u?.locale === 'en' ? 'en' : 'zh';
+    },
+    channels: createChannels({
+      ...(config.smtp.host
+        ? {
+            smtp: {
+              host: config.smtp.host,
+              port: config.smtp.port,
+              secure: config.smtp.secure,
+              from: config.smtp.from,
+              ...(config.smtp.user
+                ? { auth: { user: config.smtp.user, pass: config.smtp.password ?? '' } }
+                : {}),
+            },
+          }
+        : {}),
+    }),
+    ssrf: { allow: config.webhookAllowPrivate, resolve: systemResolver },
+    publicUrl: config.publicUrl,
+    minuteMs: config.alertsMinuteMs,
+  });
+
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
     process.env.DUTYDESK_ADMIN_PASSWORD,
@@ -220,6 +259,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);
+    for (const job of alerts.jobs) jobs.register(job);
+    jobs.every(HEARTBEAT_JOB, 30_000);
     opts.configureJobs?.(jobs);
     await jobs.start();
   }
@@ -249,6 +290,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         ticketsRoutes(tickets),
         liveRoutes(live, { tickets: 'tickets.read' }),
         rosterRoutes(roster, clock),
+        alertsRoutes(alerts),
       ],
     });
     if (opts.listen !== false) {
@@ -266,7 +308,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox, tickets, roster },
+    services: { inbox, tickets, roster, alerts },
     async close() {
       if (closed) return;
       closed = true;

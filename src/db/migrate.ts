@@ -2,6 +2,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database.js';
 import * as foundation from './migrations/2026-11-21-0001-foundation.js';
 import * as inbox from './migrations/2026-11-21-0002-inbox.js';
+import * as alerts from './migrations/2026-11-21-0003-alerts.js';
 import * as roster from './migrations/2026-11-21-0003-roster.js';
 import * as tickets from './migrations/2026-11-21-0003-tickets.js';
 
@@ -14,6 +15,7 @@ type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => 
 const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-21-0001-foundation', foundation.up],
   ['2026-11-21-0002-inbox', inbox.up],
+  ['2026-11-21-0003-alerts', alerts.up],
   ['2026-11-21-0003-roster', roster.up],
   ['2026-11-21-0003-tickets', tickets.up],
 ];

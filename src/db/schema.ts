@@ -352,6 +352,131 @@ export interface DutySegmentTable {
   ref_id: string | null;
 }
 
+export interface EscalationPolicyTable {
+  id: string;
+  name: string;
+  description: string;
+  repeat: number;
+  levels_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertServiceTable {
+  id: string;
+  name: string;
+  escalation_policy_id: string;
+  grouping_window_minutes: number;
+  flap_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertIntegrationTable {
+  id: string;
+  service_id: string;
+  kind: string;
+  name: string;
+  key_hash: string;
+  created_at: number;
+}
+
+export interface ContactMethodTable {
+  id: string;
+  user_id: string;
+  name: string;
+  kind: string;
+  target_json: string;
+  verified: number;
+  disabled: number;
+  verification_json: string | null;
+  created_at: number;
+}
+
+export interface NotificationRuleTable {
+  id: string;
+  user_id: string;
+  contact_method_id: string;
+  delay_minutes: number;
+  created_at: number;
+}
+
+export interface MaintenanceWindowTable {
+  id: string;
+  name: string;
+  service_ids_json: string | null;
+  starts_at: number;
+  ends_at: number;
+  created_at: number;
+}
+
+export interface HeartbeatMonitorTable {
+  id: string;
+  service_id: string;
+  name: string;
+  key_hash: string;
+  interval_seconds: number;
+  grace_seconds: number;
+  last_ping_at: number | null;
+  down: number;
+  created_at: number;
+}
+
+export interface PageTable {
+  id: string;
+  service_id: string;
+  summary: string;
+  severity: string;
+  status: string;
+  alert_count: number;
+  policy_json: string;
+  escalation_json: string;
+  opened_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  updated_at: number;
+}
+
+export interface AlertTable {
+  id: string;
+  service_id: string;
+  dedup_key: string;
+  open_key: string | null;
+  status: string;
+  summary: string;
+  source: string;
+  severity: string;
+  details_json: string;
+  links_json: string;
+  count: number;
+  page_id: string | null;
+  suppressed: string | null;
+  occurred_at: number;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+}
+
+export interface AlertFlapTable {
+  service_id: string;
+  dedup_key: string;
+  state_json: string;
+}
+
+export interface PageTimelineTable {
+  id: string;
+  page_id: string;
+  at: number;
+  type: string;
+  send_key: string | null;
+  data_json: string;
+}
+
+export interface AlertSettingTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
   ticket: TicketTable;
   ticket_category: TicketCategoryTable;
@@ -375,6 +500,18 @@ export interface DB {
   roster_override: RosterOverrideTable;
   roster_feed: RosterFeedTable;
   duty_segment: DutySegmentTable;
+  alert_setting: AlertSettingTable;
+  escalation_policy: EscalationPolicyTable;
+  alert_service: AlertServiceTable;
+  alert_integration: AlertIntegrationTable;
+  contact_method: ContactMethodTable;
+  notification_rule: NotificationRuleTable;
+  maintenance_window: MaintenanceWindowTable;
+  heartbeat_monitor: HeartbeatMonitorTable;
+  page: PageTable;
+  alert: AlertTable;
+  alert_flap: AlertFlapTable;
+  page_timeline: PageTimelineTable;
   notification: NotificationTable;
   user: UserTable;
   user_role: UserRoleTable;

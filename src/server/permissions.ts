@@ -56,6 +56,17 @@ export const PERMISSIONS = {
   'roster.manage': ['admin', 'duty_admin'],
   'roster.override': ['duty_manager'],
   'roster.self': STAFF,
+  'alerts.read': STAFF,
+  'alerts.respond': [
+    'admin',
+    'duty_admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'security_guard',
+    'expert',
+  ],
+  'alerts.manage': ['admin', 'duty_manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -12,6 +12,9 @@ export const alerts = {
         actionLinkInvalid: '该链接无效或已被篡改',
         maintenanceRange: '维护窗口的结束时间必须晚于开始时间',
         levelsRequired: '升级策略至少需要一个级别',
+        verificationFailed: '验证码不正确或已失效（{{reason}}）',
+        channelUnavailable: '无法通过该联系方式发送：{{reason}}',
+        contactUnverified: '联系方式尚未验证',
       },
       timeline: {
         triggered: '告警触发，开始呼叫',
@@ -43,6 +46,9 @@ export const alerts = {
         actionLinkInvalid: 'This link is invalid or has been tampered with',
         maintenanceRange: 'A maintenance window must end after it starts',
         levelsRequired: 'An escalation policy needs at least one level',
+        verificationFailed: 'The code is wrong or no longer valid ({{reason}})',
+        channelUnavailable: 'Could not send through this contact method: {{reason}}',
+        contactUnverified: 'The contact method is not verified yet',
       },
       timeline: {
         triggered: 'Alert triggered; paging started',

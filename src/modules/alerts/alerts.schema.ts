@@ -60,7 +60,8 @@ export const integrationInput = z.strictObject({
 });
 
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +8613800138000');
-const webhookUrl = z.httpUrl().max(2048);
+// Any host, IP addresses included: where a webhook may point is the SSRF guard's call at send time.
+const webhookUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const secret = z.string().min(1).max(256);
 
 /** A contact method as a person adds it; the address is validated per kind. */

@@ -1,3 +1,6 @@
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import type { DeliveryContext, DeliveryOutcome } from './channel.js';
 import { checkWebhookUrl } from './ssrf.js';
 
@@ -22,9 +25,92 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Provider replies are short; more than this is not read (a hostile target could stream forever). */
+const MAX_REPLY_BYTES = 64 * 1024;
+
 /**
- * POSTs after the SSRF check, with a timeout and without following redirects (a redirect
- * could point inside the network). Returns the reply, or the outcome when none came.
+ * A DNS lookup that always answers with the address the SSRF check approved, so the connection
+ * goes where the check looked even if the name resolves elsewhere a moment later (DNS rebinding).
+ */
+export function pinnedLookup(address: string): LookupFunction {
+  const family = isIP(address) === 6 ? 6 : 4;
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as unknown as LookupFunction;
+}
+
+function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+  }
+  return h;
+}
+
+/** One POST to `url`, connecting to `address` (Host header and TLS name stay the URL's host). */
+function postPinned(
+  url: URL,
+  address: string,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port === '' ? undefined : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          ...headers,
+          'content-length': String(
+            typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+          ),
+        },
+        lookup: pinnedLookup(address),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_REPLY_BYTES) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_REPLY_BYTES),
+            headers: toHeaders(res.headers),
+          });
+        });
+        res.on('error', fail);
+      },
+    );
+    const timer = setTimeout(() => {
+      const e = new Error(`timeout after ${timeoutMs} ms`);
+      e.name = 'TimeoutError';
+      req.destroy(e);
+    }, timeoutMs);
+    function fail(e: Error) {
+      clearTimeout(timer);
+      reject(e);
+    }
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/**
+ * POSTs after the SSRF check, to the very address the check approved, with a timeout and
+ * without following redirects (a redirect could point inside the network). Returns the reply,
+ * or the outcome when none came.
  */
 export async function guardedPost(
   url: string,
@@ -40,22 +126,13 @@ export async function guardedPost(
     };
   }
   try {
-    const res = await fetch(check.url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(ctx.timeoutMs),
-    });
-    const text = await res.text();
-    return { status: res.status, text, headers: res.headers };
+    return await postPinned(check.url, check.addresses[0]!, body, headers, ctx.timeoutMs);
   } catch (e) {
-    const err = e as Error;
+    const err = e as NodeJS.ErrnoException;
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return { status: 'retryable_error', error: `timeout after ${ctx.timeoutMs} ms` };
     }
-    const cause = (err as Error & { cause?: { code?: string } }).cause?.code;
-    return { status: 'retryable_error', error: `network: ${cause ?? err.message}` };
+    return { status: 'retryable_error', error: `network: ${err.code ?? err.message}` };
   }
 }
 

@@ -1,0 +1,327 @@
+/**
+ * npm run bench:alerts — sustained alert ingestion through HTTP, on SQLite (the default) and on
+ * PostgreSQL, against the same machine's empty Fastify route as the ceiling.
+ *
+ * Dutydesk runs in a child process (`dutydesk serve`); this process is the load generator and
+ * the notification target (a webhook receiver). N concurrent clients send generic alerts,
+ * about 30 % of them repeating an earlier dedup key. Every new alert opens a page (grouping
+ * off) whose first notification goes to the webhook. Latency from receipt to the first
+ * notification handed to the channel is read from the server's own timestamps: the page's
+ * opened_at (receipt) and the first delivered attempt's handedAt on its timeline.
+ *
+ * Loopback only; bounded by count and time. Not a test: numbers vary with the machine.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../src/db/database.js';
+import { createTestDatabase } from '../test/helpers/db.js';
+import { httpClient, setupPaging } from '../test/helpers/paging.js';
+import { webhookFake } from '../test/fakes/webhook-fake.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DUPLICATE_SHARE = 0.3;
+const ADMIN_PASSWORD = 'bench-admin-password';
+const SECRET = 'bench-webhook-secret';
+
+interface Result {
+  events_per_s: number;
+  ingest_p50_ms: number;
+  ingest_p99_ms: number;
+  first_notification_p99_ms: number;
+  ceiling_per_s: number;
+  ratio_to_ceiling: number;
+}
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function startChild(args: string[], env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (process.env.BENCH_SERVER_LOG) process.stderr.write(d);
+      out += d.toString();
+      if (ready.test(out)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  children.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** N clients send until the count or the time is spent; returns throughput and latencies. */
+async function load(
+  url: string,
+  body: (i: number) => string,
+  maxRequests = MAX_REQUESTS,
+  maxSeconds = MAX_SECONDS,
+) {
+  const latencies: number[] = [];
+  let next = 0;
+  let accepted = 0;
+  let failed = 0;
+  const start = performance.now();
+  const deadline = start + maxSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < maxRequests && performance.now() < deadline) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(i),
+          });
+          await res.arrayBuffer();
+          if (res.status === 202) accepted++;
+          else failed++;
+        } catch {
+          failed++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: accepted / seconds, accepted, failed, seconds, latencies };
+}
+
+/** Alert bodies: ~30 % repeat a key already sent (deduplicated), the rest are new alerts. */
+function alertBodies(tag: string) {
+  const used: string[] = [];
+  return (i: number) => {
+    let key: string;
+    if (used.length > 0 && Math.random() < DUPLICATE_SHARE)
+      key = used[Math.floor(Math.random() * used.length)]!;
+    else {
+      key = `${tag}-${i}`;
+      used.push(key);
+    }
+    return JSON.stringify({
+      summary: `bench alert ${key}`,
+      source: 'bench',
+      severity: 'critical',
+      dedupKey: key,
+    });
+  };
+}
+
+async function ceiling(): Promise<number> {
+  const port = await freePort();
+  const script = `import Fastify from 'fastify';
+const app = Fastify();
+app.post('/empty', async (_req, reply) => reply.code(202).send({ status: 'accepted' }));
+await app.listen({ port: ${port}, host: '127.0.0.1' });
+console.log('ready');`;
+  const child = await startChild(['--input-type=module', '-e', script], {}, /ready/);
+  try {
+    const url = `http://127.0.0.1:${port}/empty`;
+    await load(url, () => '{}', 2000, 2); // warm-up
+    return (await load(url, alertBodies('ceiling'))).perSecond;
+  } finally {
+    await stopChild(child);
+  }
+}
+
+async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
+  // The ceiling first, while nothing else runs on the machine.
+  const ceil = await ceiling();
+  const dataDir = mkdtempSync(join(tmpdir(), `dutydesk-bench-${dialect}-`));
+  const tdb = dialect === 'postgres' ? await createTestDatabase('postgres') : null;
+  const databaseUrl = tdb?.url ?? `sqlite:${join(dataDir, 'dutydesk.db')}`;
+  const fake = await webhookFake({ secret: SECRET, now: () => Date.now() }).start();
+  const port = await freePort();
+  const server = await startChild(
+    ['--import', 'tsx', 'src/cli.ts', 'serve'],
+    {
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'silent',
+      DUTYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+      JOB_CONCURRENCY: process.env.BENCH_JOB_CONCURRENCY ?? '16',
+    },
+    /ready at|listening on/,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const admin = await httpClient(base, 'admin', ADMIN_PASSWORD);
+    const created = await admin.request('POST', '/api/users', {
+      username: 'bench_tech',
+      displayName: 'bench',
+      roles: ['technician'],
+      password: 'bench-tech-password',
+    });
+    const userId = (created.json() as { user: { id: string } }).user.id;
+    const tech = await httpClient(base, 'bench_tech', 'bench-tech-password');
+    const setup = await setupPaging({
+      admin,
+      responders: [{ client: tech, id: userId }],
+      fake,
+      secret: SECRET,
+      delayMinutes: 30,
+      groupingWindowMinutes: 0,
+    });
+    const url = `${base}/api/integrations/${setup.keys.generic}/generic`;
+    const database = openDatabase(databaseUrl);
+    const pageCount = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('page')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    /** Waits until every page opened so far has had its notification handed over. */
+    const drain = async () => {
+      const total = await pageCount();
+      // Longer than the job lease (60 s), so a send whose claim was lost is still counted.
+      const deadline = Date.now() + 90_000;
+      while (fake.accepted.length < total && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+    };
+    try {
+      await load(url, alertBodies('warmup'), 2000, 3); // warm-up: JIT, connections, caches
+      await drain();
+      const runStart = Date.now();
+      const run = await load(url, alertBodies('run'));
+      await drain();
+      const pages = await database.db
+        .selectFrom('page')
+        .select(['id', 'opened_at'])
+        .where('opened_at', '>=', runStart)
+        .execute();
+      const sends = await database.db
+        .selectFrom('page_timeline')
+        .select(['page_id', 'data_json'])
+        .where('type', '=', 'notification_delivered')
+        .execute();
+      const failures = await database.db
+        .selectFrom('page_timeline')
+        .select('data_json')
+        .where('type', '=', 'notification_failed')
+        .where('at', '>=', runStart)
+        .execute();
+      if (failures.length > 0)
+        console.log(
+          `${dialect}: ${failures.length} failed send attempts (retried), e.g. ${failures[0]!.data_json.slice(0, 300)}`,
+        );
+      const first = new Map<string, number>();
+      for (const s of sends) {
+        const handedAt = (JSON.parse(s.data_json) as { handedAt: number }).handedAt;
+        const prev = first.get(s.page_id);
+        if (prev === undefined || handedAt < prev) first.set(s.page_id, handedAt);
+      }
+      const waits = pages
+        .filter((p) => first.has(p.id))
+        .map((p) => first.get(p.id)! - p.opened_at)
+        .sort((a, b) => a - b);
+      const missing = pages.length - waits.length;
+      if (missing > 0) {
+        const jobs = await database.db
+          .selectFrom('job')
+          .select(['kind', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+          .groupBy(['kind', 'status'])
+          .execute();
+        const without = pages.find((p) => !first.has(p.id));
+        const lines = without
+          ? await database.db
+              .selectFrom('page_timeline')
+              .select(['type', 'data_json'])
+              .where('page_id', '=', without.id)
+              .execute()
+          : [];
+        console.log(
+          `${dialect}: jobs ${JSON.stringify(jobs)}; a page without: ${JSON.stringify(lines)}`,
+        );
+      }
+      console.log(
+        `${dialect}: ${run.accepted} accepted, ${run.failed} failed in ${round(run.seconds, 2)} s; ` +
+          `${pages.length} pages, ${waits.length} first notifications handed over` +
+          (missing > 0 ? `, ${missing} still pending after 90 s (counted as missing)` : ''),
+      );
+      return {
+        events_per_s: round(run.perSecond),
+        ingest_p50_ms: round(percentile(run.latencies, 50), 2),
+        ingest_p99_ms: round(percentile(run.latencies, 99), 2),
+        first_notification_p99_ms:
+          // More than 1 % never handed over within a minute: the p99 is not finite.
+          missing > pages.length / 100 ? Infinity : round(percentile(waits, 99), 1),
+        ceiling_per_s: round(ceil),
+        ratio_to_ceiling: round(run.perSecond / ceil, 3),
+      };
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await stopChild(server);
+    await fake.close();
+    await tdb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(
+    `bench:alerts — ${CLIENTS} clients, ≤ ${MAX_REQUESTS} requests or ≤ ${MAX_SECONDS} s per phase, ` +
+      `${DUPLICATE_SHARE * 100} % duplicate keys, grouping off (every new alert pages)`,
+  );
+  const results: Record<string, Result> = {};
+  for (const dialect of ['sqlite', 'postgres'] as const)
+    results[dialect] = await runDialect(dialect);
+  const cols = Object.keys(results.sqlite!) as (keyof Result)[];
+  console.log(['dialect', ...cols].map((c) => c.padEnd(26)).join(''));
+  for (const [d, r] of Object.entries(results))
+    console.log([d, ...cols.map((c) => String(r[c]))].map((c) => c.padEnd(26)).join(''));
+  console.log(JSON.stringify(results));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,374 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DialectName } from '../../db/database.js';
+import type {
+  AlertServiceTable,
+  AlertTable,
+  ContactMethodTable,
+  DB,
+  EscalationPolicyTable,
+  HeartbeatMonitorTable,
+  PageTable,
+} from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+
+/** The only code that touches the alerts tables. */
+
+export type PolicyRow = Selectable<EscalationPolicyTable>;
+export type ServiceRow = Selectable<AlertServiceTable>;
+export type AlertRow = Selectable<AlertTable>;
+export type PageRow = Selectable<PageTable>;
+export type ContactMethodRow = Selectable<ContactMethodTable>;
+export type HeartbeatRow = Selectable<HeartbeatMonitorTable>;
+
+// ---- settings ------------------------------------------------------------------------------
+
+/** The stored value of `key`, creating it from `fresh` once (first process wins). */
+export async function ensureSetting(db: Kysely<DB>, key: string, fresh: string): Promise<string> {
+  await db
+    .insertInto('alert_setting')
+    .values({ key, value: fresh })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('alert_setting')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+// ---- policies and services -------------------------------------------------------------------
+
+export async function insertPolicy(db: Kysely<DB>, row: PolicyRow): Promise<void> {
+  await db.insertInto('escalation_policy').values(row).execute();
+}
+
+export async function updatePolicy(db: Kysely<DB>, row: PolicyRow): Promise<void> {
+  await db.updateTable('escalation_policy').set(row).where('id', '=', row.id).execute();
+}
+
+export function findPolicy(db: Kysely<DB>, id: string): Promise<PolicyRow | undefined> {
+  return db.selectFrom('escalation_policy').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listPolicies(db: Kysely<DB>): Promise<PolicyRow[]> {
+  return db.selectFrom('escalation_policy').selectAll().orderBy('name').execute();
+}
+
+export async function insertService(db: Kysely<DB>, row: ServiceRow): Promise<void> {
+  await db.insertInto('alert_service').values(row).execute();
+}
+
+export function findService(db: Kysely<DB>, id: string): Promise<ServiceRow | undefined> {
+  return db.selectFrom('alert_service').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listServices(db: Kysely<DB>): Promise<ServiceRow[]> {
+  return db.selectFrom('alert_service').selectAll().orderBy('name').execute();
+}
+
+/**
+ * Serialises intake per service on PostgreSQL (dedup, grouping and flap state are read then
+ * written); SQLite has one writer already.
+ */
+export async function lockService(
+  trx: Kysely<DB>,
+  dialect: DialectName,
+  serviceId: string,
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`SELECT id FROM alert_service WHERE id = ${serviceId} FOR UPDATE`.execute(trx);
+}
+
+// ---- integrations ----------------------------------------------------------------------------
+
+export async function insertIntegration(
+  db: Kysely<DB>,
+  row: Selectable<DB['alert_integration']>,
+): Promise<void> {
+  await db.insertInto('alert_integration').values(row).execute();
+}
+
+export function findIntegrationByKeyHash(db: Kysely<DB>, keyHash: string) {
+  return db
+    .selectFrom('alert_integration')
+    .innerJoin('alert_service', 'alert_service.id', 'alert_integration.service_id')
+    .select([
+      'alert_integration.id as id',
+      'alert_integration.kind as kind',
+      'alert_integration.service_id as serviceId',
+    ])
+    .where('alert_integration.key_hash', '=', keyHash)
+    .executeTakeFirst();
+}
+
+export function listIntegrations(db: Kysely<DB>, serviceId: string) {
+  return db
+    .selectFrom('alert_integration')
+    .select(['id', 'kind', 'name', 'service_id', 'created_at'])
+    .where('service_id', '=', serviceId)
+    .orderBy('created_at')
+    .execute();
+}
+
+// ---- contact methods and rules -----------------------------------------------------------------
+
+export async function insertContactMethod(db: Kysely<DB>, row: ContactMethodRow): Promise<void> {
+  await db.insertInto('contact_method').values(row).execute();
+}
+
+export function findContactMethod(
+  db: Kysely<DB>,
+  id: string,
+): Promise<ContactMethodRow | undefined> {
+  return db.selectFrom('contact_method').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listContactMethods(db: Kysely<DB>, userId: string): Promise<ContactMethodRow[]> {
+  return db
+    .selectFrom('contact_method')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function setVerification(
+  db: Kysely<DB>,
+  id: string,
+  change: { verified: number; verification_json: string | null },
+): Promise<void> {
+  await db.updateTable('contact_method').set(change).where('id', '=', id).execute();
+}
+
+export async function insertRule(
+  db: Kysely<DB>,
+  row: Selectable<DB['notification_rule']>,
+): Promise<void> {
+  await db.insertInto('notification_rule').values(row).execute();
+}
+
+export function listRules(db: Kysely<DB>, userId: string) {
+  return db
+    .selectFrom('notification_rule')
+    .select(['id', 'contact_method_id', 'delay_minutes'])
+    .where('user_id', '=', userId)
+    .orderBy('delay_minutes')
+    .orderBy('id')
+    .execute();
+}
+
+export async function deleteRule(db: Kysely<DB>, userId: string, id: string): Promise<number> {
+  const r = await db
+    .deleteFrom('notification_rule')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ---- maintenance and heartbeats ----------------------------------------------------------------
+
+export async function insertMaintenance(
+  db: Kysely<DB>,
+  row: Selectable<DB['maintenance_window']>,
+): Promise<void> {
+  await db.insertInto('maintenance_window').values(row).execute();
+}
+
+export function listMaintenance(db: Kysely<DB>, endingAfter: number) {
+  return db
+    .selectFrom('maintenance_window')
+    .selectAll()
+    .where('ends_at', '>', endingAfter)
+    .orderBy('starts_at')
+    .execute();
+}
+
+export async function insertHeartbeat(db: Kysely<DB>, row: HeartbeatRow): Promise<void> {
+  await db.insertInto('heartbeat_monitor').values(row).execute();
+}
+
+export function findHeartbeatByKeyHash(db: Kysely<DB>, keyHash: string) {
+  return db
+    .selectFrom('heartbeat_monitor')
+    .selectAll()
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
+}
+
+export function listHeartbeats(db: Kysely<DB>): Promise<HeartbeatRow[]> {
+  return db.selectFrom('heartbeat_monitor').selectAll().orderBy('name').execute();
+}
+
+export async function updateHeartbeat(
+  db: Kysely<DB>,
+  id: string,
+  change: { last_ping_at?: number; down: number },
+): Promise<void> {
+  await db.updateTable('heartbeat_monitor').set(change).where('id', '=', id).execute();
+}
+
+// ---- alerts ------------------------------------------------------------------------------------
+
+// Service ids are fixed-length UUIDs, so the separator cannot be confused with the key.
+export const openKey = (serviceId: string, dedupKey: string) => `${serviceId}/${dedupKey}`;
+
+export function findOpenAlert(db: Kysely<DB>, serviceId: string, dedupKey: string) {
+  return db
+    .selectFrom('alert')
+    .select(['id', 'status', 'count', 'page_id'])
+    .where('open_key', '=', openKey(serviceId, dedupKey))
+    .executeTakeFirst();
+}
+
+export async function insertAlert(db: Kysely<DB>, row: AlertRow): Promise<void> {
+  await db.insertInto('alert').values(row).execute();
+}
+
+export async function updateAlert(
+  db: Kysely<DB>,
+  id: string,
+  change: Partial<Omit<AlertRow, 'id'>>,
+): Promise<void> {
+  await db.updateTable('alert').set(change).where('id', '=', id).execute();
+}
+
+export async function alertStatusesOfPage(db: Kysely<DB>, pageId: string) {
+  const rows = await db
+    .selectFrom('alert')
+    .select('status')
+    .where('page_id', '=', pageId)
+    .execute();
+  return rows.map((r) => r.status as 'triggered' | 'acknowledged' | 'resolved');
+}
+
+export function listAlerts(db: Kysely<DB>, q: { serviceId?: string; limit: number }) {
+  let query = db.selectFrom('alert').selectAll().orderBy('created_at', 'desc').limit(q.limit);
+  if (q.serviceId !== undefined) query = query.where('service_id', '=', q.serviceId);
+  return query.execute();
+}
+
+export function alertsOfPage(db: Kysely<DB>, pageId: string) {
+  return db
+    .selectFrom('alert')
+    .selectAll()
+    .where('page_id', '=', pageId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function getFlapState(
+  db: Kysely<DB>,
+  serviceId: string,
+  dedupKey: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('alert_flap')
+    .select('state_json')
+    .where('service_id', '=', serviceId)
+    .where('dedup_key', '=', dedupKey)
+    .executeTakeFirst();
+  return row?.state_json;
+}
+
+export async function saveFlapState(
+  db: Kysely<DB>,
+  serviceId: string,
+  dedupKey: string,
+  stateJson: string,
+): Promise<void> {
+  await db
+    .insertInto('alert_flap')
+    .values({ service_id: serviceId, dedup_key: dedupKey, state_json: stateJson })
+    .onConflict((oc) =>
+      oc.columns(['service_id', 'dedup_key']).doUpdateSet({ state_json: stateJson }),
+    )
+    .execute();
+}
+
+// ---- pages -------------------------------------------------------------------------------------
+
+export async function insertPage(db: Kysely<DB>, row: PageRow): Promise<void> {
+  await db.insertInto('page').values(row).execute();
+}
+
+/** The page, row-locked on PostgreSQL so concurrent steps of one page run one after another. */
+export async function findPageForUpdate(
+  trx: Kysely<DB>,
+  dialect: DialectName,
+  id: string,
+): Promise<PageRow | undefined> {
+  let q = trx.selectFrom('page').selectAll().where('id', '=', id);
+  if (dialect === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export function findPage(db: Kysely<DB>, id: string): Promise<PageRow | undefined> {
+  return db.selectFrom('page').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updatePage(
+  db: Kysely<DB>,
+  id: string,
+  change: Partial<Omit<PageRow, 'id'>>,
+): Promise<void> {
+  await db.updateTable('page').set(change).where('id', '=', id).execute();
+}
+
+export function openPagesOfService(db: Kysely<DB>, serviceId: string) {
+  return db
+    .selectFrom('page')
+    .select(['id', 'opened_at', 'status'])
+    .where('service_id', '=', serviceId)
+    .where('status', '!=', 'resolved')
+    .orderBy('opened_at', 'desc')
+    .limit(20)
+    .execute();
+}
+
+export function listPages(db: Kysely<DB>, q: { status?: string; limit: number }) {
+  let query = db.selectFrom('page').selectAll().orderBy('opened_at', 'desc').limit(q.limit);
+  if (q.status !== undefined) query = query.where('status', '=', q.status);
+  return query.execute();
+}
+
+// ---- timeline ----------------------------------------------------------------------------------
+
+export async function insertTimeline(
+  db: Kysely<DB>,
+  e: { pageId: string; at: number; type: string; sendKey?: string; data: unknown },
+): Promise<void> {
+  await db
+    .insertInto('page_timeline')
+    .values({
+      id: newId(),
+      page_id: e.pageId,
+      at: e.at,
+      type: e.type,
+      send_key: e.sendKey ?? null,
+      data_json: JSON.stringify(e.data),
+    })
+    .execute();
+}
+
+export function timelineOfPage(db: Kysely<DB>, pageId: string) {
+  return db
+    .selectFrom('page_timeline')
+    .select(['id', 'at', 'type', 'data_json'])
+    .where('page_id', '=', pageId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Whether a send was already delivered (a retried job must not page twice). */
+export async function sendDelivered(db: Kysely<DB>, sendKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('page_timeline')
+    .select('id')
+    .where('send_key', '=', sendKey)
+    .where('type', '=', 'notification_delivered')
+    .executeTakeFirst();
+  return row !== undefined;
+}
