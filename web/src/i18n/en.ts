@@ -89,6 +89,9 @@ export const en: WebCatalog = {
     intro: 'Use the menu to open each part. Parts that are not built yet say so plainly.',
   },
   rosterPage: {
+    emptyTitle: 'No roster open',
+    emptyHint:
+      'Choose a team and a roster, or press “New roster” to start next month. Shift types, posts and rest rules are set up through the API for now (the roster section of /api/docs); their page is not built yet.',
     title: 'Rosters',
     team: 'Team',
     roster: 'Roster',

@@ -87,6 +87,9 @@ export const zh = {
     intro: '从左侧菜单进入各项功能。尚未完成的功能会明确标出。',
   },
   rosterPage: {
+    emptyTitle: '还没有打开的排班表',
+    emptyHint:
+      '先选择团队和排班表，或点“新建排班表”建立下个月的排班。班次类型、岗位和休息规则目前在接口文档（/api/docs 的 roster 部分）中设置，设置页面尚未完成。',
     title: '排班表',
     team: '团队',
     roster: '排班表',

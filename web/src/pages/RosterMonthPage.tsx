@@ -361,6 +361,14 @@ export default function RosterMonthPage() {
             : t('rosterPage.allConfirmed')}
         </Typography.Text>
       )}
+      {!view && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('rosterPage.emptyTitle')}
+          description={t('rosterPage.emptyHint')}
+        />
+      )}
       {view && (
         <Table<Row>
           size="small"
