@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorKind } from '../lib/errors.js';
-import { type Locale, t } from '../i18n/i18n.js';
+import { type Locale, hasKey, t } from '../i18n/i18n.js';
 
 /** The one error envelope every route answers with. */
 export interface ErrorBody {
@@ -95,6 +95,16 @@ export function sendError(reply: FastifyReply, status: number, body: ErrorBody):
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
+/**
+ * Domain code names the kind of thing in `entity` with a code ('escalationPolicy'); the reader
+ * sees its name in their language (升级策略), from the `entities.*` messages.
+ */
+function withEntityName(locale: Locale, params: Record<string, string | number>) {
+  const entity = params.entity;
+  if (typeof entity !== 'string' || !hasKey(locale, `entities.${entity}`)) return params;
+  return { ...params, entity: t(locale, `entities.${entity}`) };
+}
+
 /** Fastify's error handler: domain errors and validation → 4xx envelope; the rest → logged 500. */
 export function handleError(
   error: FastifyError,
@@ -105,7 +115,7 @@ export function handleError(
   if (error instanceof DomainError) {
     const body: ErrorBody = {
       code: error.code,
-      message: t(locale, error.messageKey, error.params),
+      message: t(locale, error.messageKey, withEntityName(locale, error.params)),
     };
     if (error.field) body.field = error.field;
     if (error.kind === 'rate_limited' && typeof error.params.seconds === 'number')

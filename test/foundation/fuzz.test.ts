@@ -134,5 +134,6 @@ describe('bad input on every route: a clear 4xx, nothing half-written, the proce
     expect(huge.statusCode).toBe(413);
     const unknownId = await t.admin.request('GET', `/api/users/${SAMPLE_ID}`);
     expect(unknownId.statusCode).toBe(404);
+    expect(unknownId.json().message).toBe(`找不到用户（${SAMPLE_ID}）`);
   });
 });
