@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type RoutePlugin, actorOf, principalOf } from '../../server/app.js';
+import type { Permission } from '../../server/permissions.js';
 import { TICKET_STATUSES, TICKET_TYPES } from './ticket-state.js';
 import { PRIORITIES } from './priority.js';
 import type { Caller, ListQuery, TicketsService } from './tickets.service.js';
@@ -246,65 +247,70 @@ export function ticketsRoutes(tickets: TicketsService): RoutePlugin {
         tickets.putSetting(callerOf(request), request.params.key, request.body.value),
     );
 
-    app.post(
+    /*
+     * One ticket's routes, for staff under /api/tickets and for requesters under
+     * /api/portal/tickets: the same service calls, which limit a requester to their own tickets.
+     */
+    const ticketRoutes = (
+      base: string,
+      access: { create: Permission; read: Permission; work: Permission },
+      actions: readonly ('escalations' | 'transitions' | 'survey')[],
+    ) => {
+      app.post(
+        base,
+        {
+          config: { access: access.create },
+          schema: { tags, body: AnyBody, response: { 201: TicketSchema } },
+        },
+        async (request, reply) =>
+          reply.status(201).send(await tickets.createTicket(callerOf(request), request.body)),
+      );
+
+      app.get(
+        `${base}/:id`,
+        {
+          config: { access: access.read },
+          schema: { tags, params: IdParams, response: { 200: DetailSchema } },
+        },
+        async (request) => tickets.getTicket(callerOf(request), request.params.id),
+      );
+
+      app.post(
+        `${base}/:id/replies`,
+        {
+          config: { access: access.work },
+          schema: { tags, params: IdParams, body: AnyBody, response: { 201: EventSchema } },
+        },
+        async (request, reply) =>
+          reply
+            .status(201)
+            .send(await tickets.reply(callerOf(request), request.params.id, request.body)),
+      );
+
+      const act = {
+        transitions: tickets.transition,
+        escalations: tickets.escalate,
+        survey: tickets.survey,
+      };
+      for (const action of actions) {
+        app.post(
+          `${base}/:id/${action}`,
+          {
+            config: { access: access.work },
+            schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
+          },
+          async (request) => act[action](callerOf(request), request.params.id, request.body),
+        );
+      }
+    };
+
+    ticketRoutes(
       '/api/tickets',
-      {
-        config: { access: 'tickets.create' },
-        schema: { tags, body: AnyBody, response: { 201: TicketSchema } },
-      },
-      async (request, reply) =>
-        reply.status(201).send(await tickets.createTicket(callerOf(request), request.body)),
+      { create: 'tickets.create', read: 'tickets.read', work: 'tickets.work' },
+      ['transitions', 'escalations', 'survey'],
     );
 
-    app.get(
-      '/api/tickets/:id',
-      {
-        config: { access: 'tickets.read' },
-        schema: { tags, params: IdParams, response: { 200: DetailSchema } },
-      },
-      async (request) => tickets.getTicket(callerOf(request), request.params.id),
-    );
-
-    app.post(
-      '/api/tickets/:id/replies',
-      {
-        config: { access: 'tickets.work' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 201: EventSchema } },
-      },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await tickets.reply(callerOf(request), request.params.id, request.body)),
-    );
-
-    app.post(
-      '/api/tickets/:id/transitions',
-      {
-        config: { access: 'tickets.work' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
-      },
-      async (request) => tickets.transition(callerOf(request), request.params.id, request.body),
-    );
-
-    app.post(
-      '/api/tickets/:id/escalations',
-      {
-        config: { access: 'tickets.work' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
-      },
-      async (request) => tickets.escalate(callerOf(request), request.params.id, request.body),
-    );
-
-    app.post(
-      '/api/tickets/:id/survey',
-      {
-        config: { access: 'tickets.work' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
-      },
-      async (request) => tickets.survey(callerOf(request), request.params.id, request.body),
-    );
-
-    // ---- the requester's portal: the same service, which limits them to their own tickets ----
+    // ---- the requester's portal ----
 
     app.get(
       '/api/portal/tickets',
@@ -315,53 +321,10 @@ export function ticketsRoutes(tickets: TicketsService): RoutePlugin {
       async (request) => tickets.list(callerOf(request), toListQuery(request.query)),
     );
 
-    app.post(
+    ticketRoutes(
       '/api/portal/tickets',
-      {
-        config: { access: 'tickets.portal' },
-        schema: { tags, body: AnyBody, response: { 201: TicketSchema } },
-      },
-      async (request, reply) =>
-        reply.status(201).send(await tickets.createTicket(callerOf(request), request.body)),
-    );
-
-    app.get(
-      '/api/portal/tickets/:id',
-      {
-        config: { access: 'tickets.portal' },
-        schema: { tags, params: IdParams, response: { 200: DetailSchema } },
-      },
-      async (request) => tickets.getTicket(callerOf(request), request.params.id),
-    );
-
-    app.post(
-      '/api/portal/tickets/:id/replies',
-      {
-        config: { access: 'tickets.portal' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 201: EventSchema } },
-      },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await tickets.reply(callerOf(request), request.params.id, request.body)),
-    );
-
-    app.post(
-      '/api/portal/tickets/:id/transitions',
-      {
-        config: { access: 'tickets.portal' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
-      },
-      async (request) => tickets.transition(callerOf(request), request.params.id, request.body),
-    );
-
-    app.post(
-      '/api/portal/tickets/:id/survey',
-      {
-        config: { access: 'tickets.portal' },
-        schema: { tags, params: IdParams, body: AnyBody, response: { 200: TicketSchema } },
-      },
-      async (request) => tickets.survey(callerOf(request), request.params.id, request.body),
+      { create: 'tickets.portal', read: 'tickets.portal', work: 'tickets.portal' },
+      ['transitions', 'survey'],
     );
   };
 }
