@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { en } from '../web/src/i18n/en.js';
-import { zh } from '../web/src/i18n/zh.js';
+import { en, zh } from '../web/src/i18n/messages.js';
 
 type Tree = { [key: string]: unknown };
 
