@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalid, type DomainError } from '../../lib/errors.js';
-import { TICKET_ACTIONS, TICKET_TYPES } from './ticket-state.js';
+import { TICKET_ACTIONS, TICKET_STATUSES, TICKET_TYPES } from './ticket-state.js';
 
 /**
  * Inputs of the ticket module. Custom error messages are i18n keys (`tickets.errors.*`); the
@@ -129,6 +129,46 @@ export const surveySchema = z.strictObject({
   comment: z.string().trim().max(2_000).optional(),
 });
 export type SurveyInput = z.infer<typeof surveySchema>;
+
+/** A ticket filed through the API: caller optional, a requester may be named. */
+export const apiTicketCreateSchema = phoneTicketCreateSchema.extend({
+  channel: z.literal('api'),
+  callerName: phoneTicketCreateSchema.shape.callerName.optional(),
+  callerContact: phoneTicketCreateSchema.shape.callerContact.optional(),
+  requesterId: z.string().trim().min(1).max(64).optional(),
+  dispatch: z.enum(['auto', 'queue']).optional(),
+});
+/** The phone form as the staff route takes it: the agent may leave the ticket in the queue. */
+export const phoneCreateSchema = phoneTicketCreateSchema.extend({
+  dispatch: z.enum(['auto', 'queue']).optional(),
+});
+export const escalateInputSchema = escalateSchema.extend({
+  groupId: z.string().trim().min(1).max(64).optional(),
+});
+
+export const categoryCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  parentId: z.string().trim().min(1).max(64).nullable().optional(),
+});
+export const categoryUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  active: z.boolean().optional(),
+});
+export const slaPolicyInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  match: z.strictObject({
+    type: z.enum(['fault', 'request', 'consultation', 'complaint']).optional(),
+    priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+    customerId: z.string().min(1).max(64).optional(),
+  }),
+  targets: z.strictObject({
+    firstResponse: z.number().int().min(1).max(525_600).optional(),
+    nextUpdate: z.number().int().min(1).max(525_600).optional(),
+    resolution: z.number().int().min(1).max(525_600).optional(),
+  }),
+  warnAtPercent: z.number().int().min(1).max(99).default(80),
+  pauseStatuses: z.array(z.enum(TICKET_STATUSES)).max(8).optional(),
+});
 
 /** Parses input with a schema; the first problem becomes a DomainError naming its field. */
 export function parseTicketInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -1,0 +1,177 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { invalid, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { validatePriorityMatrix } from './priority.js';
+import { SLA_TARGETS } from './sla-clock.js';
+import { type Caller, type TicketContext, calendarFromSetting } from './ticket-context.js';
+import {
+  categoryCreateSchema,
+  categoryUpdateSchema,
+  parseTicketInput,
+  slaPolicyInputSchema,
+} from './tickets.schema.js';
+import * as store from './tickets.store.js';
+
+/** Administration of the desk: categories, SLA policies and settings, each change audited. */
+
+/** Settings an admin may store; the value is validated by its key's parser. */
+const SETTINGS: Record<string, (v: unknown) => unknown> = {
+  priorityMatrix: validatePriorityMatrix,
+  dispatchStrategy: (v) => parseTicketInput(z.enum(['least_loaded', 'round_robin']), v),
+  autoCloseDays: (v) => parseTicketInput(z.number().int().min(1).max(365), v),
+  zone: (v) => {
+    const zone = parseTicketInput(z.string().min(1).max(64), v);
+    if (!DateTime.local().setZone(zone).isValid) throw invalid('value', 'validation.invalid');
+    return zone;
+  },
+  /** Which team takes a ticket escalated to a line: { line2: teamId, expert: teamId }. */
+  levelGroups: (v) =>
+    parseTicketInput(
+      z.strictObject({
+        line1: z.string().min(1).optional(),
+        line2: z.string().min(1).optional(),
+        expert: z.string().min(1).optional(),
+      }),
+      v,
+    ),
+};
+
+export function createAdminUseCases(ctx: TicketContext) {
+  const { db, clock, deps, policies } = ctx;
+
+  async function listCategories() {
+    return (await store.listCategories(db)).map((c) => ({
+      id: c.id,
+      parentId: c.parent_id,
+      name: c.name,
+      active: c.active === 1,
+    }));
+  }
+
+  async function createCategory(caller: Caller, input: unknown) {
+    const c = parseTicketInput(categoryCreateSchema, input);
+    const now = clock.now();
+    const id = newId();
+    await db.transaction().execute(async (trx) => {
+      if (c.parentId) {
+        const all = await store.listCategories(trx);
+        if (!all.some((x) => x.id === c.parentId))
+          throw invalid('parentId', 'tickets.errors.unknownCategory', { id: c.parentId });
+      }
+      const row = {
+        id,
+        parent_id: c.parentId ?? null,
+        name: c.name,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.insertCategory(trx, row);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_category.create',
+        entityType: 'ticket_category',
+        entityId: id,
+        after: row,
+      });
+    });
+    return (await listCategories()).find((x) => x.id === id)!;
+  }
+
+  async function updateCategory(caller: Caller, id: string, input: unknown) {
+    const c = parseTicketInput(categoryUpdateSchema, input);
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const before = (await store.listCategories(trx)).find((x) => x.id === id);
+      if (!before) throw notFound('ticket_category', id);
+      const patch = {
+        ...(c.name !== undefined ? { name: c.name } : {}),
+        ...(c.active !== undefined ? { active: c.active ? 1 : 0 } : {}),
+        updated_at: now,
+      };
+      await store.updateCategory(trx, id, patch);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_category.update',
+        entityType: 'ticket_category',
+        entityId: id,
+        before,
+        after: { ...before, ...patch },
+      });
+    });
+    return (await listCategories()).find((x) => x.id === id)!;
+  }
+
+  async function listSlaPolicies() {
+    return (await policies(db)).map((p) => ({ ...p }));
+  }
+
+  async function createSlaPolicy(caller: Caller, input: unknown) {
+    const p = parseTicketInput(slaPolicyInputSchema, input);
+    if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
+    const now = clock.now();
+    const id = newId();
+    await db.transaction().execute(async (trx) => {
+      const row = {
+        id,
+        name: p.name,
+        match_json: JSON.stringify(p.match),
+        targets_json: JSON.stringify(p.targets),
+        warn_at_percent: p.warnAtPercent,
+        pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
+        active: 1,
+        created_at: now,
+      };
+      await store.insertPolicy(trx, row);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_sla_policy.create',
+        entityType: 'ticket_sla_policy',
+        entityId: id,
+        after: row,
+      });
+    });
+    return { id, ...p };
+  }
+
+  async function putSetting(caller: Caller, key: string, value: unknown) {
+    let parsed: unknown;
+    if (key.startsWith('calendar:')) {
+      const teamId = key.slice('calendar:'.length);
+      if ((await deps.directory.teamZone(teamId)) === null)
+        throw invalid('key', 'tickets.errors.unknownGroup', { id: teamId });
+      calendarFromSetting(value);
+      parsed = value;
+    } else if (key === 'portalGroupId') {
+      const teamId = parseTicketInput(z.string().min(1).max(64), value);
+      if ((await deps.directory.teamZone(teamId)) === null)
+        throw invalid('value', 'tickets.errors.unknownGroup', { id: teamId });
+      parsed = teamId;
+    } else {
+      const parse = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : undefined;
+      if (!parse) throw invalid('key', 'tickets.errors.unknownSetting', { key });
+      parsed = parse(value);
+    }
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const before = await store.getSetting(trx, key);
+      await store.putSetting(trx, key, parsed, now);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_setting.put',
+        entityType: 'ticket_setting',
+        entityId: key,
+        before: before ?? null,
+        after: parsed,
+      });
+    });
+    return { key, value: parsed };
+  }
+
+  return {
+    listCategories,
+    createCategory,
+    updateCategory,
+    listSlaPolicies,
+    createSlaPolicy,
+    putSetting,
+  };
+}

@@ -1,0 +1,518 @@
+import type { Kysely } from 'kysely';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { DialectName } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { enqueueJob } from '../../jobs/job-engine.js';
+import type { Clock } from '../../lib/clock.js';
+import { notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { type Actor as AuditActor, SYSTEM_ACTOR, recordAudit } from '../audit/audit.service.js';
+import type { InboxService } from '../inbox/inbox.service.js';
+import {
+  type BusinessCalendar,
+  TWENTY_FOUR_SEVEN,
+  defineCalendar,
+  parseHolidayList,
+  withHolidayList,
+} from './business-calendar.js';
+import { chooseAssignee } from './dispatch.js';
+import {
+  DEFAULT_PRIORITY_MATRIX,
+  type Priority,
+  type PriorityMatrix,
+  validatePriorityMatrix,
+} from './priority.js';
+import {
+  type SlaEvent,
+  type SlaPolicy,
+  type SlaReport,
+  computeSla,
+  selectPolicy,
+} from './sla-clock.js';
+import {
+  type ActionResult,
+  type Actor,
+  type ActorRole,
+  type Level,
+  type TicketAction,
+  type TicketPermission,
+  type TicketStatus,
+  LEVELS,
+  TRANSITIONS,
+  can,
+  escalate as escalateTicket,
+} from './ticket-state.js';
+import { snapshot } from './ticket-presenter.js';
+import { parseTicketInput } from './tickets.schema.js';
+import * as store from './tickets.store.js';
+
+/**
+ * What every ticket use case shares: the module's dependencies, its configuration readers and the
+ * internals of a change (timeline event, state result, SLA refresh and timer, dispatch,
+ * escalation). The use-case files (`ticket-*.service.ts`) are built on one context.
+ */
+
+export interface OnDutyProvider {
+  onDutyForPost(postKey: string, at: number): Promise<string[]>;
+}
+
+/** What the ticket module needs to know about teams and users (from the users service). */
+export interface Directory {
+  /** The team's IANA zone, or null when there is no such team. */
+  teamZone(teamId: string): Promise<string | null>;
+  teamMemberIds(teamId: string): Promise<string[]>;
+  /** The ids among `ids` that belong to enabled users. */
+  existingUserIds(ids: readonly string[]): Promise<string[]>;
+  /** Enabled users holding a role (SLA breaches without a group go to the duty managers). */
+  userIdsWithRole(role: string): Promise<string[]>;
+}
+
+export interface TicketsDeps {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  clock: Clock;
+  inbox: Pick<InboxService, 'notify'>;
+  onDuty: OnDutyProvider;
+  directory: Directory;
+  publish?: (id: string, trx: Kysely<DB>) => Promise<void>;
+}
+
+/** The signed-in person as the ticket rules see them. */
+export interface Caller {
+  userId: string;
+  roles: readonly string[];
+  audit: AuditActor;
+}
+
+export const SLA_JOB = 'tickets.sla';
+export const AUTO_CLOSE_JOB = 'tickets.auto_close';
+export const DEFAULT_ZONE = 'Asia/Shanghai';
+export const DEFAULT_QUIET_DAYS = 7;
+export const DAY = 86_400_000;
+
+/** Used when no stored policy matches: targets in business minutes, by priority. */
+export const BUILTIN_POLICIES: readonly SlaPolicy[] = (
+  [
+    ['P1', 15, 60, 240],
+    ['P2', 30, 120, 480],
+    ['P3', 60, 240, 1440],
+    ['P4', 240, 480, 4320],
+  ] as const
+).map(([priority, firstResponse, nextUpdate, resolution]) => ({
+  id: `builtin-${priority}`,
+  match: { priority },
+  targets: { firstResponse, nextUpdate, resolution },
+  warnAtPercent: 80,
+}));
+
+/** Role preference when a person holds several: the first that may do the thing acts. */
+export const ROLE_ORDER: readonly ActorRole[] = [
+  'admin',
+  'duty_manager',
+  'service_agent',
+  'technician',
+  'expert',
+  'requester',
+  'supervisor',
+  'leadership',
+  'duty_admin',
+  'security_guard',
+];
+
+export function actorFor(
+  caller: Pick<Caller, 'userId' | 'roles'>,
+  what: TicketPermission | TicketAction,
+  requesterId: string | null,
+): Actor {
+  const roles = ROLE_ORDER.filter((r) => caller.roles.includes(r));
+  for (const role of roles) {
+    const actor = { role, userId: caller.userId };
+    if (can(actor, what, requesterId)) return actor;
+  }
+  return { role: roles[0] ?? 'requester', userId: caller.userId };
+}
+
+export const isStaff = (c: Pick<Caller, 'roles'>) => c.roles.some((r) => r !== 'requester');
+
+/** A team's business calendar: `calendar:<teamId>` → { calendar, holidays?: 'cn-2026' }. */
+const calendarSettingSchema = z.strictObject({
+  calendar: z.unknown(),
+  holidays: z.enum(['cn-2026']).optional(),
+});
+
+let cn2026: ReturnType<typeof parseHolidayList> | undefined;
+function cnHolidays2026() {
+  cn2026 ??= parseHolidayList(
+    JSON.parse(readFileSync(new URL('./calendars/cn-2026.json', import.meta.url), 'utf8')),
+  );
+  return cn2026;
+}
+
+export function calendarFromSetting(value: unknown): BusinessCalendar {
+  const s = parseTicketInput(calendarSettingSchema, value);
+  const cal = defineCalendar(s.calendar);
+  return s.holidays === 'cn-2026' ? withHolidayList(cal, cnHolidays2026()) : cal;
+}
+
+export interface EventData {
+  from?: string;
+  to?: string;
+  action?: string;
+  assigneeId?: string | null;
+  fromLevel?: string;
+  toLevel?: string;
+  reason?: string;
+  author?: 'agent' | 'customer';
+  target?: string;
+  dueAt?: number;
+  groupId?: string | null;
+  score?: number;
+}
+
+export interface EscalationPlan {
+  target: string | null;
+  receivers: string[];
+  onDuty: string[];
+}
+
+export function createTicketContext(deps: TicketsDeps) {
+  const { db, dialect, clock } = deps;
+
+  // ---- configuration ----
+
+  async function matrix(q: Kysely<DB> = db): Promise<PriorityMatrix> {
+    const v = await store.getSetting(q, 'priorityMatrix');
+    return v === undefined ? DEFAULT_PRIORITY_MATRIX : validatePriorityMatrix(v);
+  }
+
+  async function zoneOf(groupId: string | null, q: Kysely<DB> = db): Promise<string> {
+    if (groupId) {
+      const z = await deps.directory.teamZone(groupId);
+      if (z) return z;
+    }
+    return ((await store.getSetting(q, 'zone')) as string | undefined) ?? DEFAULT_ZONE;
+  }
+
+  async function calendarOf(groupId: string | null, q: Kysely<DB> = db): Promise<BusinessCalendar> {
+    if (!groupId) return TWENTY_FOUR_SEVEN;
+    const v = await store.getSetting(q, `calendar:${groupId}`);
+    return v === undefined ? TWENTY_FOUR_SEVEN : calendarFromSetting(v);
+  }
+
+  async function policies(q: Kysely<DB>): Promise<SlaPolicy[]> {
+    const rows = await store.listPolicies(q);
+    return rows.map((r) => ({
+      id: r.id,
+      match: JSON.parse(r.match_json) as SlaPolicy['match'],
+      targets: JSON.parse(r.targets_json) as SlaPolicy['targets'],
+      warnAtPercent: r.warn_at_percent,
+      ...(r.pause_statuses_json
+        ? { pauseStatuses: JSON.parse(r.pause_statuses_json) as TicketStatus[] }
+        : {}),
+    }));
+  }
+
+  // ---- internals shared by every change ----
+
+  async function event(
+    trx: Kysely<DB>,
+    ticketId: string,
+    e: {
+      kind: string;
+      at: number;
+      actorId: string | null;
+      actorRole: string | null;
+      visibility?: 'public' | 'internal';
+      body?: string | null;
+      data?: EventData;
+      dedupeKey?: string;
+    },
+  ): Promise<string | null> {
+    const id = newId();
+    const inserted = await store.insertEvent(trx, {
+      id,
+      ticket_id: ticketId,
+      at: e.at,
+      kind: e.kind,
+      actor_id: e.actorId,
+      actor_role: e.actorRole,
+      visibility: e.visibility ?? 'public',
+      body: e.body ?? null,
+      data_json: JSON.stringify(e.data ?? {}),
+      dedupe_key: e.dedupeKey ?? null,
+    });
+    return inserted ? id : null;
+  }
+
+  async function recordResult(
+    trx: Kysely<DB>,
+    row: store.TicketRow,
+    result: ActionResult,
+    extra: Partial<store.TicketRow> = {},
+  ): Promise<store.TicketRow> {
+    const now = result.event.at;
+    const e = result.event;
+    if (e.kind === 'status_changed') {
+      await event(trx, row.id, {
+        kind: 'status_changed',
+        at: now,
+        actorId: e.actorId,
+        actorRole: e.actorRole,
+        body: e.note ?? null,
+        data: {
+          action: e.action,
+          from: e.from,
+          to: e.to,
+          ...(e.assigneeId !== undefined ? { assigneeId: e.assigneeId } : {}),
+        },
+      });
+    } else {
+      await event(trx, row.id, {
+        kind: 'escalated',
+        at: now,
+        actorId: e.actorId,
+        actorRole: e.actorRole,
+        visibility: 'internal',
+        body: e.reason,
+        data: {
+          fromLevel: e.fromLevel,
+          toLevel: e.toLevel,
+          reason: e.reason,
+          to: 'new',
+          groupId: extra.group_id ?? row.group_id,
+        },
+      });
+    }
+    const to = result.ticket.status;
+    const patch: Partial<store.TicketRow> = {
+      status: to,
+      level: result.ticket.level,
+      assignee_id: result.ticket.assigneeId,
+      updated_at: now,
+      ...(to === 'resolved' ? { resolved_at: now } : {}),
+      ...(to === 'closed' ? { closed_at: now } : {}),
+      ...(to === 'reopened' ? { resolved_at: null, closed_at: null } : {}),
+      ...extra,
+    };
+    await store.updateTicket(trx, row.id, patch);
+    return { ...row, ...patch };
+  }
+
+  /** Recomputes the SLA, stores the summary columns and schedules the one timer. */
+  async function refreshSla(trx: Kysely<DB>, row: store.TicketRow): Promise<SlaReport | null> {
+    const now = clock.now();
+    const report = await slaReport(trx, row, now);
+    let dueAt: number | null = null;
+    let breached = false;
+    for (const t of report?.report.targets ?? []) {
+      if (t.state === 'breached') breached = true;
+      if (t.state === 'running' && t.dueAt !== null && (dueAt === null || t.dueAt < dueAt))
+        dueAt = t.dueAt;
+    }
+    const next = report?.report.nextEventAt ?? null;
+    await store.updateTicket(trx, row.id, {
+      sla_policy_id: report?.policyId ?? null,
+      sla_next_at: next,
+      sla_due_at: dueAt,
+      sla_breached: breached ? 1 : 0,
+    });
+    if (next !== null)
+      await enqueueJob(trx, dialect, clock, {
+        kind: SLA_JOB,
+        payload: { ticketId: row.id },
+        runAt: next,
+        idempotencyKey: `${SLA_JOB}:${row.id}:${next}`,
+      });
+    return report?.report ?? null;
+  }
+
+  async function slaReport(
+    q: Kysely<DB>,
+    row: store.TicketRow,
+    now: number,
+  ): Promise<{ policyId: string; report: SlaReport } | null> {
+    const policy =
+      selectPolicy(await policies(q), {
+        type: row.type as SlaPolicy['match']['type'] & string,
+        priority: row.priority as Priority,
+        customerId: row.requester_id,
+      }) ?? selectPolicy(BUILTIN_POLICIES, { type: 'fault', priority: row.priority as Priority });
+    if (!policy) return null;
+    const events = await store.listEvents(q, row.id, { publicOnly: false });
+    const sla: SlaEvent[] = [];
+    for (const e of events) {
+      const d = JSON.parse(e.data_json) as EventData;
+      if (e.kind === 'created') sla.push({ kind: 'created', at: e.at });
+      else if (e.kind === 'reply' && e.visibility === 'public')
+        sla.push({ kind: d.author === 'customer' ? 'customer_reply' : 'agent_reply', at: e.at });
+      else if ((e.kind === 'status_changed' || e.kind === 'escalated') && d.to)
+        sla.push({ kind: 'status', at: e.at, to: d.to as TicketStatus });
+    }
+    return {
+      policyId: policy.id,
+      report: computeSla(policy, await calendarOf(row.group_id, q), sla, now),
+    };
+  }
+
+  /**
+   * Who is on duty for a group, asked before the transaction: the answer comes from other modules
+   * over the pool, and SQLite's one connection is held by the transaction.
+   */
+  async function onDutyFor(groupId: string | null): Promise<string[]> {
+    return groupId ? deps.onDuty.onDutyForPost(groupId, clock.now()) : [];
+  }
+
+  /** Picks someone on duty in the group and assigns the ticket; leaves it queued when nobody is. */
+  async function dispatch(
+    trx: Kysely<DB>,
+    row: store.TicketRow,
+    onDuty: readonly string[],
+  ): Promise<store.TicketRow> {
+    if (!row.group_id || !TRANSITIONS.assign.from.includes(row.status as TicketStatus)) return row;
+    const now = clock.now();
+    const load = await store.loadOf(trx, onDuty);
+    const chosen = chooseAssignee(
+      onDuty.map((userId) => ({
+        userId,
+        openCount: load.get(userId)?.open ?? 0,
+        lastAssignedAt: load.get(userId)?.last ?? null,
+      })),
+      (await store.getSetting(trx, 'dispatchStrategy')) === 'round_robin'
+        ? {
+            kind: 'round_robin',
+            lastAssignedId:
+              ((await store.getSetting(trx, `lastAssigned:${row.group_id}`)) as
+                string | undefined) ?? null,
+          }
+        : { kind: 'least_loaded' },
+    );
+    if (!chosen) return row;
+    await store.putSetting(trx, `lastAssigned:${row.group_id}`, chosen, now);
+    // Dispatch is the scheduler's decision, not a person's: it is recorded as `system`, which
+    // the role table does not let assign by hand, so the transition is built here directly.
+    const result: ActionResult = {
+      ticket: { ...snapshot(row), status: TRANSITIONS.assign.to, assigneeId: chosen },
+      event: {
+        kind: 'status_changed',
+        at: now,
+        actorId: null,
+        actorRole: 'system',
+        action: 'assign',
+        from: row.status as TicketStatus,
+        to: TRANSITIONS.assign.to,
+        assigneeId: chosen,
+      },
+    };
+    const next = await recordResult(trx, row, result);
+    await recordAudit(trx, SYSTEM_ACTOR, now, {
+      action: 'ticket.dispatch',
+      entityType: 'ticket',
+      entityId: row.id,
+      before: { status: row.status, assigneeId: row.assignee_id },
+      after: { status: next.status, assigneeId: chosen, groupId: row.group_id },
+    });
+    await deps.inbox.notify(trx, {
+      userIds: [chosen],
+      kind: 'tickets.assigned',
+      messageKey: 'tickets.notify.assigned',
+      params: { number: row.number, title: row.title },
+      link: `/tickets/${row.id}`,
+      email: true,
+    });
+    return next;
+  }
+
+  async function load(q: Kysely<DB>, id: string): Promise<store.TicketRow> {
+    const row = await store.findTicket(q, id);
+    if (!row) throw notFound('ticket', id);
+    return row;
+  }
+
+  /** Loads a ticket the caller may see: a requester sees only their own (others do not exist). */
+  async function loadVisible(q: Kysely<DB>, caller: Caller, id: string) {
+    const row = await load(q, id);
+    if (!isStaff(caller) && row.requester_id !== caller.userId) throw notFound('ticket', id);
+    return row;
+  }
+
+  async function afterChange(trx: Kysely<DB>, row: store.TicketRow) {
+    await refreshSla(trx, row);
+    await deps.publish?.(row.id, trx);
+  }
+
+  /** Where an escalation of `row` goes and who hears of it, read before the transaction. */
+  async function planEscalation(
+    row: store.TicketRow,
+    groupId: string | undefined,
+  ): Promise<EscalationPlan> {
+    const levelGroups = ((await store.getSetting(db, 'levelGroups')) ?? {}) as Partial<
+      Record<Level, string>
+    >;
+    const nextLevel = LEVELS[LEVELS.indexOf(row.level as Level) + 1];
+    const target = groupId ?? (nextLevel ? levelGroups[nextLevel] : undefined) ?? row.group_id;
+    return {
+      target,
+      receivers: target
+        ? await deps.directory.teamMemberIds(target)
+        : await deps.directory.userIdsWithRole('duty_manager'),
+      onDuty: await onDutyFor(target),
+    };
+  }
+
+  /** Moves the ticket up a line inside `trx`; notifies the receiving group and dispatches there. */
+  async function escalateIn(
+    trx: Kysely<DB>,
+    row: store.TicketRow,
+    actor: Actor,
+    audit: AuditActor,
+    reason: string,
+    plan: EscalationPlan,
+  ): Promise<store.TicketRow> {
+    const result = escalateTicket(snapshot(row), actor, { at: clock.now(), reason });
+    const { target, receivers } = plan;
+    let next = await recordResult(trx, row, result, { group_id: target });
+    await recordAudit(trx, audit, result.event.at, {
+      action: 'ticket.escalate',
+      entityType: 'ticket',
+      entityId: row.id,
+      before: { level: row.level, groupId: row.group_id, assigneeId: row.assignee_id },
+      after: { level: next.level, groupId: next.group_id, reason },
+    });
+    if (receivers.length)
+      await deps.inbox.notify(trx, {
+        userIds: receivers,
+        kind: 'tickets.escalated',
+        messageKey: 'tickets.notify.escalated',
+        params: { number: row.number, title: row.title, level: next.level, reason },
+        link: `/tickets/${row.id}`,
+        email: true,
+      });
+    next = await dispatch(trx, next, plan.onDuty);
+    return next;
+  }
+
+  return {
+    deps,
+    db,
+    dialect,
+    clock,
+    matrix,
+    zoneOf,
+    calendarOf,
+    policies,
+    event,
+    recordResult,
+    refreshSla,
+    slaReport,
+    onDutyFor,
+    dispatch,
+    load,
+    loadVisible,
+    afterChange,
+    planEscalation,
+    escalateIn,
+  };
+}
+
+export type TicketContext = ReturnType<typeof createTicketContext>;
