@@ -96,6 +96,29 @@ export interface TicketsDeps {
   onDuty: OnDutyProvider;
   directory: Directory;
   publish?: (id: string, trx: Kysely<DB>) => Promise<void>;
+  /** Told of every new timeline event, inside its transaction (ticket mail is enqueued here). */
+  onEvent?: (trx: Kysely<DB>, event: TimelineEvent) => Promise<void>;
+}
+
+export interface TimelineEvent {
+  id: string;
+  ticketId: string;
+  kind: string;
+  visibility: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A ticket or a customer reply that arrived by email: no one is signed in, the mail job acts for
+ * the sender (a requester's account when the address is one, else a caller known by address).
+ */
+export interface MailIntake {
+  /** The sender's requester account, or null. */
+  actorId: string | null;
+  /** Kept on the created / reply event (Message-ID, sanitised HTML, attachments). */
+  data: Record<string, unknown>;
+  /** Runs in the transaction once the ticket or reply is written (threading, attachments). */
+  inTransaction: (trx: Kysely<DB>, row: store.TicketRow, eventId: string) => Promise<void>;
 }
 
 /** The signed-in person as the ticket rules see them. */
@@ -449,6 +472,14 @@ export function createTicketsService(deps: TicketsDeps) {
       data_json: JSON.stringify(e.data ?? {}),
       dedupe_key: e.dedupeKey ?? null,
     });
+    if (inserted)
+      await deps.onEvent?.(trx, {
+        id,
+        ticketId,
+        kind: e.kind,
+        visibility: e.visibility ?? 'public',
+        data: { ...e.data },
+      });
     return inserted ? id : null;
   }
 
@@ -650,7 +681,11 @@ export function createTicketsService(deps: TicketsDeps) {
 
   // ---- use cases ----
 
-  async function createTicket(caller: Caller, input: unknown): Promise<TicketView> {
+  async function createTicket(
+    caller: Caller,
+    input: unknown,
+    mail?: MailIntake,
+  ): Promise<TicketView> {
     const channel = (input as { channel?: unknown } | null)?.channel;
     const now = clock.now();
     const m = await matrix();
@@ -737,7 +772,13 @@ export function createTicketsService(deps: TicketsDeps) {
         id: newId(),
         number,
         type: fields.type,
-        channel: isStaff(caller) ? (channel === 'api' ? 'api' : 'phone') : 'portal',
+        channel: mail
+          ? 'email'
+          : isStaff(caller)
+            ? channel === 'api'
+              ? 'api'
+              : 'phone'
+            : 'portal',
         category_id: fields.categoryId,
         title: fields.title,
         description: fields.description,
@@ -758,7 +799,7 @@ export function createTicketsService(deps: TicketsDeps) {
         sla_next_at: null,
         sla_due_at: null,
         sla_breached: 0,
-        created_by: caller.userId,
+        created_by: mail ? mail.actorId : caller.userId,
         created_at: now,
         updated_at: now,
         resolved_at: null,
@@ -769,13 +810,14 @@ export function createTicketsService(deps: TicketsDeps) {
         surveyed_at: null,
       };
       await store.insertTicket(trx, row);
-      await event(trx, row.id, {
+      const createdId = await event(trx, row.id, {
         kind: 'created',
         at: now,
-        actorId: caller.userId,
-        actorRole: actor.role,
-        data: { to: 'new' },
+        actorId: mail ? mail.actorId : caller.userId,
+        actorRole: mail ? 'requester' : actor.role,
+        data: { to: 'new', ...(mail?.data as EventData | undefined) },
       });
+      if (mail) await mail.inTransaction(trx, row, createdId!);
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket.create',
         entityType: 'ticket',
@@ -841,25 +883,34 @@ export function createTicketsService(deps: TicketsDeps) {
     };
   }
 
-  async function reply(caller: Caller, id: string, input: unknown): Promise<EventView> {
+  async function reply(
+    caller: Caller,
+    id: string,
+    input: unknown,
+    mail?: MailIntake,
+  ): Promise<EventView> {
     const r = parseTicketInput(replySchema, input);
     const what = r.visibility === 'internal' ? 'note_internal' : 'reply_public';
     const evId = await db.transaction().execute(async (trx) => {
       let row = await loadVisible(trx, caller, id);
-      const actor = actorFor(caller, what, row.requester_id);
-      if (!can(actor, what, row.requester_id))
+      // A mail from the customer is their reply; the mail job speaks for them.
+      const actor: Actor = mail
+        ? { role: 'requester', userId: mail.actorId }
+        : actorFor(caller, what, row.requester_id);
+      if (!mail && !can(actor, what, row.requester_id))
         throw forbidden('tickets.errors.replyForbidden', { role: actor.role });
       const now = clock.now();
       const customer = actor.role === 'requester';
       const evId = await event(trx, id, {
         kind: 'reply',
         at: now,
-        actorId: caller.userId,
+        actorId: mail ? mail.actorId : caller.userId,
         actorRole: actor.role,
         visibility: r.visibility,
         body: r.body,
-        data: { author: customer ? 'customer' : 'agent' },
+        data: { author: customer ? 'customer' : 'agent', ...(mail?.data as EventData | undefined) },
       });
+      if (mail) await mail.inTransaction(trx, row, evId!);
       await store.updateTicket(trx, id, {
         updated_at: now,
         ...(customer ? { last_customer_at: now } : {}),
@@ -877,6 +928,20 @@ export function createTicketsService(deps: TicketsDeps) {
             action: 'resume',
             from: 'pending_customer',
             to: 'in_progress',
+          },
+        });
+      // A customer who mails back about a resolved ticket has no reopen button: the mail is it.
+      else if (mail && row.status === 'resolved')
+        row = await recordResult(trx, row, {
+          ticket: { ...snapshot(row), status: 'reopened' },
+          event: {
+            kind: 'status_changed',
+            at: now,
+            actorId: mail.actorId,
+            actorRole: 'requester',
+            action: 'reopen',
+            from: 'resolved',
+            to: 'reopened',
           },
         });
       await recordAudit(trx, caller.audit, now, {
