@@ -1002,7 +1002,7 @@ export function createTicketsService(deps: TicketsDeps) {
           messageKey: 'tickets.notify.resolved',
           params: { number: row.number, title: row.title },
           link: `/portal/tickets/${id}`,
-          email: true,
+          // In-app only: the requester's mail is the threaded "resolved, please confirm" one.
         });
       await afterChange(trx, next);
     });
