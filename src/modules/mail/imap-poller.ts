@@ -12,6 +12,15 @@ import type { MailService } from './mail.service.js';
 
 const BATCH = 50;
 
+/** The key a fetched message is stored under: the same message is never stored twice. */
+export function imapKey(
+  cfg: { user: string; host: string; mailbox: string },
+  uidValidity: bigint | number | string,
+  uid: number,
+): string {
+  return `${cfg.user}@${cfg.host}/${cfg.mailbox}/${String(uidValidity)}/${uid}`;
+}
+
 export interface PollResult {
   stored: number;
   alreadyStored: number;
@@ -44,7 +53,7 @@ export async function pollImap(
       const uids = (Array.isArray(found) ? found : []).slice(0, BATCH);
       for (const uid of uids) {
         const range = String(uid);
-        const key = `${cfg.user}@${cfg.host}/${cfg.mailbox}/${uidValidity}/${uid}`;
+        const key = imapKey(cfg, uidValidity, uid);
         if (await mail.hasImapKey(key)) {
           result.alreadyStored++;
         } else {

@@ -37,6 +37,12 @@ const BY_EXTENSION: Record<string, string> = {
   eml: 'message/rfc822',
 };
 
+/** 20 MB, 512 KB: a size as the refusal message shows it. */
+export function humanSize(bytes: number): string {
+  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1).replace(/\.0$/, '')} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 /** A file name safe to store and to put in a header: no path, no control characters, ≤ 200. */
 export function safeFileName(name: string | null | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
@@ -117,9 +123,7 @@ export function judgeAttachment(
     ({ ok: false, field, key, params: { field, ...params } }) as const;
   if (input.sizeBytes <= 0) return refuse('tickets.attachments.empty');
   if (input.sizeBytes > policy.maxBytes)
-    return refuse('tickets.attachments.tooLarge', {
-      limitMb: Math.round((policy.maxBytes / 1_048_576) * 10) / 10,
-    });
+    return refuse('tickets.attachments.tooLarge', { limit: humanSize(policy.maxBytes) });
   const fileName = safeFileName(input.fileName);
   if (REFUSED_EXTENSIONS.test(fileName)) return refuse('tickets.errors.attachmentName');
   const sniffed = sniffType(input.head);

@@ -8,7 +8,7 @@ export const ticketMail = {
     tickets: {
       attachments: {
         empty: '附件为空（字段 {{field}}）',
-        tooLarge: '附件过大（字段 {{field}}），单个附件上限 {{limitMb}} MB',
+        tooLarge: '附件过大（字段 {{field}}），单个附件上限 {{limit}}',
         missing: '请以 multipart/form-data 上传一个文件（字段 {{field}}）',
         notMultipart: '上传附件需使用 multipart/form-data（字段 {{field}}）',
       },
@@ -39,7 +39,7 @@ export const ticketMail = {
     tickets: {
       attachments: {
         empty: 'The attachment is empty (field {{field}})',
-        tooLarge: 'The attachment is too large (field {{field}}); the limit is {{limitMb}} MB each',
+        tooLarge: 'The attachment is too large (field {{field}}); the limit is {{limit}} each',
         missing: 'Upload one file as multipart/form-data (field {{field}})',
         notMultipart: 'Attachments are uploaded as multipart/form-data (field {{field}})',
       },
