@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   SMTP_FROM: z.string().default('Dutydesk <dutydesk@localhost>'),
   JOB_POLL_MS: z.coerce.number().int().positive().default(500),
   JOB_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   ROLES: z.string().default('api,worker'),
   WEBHOOK_ALLOW_PRIVATE: z.string().default(''),
   ALERTS_MINUTE_MS: z.coerce.number().int().positive().default(60_000),
@@ -78,6 +79,8 @@ export interface Config {
   };
   jobPollMs: number;
   jobConcurrency: number;
+  /** How long a claimed job is held; a dead process's jobs are taken over after this. */
+  jobLeaseMs: number;
   roles: { api: boolean; worker: boolean };
   /** CIDRs, addresses or host names that webhooks may reach although private (SSRF allow-list). */
   webhookAllowPrivate: string[];
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     jobPollMs: e.JOB_POLL_MS,
     jobConcurrency: e.JOB_CONCURRENCY,
+    jobLeaseMs: e.JOB_LEASE_MS,
     roles: { api: roles.has('api'), worker: roles.has('worker') },
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE.split(',')
       .map((v) => v.trim())

@@ -315,6 +315,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       log,
       pollMs: config.jobPollMs,
       concurrency: config.jobConcurrency,
+      leaseMs: config.jobLeaseMs,
       onOutcome: (kind, outcome) => metrics.jobsRun.inc({ kind, outcome }),
       ...(database.dialect === 'postgres' ? { listen: pgListener(config.databaseUrl, log) } : {}),
     });
