@@ -36,7 +36,6 @@ describe('attachment file names', () => {
         const name = safeFileName(raw);
         const header = contentDisposition(name);
         expect(header.startsWith('attachment; filename="')).toBe(true);
-        // eslint-disable-next-line no-control-regex
         expect(header).toMatch(/^[\x20-\x7e]+$/);
         const star = /filename\*=UTF-8''(.*)$/.exec(header)![1]!;
         expect(decodeURIComponent(star)).toBe(name);
