@@ -50,7 +50,10 @@ describe.each(DIALECTS)('IMAP polling on %s', (dialect) => {
         t.dd.database.db,
       )
     ).rows.map((r) => r.title);
-  const count = async (path: string) => (await client.status(path, { messages: true })).messages;
+  const count = async (path: string) => {
+    const status = await client.status(path, { messages: true });
+    return status ? status.messages : -1;
+  };
 
   beforeAll(async () => {
     client = mailbox();
