@@ -9,6 +9,7 @@ const modules = [
   'solver',
   'alerts',
   'tickets',
+  'mail',
   'handover',
   'inspections',
   'emergencies',

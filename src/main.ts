@@ -37,6 +37,26 @@ import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
 import { createMailer } from './server/mailer.js';
 import { createMetrics, systemRoutes } from './server/system.routes.js';
+import { alertMailHandler } from './modules/alerts/alert-mail.handler.js';
+import { bareAddress } from './modules/mail/mail-routing.js';
+import { mailRoutes } from './modules/mail/mail.routes.js';
+import {
+  MAIL_IMAP_POLL_JOB,
+  MAIL_PURGE_JOB,
+  createMailService,
+} from './modules/mail/mail.service.js';
+import { type SmtpListener, startSmtpListener } from './modules/mail/smtp-listener.js';
+import { createAttachmentFiles } from './modules/tickets/attachment-files.js';
+import { DEFAULT_ATTACHMENT_TYPES } from './modules/tickets/attachment-policy.js';
+import { ticketAttachmentRoutes } from './modules/tickets/ticket-attachment.routes.js';
+import {
+  ATTACHMENT_SWEEP_JOB,
+  createAttachmentService,
+} from './modules/tickets/ticket-attachment.service.js';
+import {
+  createTicketMailService,
+  enqueueTicketMail,
+} from './modules/tickets/ticket-mail.service.js';
 
 /**
  * The composition root: the one place that wires the dialect, stores, services, jobs and
@@ -49,7 +69,10 @@ export interface Dutydesk {
   readonly jobs: JobEngine | undefined;
   readonly url: string | undefined;
   readonly firstAdmin: { username: string; password: string } | null;
+  /** The port of the inbound SMTP listener, when MAIL_SMTP_PORT is set. */
+  readonly smtpPort: number | undefined;
   readonly services: {
+    mail: ReturnType<typeof createMailService>;
     inbox: ReturnType<typeof createInboxService>;
     tickets: ReturnType<typeof createTicketsService>;
     roster: ReturnType<typeof createRosterService>;
@@ -192,6 +215,44 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     onDuty,
     directory,
     publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
+    onEvent: enqueueTicketMail({ dialect: database.dialect, clock, enabled: mailer.enabled }),
+  });
+  const attachments = createAttachmentService({
+    db,
+    dialect: database.dialect,
+    clock,
+    files: createAttachmentFiles(config.dataDir),
+    policy: {
+      maxBytes: config.attachments.maxBytes,
+      types: config.attachments.types ?? DEFAULT_ATTACHMENT_TYPES,
+    },
+    publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
+  });
+  const ticketMail = createTicketMailService({
+    db,
+    clock,
+    tickets,
+    attachments,
+    mailer,
+    async requesterByEmail(address) {
+      const found = await users.listUsers({ q: address, includeDisabled: false });
+      return (
+        found.find((u) => u.email?.toLowerCase() === address && u.roles.includes('requester'))
+          ?.id ?? null
+      );
+    },
+    async userContact(userId) {
+      const [u] = await users.listUsers({ ids: [userId], includeDisabled: true });
+      return u ? { email: u.email, locale: u.locale === 'en' ? 'en' : 'zh' } : null;
+    },
+    config: {
+      ourDomain: config.mail.address.split('@')[1] ?? config.mail.domains[0] ?? 'localhost',
+      ourAddresses: [config.mail.address, bareAddress(config.smtp.from) ?? config.mail.address],
+      replyTo: config.mail.address,
+      maxBytes: config.mail.maxBytes,
+      maxPerSenderPerHour: config.mail.maxPerSenderPerHour,
+      publicUrl: config.publicUrl,
+    },
   });
 
   const alerts = createAlertsService({
@@ -226,7 +287,19 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     ssrf: { allow: config.webhookAllowPrivate, resolve: systemResolver },
     publicUrl: config.publicUrl,
     minuteMs: config.alertsMinuteMs,
+    ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
+
+  // Mail in: the SMTP listener and the IMAP poller store it; these handlers turn it into work.
+  const mail = createMailService({
+    db,
+    dialect: database.dialect,
+    clock,
+    log,
+    config: config.mail,
+  });
+  mail.handle('desk', { handle: (m) => ticketMail.handleInbound(m) });
+  mail.handle('alerts', alertMailHandler(alerts));
 
   const firstAdmin = await users.ensureFirstAdmin(
     SYSTEM_ACTOR,
@@ -242,6 +315,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       log,
       pollMs: config.jobPollMs,
       concurrency: config.jobConcurrency,
+      leaseMs: config.jobLeaseMs,
       onOutcome: (kind, outcome) => metrics.jobsRun.inc({ kind, outcome }),
       ...(database.dialect === 'postgres' ? { listen: pgListener(config.databaseUrl, log) } : {}),
     });
@@ -259,6 +333,23 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);
+    jobs.register(mail.processJob);
+    jobs.register(mail.purgeJob);
+    jobs.every(MAIL_PURGE_JOB, 86_400_000);
+    jobs.register(ticketMail.mailOutJob);
+    jobs.register(attachments.sweepJob);
+    jobs.every(ATTACHMENT_SWEEP_JOB, 3_600_000);
+    if (config.mail.imap) {
+      // A failed poll is not retried: the next one comes within MAIL_IMAP_POLL_SECONDS.
+      jobs.register({
+        kind: MAIL_IMAP_POLL_JOB,
+        maxAttempts: 1,
+        run: async () => {
+          await mail.pollImapNow();
+        },
+      });
+      jobs.every(MAIL_IMAP_POLL_JOB, config.mail.imap.pollMs);
+    }
     for (const job of alerts.jobs) jobs.register(job);
     jobs.every(HEARTBEAT_JOB, 30_000);
     opts.configureJobs?.(jobs);
@@ -288,6 +379,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         jobsRoutes(db),
         inboxRoutes(inbox),
         ticketsRoutes(tickets),
+        ticketAttachmentRoutes(attachments),
+        mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read' }),
         rosterRoutes(roster, clock),
         alertsRoutes(alerts),
@@ -300,6 +393,19 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     }
   }
 
+  let smtp: SmtpListener | undefined;
+  if (config.roles.api && config.mail.smtp) {
+    smtp = await startSmtpListener({
+      host: config.mail.smtp.host,
+      port: config.mail.smtp.port,
+      maxBytes: config.mail.maxBytes,
+      serverName: config.mail.domains[0] ?? 'localhost',
+      ...(config.mail.smtp.tls ? { tls: config.mail.smtp.tls } : {}),
+      mail,
+      log,
+    });
+  }
+
   let closed = false;
   return {
     config,
@@ -308,10 +414,12 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs,
     url,
     firstAdmin,
-    services: { inbox, tickets, roster, alerts },
+    smtpPort: smtp?.port,
+    services: { inbox, tickets, roster, alerts, mail },
     async close() {
       if (closed) return;
       closed = true;
+      await smtp?.close();
       await app?.close();
       await jobs?.stop();
       await live.close();

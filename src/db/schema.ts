@@ -477,7 +477,80 @@ export interface AlertSettingTable {
   value: string;
 }
 
+export interface MailInboundTable {
+  id: string;
+  received_at: number;
+  source: string; // smtp | imap
+  remote_address: string | null;
+  envelope_from: string | null;
+  envelope_to_json: string;
+  imap_key: string | null;
+  size_bytes: number;
+  raw: Buffer | null;
+  from_address: string | null;
+  subject: string | null;
+  message_id: string | null;
+  route: string | null;
+  status: string; // received | done | ignored | held | discarded
+  reason: string | null;
+  field: string | null;
+  outcome_json: string | null;
+  error: string | null;
+  runs: number;
+  processed_at: number | null;
+}
+
+export interface TicketAttachmentTable {
+  id: string;
+  ticket_id: string;
+  event_id: string | null;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  content_id: string | null;
+  visibility: string; // public | internal
+  source: string; // web | mail
+  uploaded_by: string | null;
+  created_at: number;
+}
+
+export interface TicketAttachmentIntentTable {
+  id: string;
+  storage_key: string;
+  created_at: number;
+}
+
+export interface TicketMailMessageTable {
+  id: string;
+  ticket_id: string;
+  message_id: string;
+  direction: string; // in | out
+  inbound_id: string | null;
+  event_id: string | null;
+  kind: string; // in: opened | reply; out: received | reply | resolved | closed
+  recipient: string | null;
+  status: string; // received | sent | skipped
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface TicketMailThreadTable {
+  ticket_id: string;
+  address: string;
+  name: string | null;
+  locale: string;
+  quiet: number;
+  created_at: number;
+}
+
 export interface DB {
+  mail_inbound: MailInboundTable;
+  ticket_attachment: TicketAttachmentTable;
+  ticket_attachment_intent: TicketAttachmentIntentTable;
+  ticket_mail_message: TicketMailMessageTable;
+  ticket_mail_thread: TicketMailThreadTable;
   ticket: TicketTable;
   ticket_category: TicketCategoryTable;
   ticket_sla_policy: TicketSlaPolicyTable;

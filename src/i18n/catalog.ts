@@ -7,6 +7,8 @@ import { notify } from '../modules/notify/notify.messages.js';
 import { roster } from '../modules/roster/roster.messages.js';
 import { rosterService } from '../modules/roster/roster-service.messages.js';
 import { solver } from '../modules/solver/solver.messages.js';
+import { mail } from '../modules/mail/mail.messages.js';
+import { ticketMail } from '../modules/tickets/ticket-mail.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
@@ -22,6 +24,8 @@ const parts = [
   roster,
   rosterService,
   solver,
+  mail,
+  ticketMail,
 ];
 
 type Tree = { [key: string]: string | Tree };

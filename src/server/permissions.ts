@@ -67,6 +67,20 @@ export const PERMISSIONS = {
     'expert',
   ],
   'alerts.manage': ['admin', 'duty_manager'],
+  // Inbound mail as received, held mail to reprocess or discard: it may hold anyone's data.
+  'mail.admin': ['admin'],
+  // Downloading a ticket's attachment: staff who read tickets, and requesters (their own
+  // tickets' public attachments, checked per attachment).
+  'tickets.attachment': [
+    'admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'expert',
+    'supervisor',
+    'leadership',
+    'requester',
+  ],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -80,7 +80,9 @@ describe('authorisation: every route × every role, from the one permission tabl
       }
     }
     expect(checked).toBe(rules.length * ROLES.length);
-  });
+    // Every route × every role is well over a thousand requests: on a loaded machine that takes
+    // longer than the default 30 s.
+  }, 180_000);
 
   it('limits an API token to its scopes', async () => {
     const create = await t.admin.request('POST', '/api/profile/tokens', {

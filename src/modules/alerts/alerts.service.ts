@@ -74,6 +74,8 @@ export interface AlertsDeps {
   /** Length of a policy minute; only tests and drills shorten it. */
   minuteMs?: number;
   sendTimeoutMs?: number;
+  /** The domain of alert mail addresses (alert+<key>@domain), when mail intake is set up. */
+  mailDomain?: string;
 }
 
 interface SendPayload {
@@ -562,6 +564,50 @@ export function createAlertsService(deps: AlertsDeps) {
     return { kind: 'answer', ...intakeResponse(kind, result) };
   }
 
+  /**
+   * An alert by email to alert+<key>@…, handed over by the mail intake already parsed. Stored
+   * like any intake (group commit, dedup by subject); resolves once durable.
+   */
+  async function intakeEmail(
+    key: string,
+    mail: { from: string; subject: string; text: string; messageId?: string },
+  ): Promise<
+    | { ok: true; dedupKeys: string[] }
+    | { ok: false; reason: 'unknown_key' }
+    | { ok: false; reason: 'invalid'; field: string; message: string }
+  > {
+    const integration = await findIntegration(key);
+    if (!integration || integration.kind !== 'email') return { ok: false, reason: 'unknown_key' };
+    const now = clock.now();
+    const result = normaliseIntake(
+      'email',
+      {
+        from: mail.from,
+        subject: mail.subject,
+        text: mail.text.slice(0, 256 * 1024),
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        receivedAt: now,
+      },
+      { now, newDedupKey: () => newId().replace(/-/g, '') },
+    );
+    if (!result.ok) {
+      const issue = result.issues[0];
+      return {
+        ok: false,
+        reason: 'invalid',
+        field: issue?.path ?? 'body',
+        message: issue?.message ?? '',
+      };
+    }
+    await recordEvents(integration.serviceId, result.events);
+    return { ok: true, dedupKeys: result.events.map((e) => e.dedupKey) };
+  }
+
+  /** Whether an email integration has this key (the SMTP listener asks at RCPT TO). */
+  async function hasEmailIntegration(key: string): Promise<boolean> {
+    return (await findIntegration(key))?.kind === 'email';
+  }
+
   // ---- configuration -----------------------------------------------------------------------------
 
   async function createPolicy(actor: Actor, input: z.infer<typeof escalationPolicyInput>) {
@@ -684,6 +730,9 @@ export function createAlertsService(deps: AlertsDeps) {
       name: row.name,
       key,
       url,
+      ...(input.kind === 'email'
+        ? { address: deps.mailDomain ? `alert+${key}@${deps.mailDomain}` : null }
+        : {}),
       createdAt: now,
     };
   }
@@ -1118,6 +1167,8 @@ export function createAlertsService(deps: AlertsDeps) {
 
   return {
     intake,
+    intakeEmail,
+    hasEmailIntegration,
     recordEvents,
     createPolicy,
     updatePolicy,

@@ -76,6 +76,29 @@ export interface TicketsDeps {
   onDuty: OnDutyProvider;
   directory: Directory;
   publish?: (id: string, trx: Kysely<DB>) => Promise<void>;
+  /** Told of every new timeline event, inside its transaction (ticket mail is enqueued here). */
+  onEvent?: (trx: Kysely<DB>, event: TimelineEvent) => Promise<void>;
+}
+
+export interface TimelineEvent {
+  id: string;
+  ticketId: string;
+  kind: string;
+  visibility: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A ticket or a customer reply that arrived by email: no one is signed in, the mail job acts for
+ * the sender (a requester's account when the address is one, else a caller known by address).
+ */
+export interface MailIntake {
+  /** The sender's requester account, or null. */
+  actorId: string | null;
+  /** Kept on the created / reply event (Message-ID, sanitised HTML, attachments). */
+  data: Record<string, unknown>;
+  /** Runs in the transaction once the ticket or reply is written (threading, attachments). */
+  inTransaction: (trx: Kysely<DB>, row: store.TicketRow, eventId: string) => Promise<void>;
 }
 
 /** The signed-in person as the ticket rules see them. */
@@ -242,6 +265,14 @@ export function createTicketContext(deps: TicketsDeps) {
       data_json: JSON.stringify(e.data ?? {}),
       dedupe_key: e.dedupeKey ?? null,
     });
+    if (inserted)
+      await deps.onEvent?.(trx, {
+        id,
+        ticketId,
+        kind: e.kind,
+        visibility: e.visibility ?? 'public',
+        data: { ...e.data },
+      });
     return inserted ? id : null;
   }
 

@@ -4,7 +4,14 @@ import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { formatTicketNumber } from './email-threading.js';
 import { priorityFor } from './priority.js';
-import { type Caller, type TicketContext, actorFor, isStaff } from './ticket-context.js';
+import {
+  type Caller,
+  type EventData,
+  type MailIntake,
+  type TicketContext,
+  actorFor,
+  isStaff,
+} from './ticket-context.js';
 import { type TicketView, callerKey, present } from './ticket-presenter.js';
 import { can } from './ticket-state.js';
 import {
@@ -32,7 +39,11 @@ export function createIntakeUseCases(ctx: TicketContext) {
     load,
   } = ctx;
 
-  async function createTicket(caller: Caller, input: unknown): Promise<TicketView> {
+  async function createTicket(
+    caller: Caller,
+    input: unknown,
+    mail?: MailIntake,
+  ): Promise<TicketView> {
     const channel = (input as { channel?: unknown } | null)?.channel;
     const now = clock.now();
     const m = await matrix();
@@ -119,7 +130,13 @@ export function createIntakeUseCases(ctx: TicketContext) {
         id: newId(),
         number,
         type: fields.type,
-        channel: isStaff(caller) ? (channel === 'api' ? 'api' : 'phone') : 'portal',
+        channel: mail
+          ? 'email'
+          : isStaff(caller)
+            ? channel === 'api'
+              ? 'api'
+              : 'phone'
+            : 'portal',
         category_id: fields.categoryId,
         title: fields.title,
         description: fields.description,
@@ -140,7 +157,7 @@ export function createIntakeUseCases(ctx: TicketContext) {
         sla_next_at: null,
         sla_due_at: null,
         sla_breached: 0,
-        created_by: caller.userId,
+        created_by: mail ? mail.actorId : caller.userId,
         created_at: now,
         updated_at: now,
         resolved_at: null,
@@ -151,13 +168,14 @@ export function createIntakeUseCases(ctx: TicketContext) {
         surveyed_at: null,
       };
       await store.insertTicket(trx, row);
-      await event(trx, row.id, {
+      const createdId = await event(trx, row.id, {
         kind: 'created',
         at: now,
-        actorId: caller.userId,
-        actorRole: actor.role,
-        data: { to: 'new' },
+        actorId: mail ? mail.actorId : caller.userId,
+        actorRole: mail ? 'requester' : actor.role,
+        data: { to: 'new', ...(mail?.data as EventData | undefined) },
       });
+      if (mail) await mail.inTransaction(trx, row, createdId!);
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket.create',
         entityType: 'ticket',

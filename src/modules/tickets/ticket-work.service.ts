@@ -5,6 +5,8 @@ import { assertSurveyAllowed } from './follow-up.js';
 import { planSearch } from './short-query.js';
 import {
   type Caller,
+  type EventData,
+  type MailIntake,
   type TicketContext,
   ROLE_ORDER,
   actorFor,
@@ -18,7 +20,7 @@ import {
   presentEvent,
   snapshot,
 } from './ticket-presenter.js';
-import { type TicketStatus, applyAction, can } from './ticket-state.js';
+import { type Actor, type TicketStatus, applyAction, can } from './ticket-state.js';
 import {
   type SurveyInput,
   escalateInputSchema,
@@ -110,25 +112,34 @@ export function createWorkUseCases(ctx: TicketContext) {
     };
   }
 
-  async function reply(caller: Caller, id: string, input: unknown): Promise<EventView> {
+  async function reply(
+    caller: Caller,
+    id: string,
+    input: unknown,
+    mail?: MailIntake,
+  ): Promise<EventView> {
     const r = parseTicketInput(replySchema, input);
     const what = r.visibility === 'internal' ? 'note_internal' : 'reply_public';
     const evId = await db.transaction().execute(async (trx) => {
       let row = await loadVisible(trx, caller, id);
-      const actor = actorFor(caller, what, row.requester_id);
-      if (!can(actor, what, row.requester_id))
+      // A mail from the customer is their reply; the mail job speaks for them.
+      const actor: Actor = mail
+        ? { role: 'requester', userId: mail.actorId }
+        : actorFor(caller, what, row.requester_id);
+      if (!mail && !can(actor, what, row.requester_id))
         throw forbidden('tickets.errors.replyForbidden', { role: actor.role });
       const now = clock.now();
       const customer = actor.role === 'requester';
       const evId = await event(trx, id, {
         kind: 'reply',
         at: now,
-        actorId: caller.userId,
+        actorId: mail ? mail.actorId : caller.userId,
         actorRole: actor.role,
         visibility: r.visibility,
         body: r.body,
-        data: { author: customer ? 'customer' : 'agent' },
+        data: { author: customer ? 'customer' : 'agent', ...(mail?.data as EventData | undefined) },
       });
+      if (mail) await mail.inTransaction(trx, row, evId!);
       await store.updateTicket(trx, id, {
         updated_at: now,
         ...(customer ? { last_customer_at: now } : {}),
@@ -146,6 +157,20 @@ export function createWorkUseCases(ctx: TicketContext) {
             action: 'resume',
             from: 'pending_customer',
             to: 'in_progress',
+          },
+        });
+      // A customer who mails back about a resolved ticket has no reopen button: the mail is it.
+      else if (mail && row.status === 'resolved')
+        row = await recordResult(trx, row, {
+          ticket: { ...snapshot(row), status: 'reopened' },
+          event: {
+            kind: 'status_changed',
+            at: now,
+            actorId: mail.actorId,
+            actorRole: 'requester',
+            action: 'reopen',
+            from: 'resolved',
+            to: 'reopened',
           },
         });
       await recordAudit(trx, caller.audit, now, {
@@ -206,7 +231,7 @@ export function createWorkUseCases(ctx: TicketContext) {
           messageKey: 'tickets.notify.resolved',
           params: { number: row.number, title: row.title },
           link: `/portal/tickets/${id}`,
-          email: true,
+          // In-app only: the requester's mail is the threaded "resolved, please confirm" one.
         });
       await afterChange(trx, next);
     });

@@ -18,8 +18,10 @@ export {
   actorFor,
   type Caller,
   type Directory,
+  type MailIntake,
   type OnDutyProvider,
   type TicketsDeps,
+  type TimelineEvent,
 } from './ticket-context.js';
 export { type EventView, type TicketView, callerKey, maskContact } from './ticket-presenter.js';
 export { type ListQuery } from './ticket-work.service.js';
