@@ -5,6 +5,7 @@ import * as inbox from './migrations/2026-11-21-0002-inbox.js';
 import * as alerts from './migrations/2026-11-21-0003-alerts.js';
 import * as roster from './migrations/2026-11-21-0003-roster.js';
 import * as tickets from './migrations/2026-11-21-0003-tickets.js';
+import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-indexes.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-21-0003-alerts', alerts.up],
   ['2026-11-21-0003-roster', roster.up],
   ['2026-11-21-0003-tickets', tickets.up],
+  ['2026-11-27-0060-roster-setup-indexes', rosterSetupIndexes.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {
