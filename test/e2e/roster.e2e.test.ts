@@ -224,6 +224,19 @@ describe('rosters in the browser', () => {
       expect(await page.getByTestId('roster-cover-技术-D').innerText()).toContain('1/1');
       await page.screenshot({ path: join(shots, 'roster-month-rotation.png'), fullPage: true });
 
+      // Without a mouse: focus a cell, Enter opens the dialog, type to pick a second night.
+      await cell('2027-01-03').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('roster-cell-save').waitFor();
+      await page.keyboard.type('N');
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'N · 夜班' })
+        .waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('roster-cell-save').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => cell('2027-01-03').innerText()).toContain('N');
+
       // A day shift right after A's night: the 12-hour rest rule lights up in the cell.
       await page.getByTestId('roster-palette-D-技术').dragTo(cell('2027-01-03'));
       await page
