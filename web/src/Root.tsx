@@ -17,9 +17,10 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
-const RosterMonthPage = lazy(() => import('./pages/RosterMonthPage'));
-const MyShiftsPage = lazy(() => import('./pages/MyShiftsPage'));
-const RosterRequestsPage = lazy(() => import('./pages/RosterRequestsPage'));
+const RosterMonthPage = lazy(() => import('./pages/roster/RosterMonthPage'));
+const RosterSetupPage = lazy(() => import('./pages/roster/RosterSetupPage'));
+const MyShiftsPage = lazy(() => import('./pages/roster/MyShiftsPage'));
+const RosterRequestsPage = lazy(() => import('./pages/roster/RosterRequestsPage'));
 
 function AppRoutes() {
   return (
@@ -41,6 +42,14 @@ function AppRoutes() {
           element={
             <RequirePermission permission="roster.read">
               <RosterMonthPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="roster-setup"
+          element={
+            <RequirePermission permission="roster.manage">
+              <RosterSetupPage />
             </RequirePermission>
           }
         />

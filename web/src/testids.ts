@@ -25,6 +25,15 @@
  *            password-submit, must-change-password,
  *            tokens-create, tokens-table, token-name, token-scopes, token-expiry,
  *            token-submit, token-secret, token-revoke-<name>
+ * Rosters:   (literal ids in web/src/pages/roster/, used by test/e2e/roster.e2e.test.ts)
+ *            roster-create, roster-select, roster-status, roster-rotation, roster-publish,
+ *            roster-violations, roster-confirmations, roster-cell-<personId>-<date>
+ *            (data-violation="block|warn"), roster-palette-<code>-<post>, roster-cover-<post>-<code>,
+ *            rotation-pattern, rotation-add-all, rotation-submit, shift-add, shift-code,
+ *            shift-name, shift-start, shift-end, shift-submit, shift-table, setup-tab-posts,
+ *            post-add, post-name, post-shifts, cover-<code>-<dayKind>-min|preferred, post-submit,
+ *            post-table, my-calendar, my-month, my-day-<date>, my-next, my-confirm, my-shift,
+ *            my-check-in, my-check-out, my-attendance
  */
 
 export const TID = {

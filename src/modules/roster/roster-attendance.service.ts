@@ -61,6 +61,8 @@ export function createAttendanceUseCases(c: RosterContext) {
       result.push({
         assignmentId: a.id,
         rosterId: r.id,
+        period: { start: r.periodStart, end: r.periodEnd },
+        timeZone: ctx.team.timeZone,
         date: a.date,
         shift: { id: shift.id, code: shift.code, name: shift.name, colour: shift.colour },
         post: { id: post.id, name: post.name },

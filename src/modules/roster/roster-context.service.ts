@@ -232,6 +232,7 @@ export function createRosterContext(deps: RosterDeps) {
       assignments,
       violations,
       cover,
+      calendar: ctx.settings.calendar,
     };
   }
 

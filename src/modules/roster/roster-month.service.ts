@@ -1,14 +1,39 @@
-import { conflict, invalid } from '../../lib/errors.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { DomainError, conflict, invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { daysBetween } from './local-date.js';
+import { nextRosterStatus } from './requests.js';
 import { assertAssignmentFits, checkRoster } from './rest-rules.js';
 import { rosterSchema } from './roster.schema.js';
 import * as store from './roster.store.js';
-import { type RosterContext, parseWith } from './roster-context.service.js';
+import { type RosterContext, type TeamContext, parseWith } from './roster-context.service.js';
 import { applyRotation, copyPeriod, parsePattern } from './rotation.js';
+import { localDateOf } from './shift-time.js';
 
 const MAX_PERIOD_DAYS = 62;
+/** Cells one batch may set (a drag moves two; a pasted week of a dozen people fits). */
+export const MAX_CELLS_PER_BATCH = 400;
+
+export interface CellInput {
+  personId: string;
+  date: string;
+  duties: { postId: string; shiftTypeId: string }[];
+}
+
+/** Runs `fn`; a validation error it throws names its field under `prefix` (cells.3.date). */
+function underField<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DomainError && e.kind === 'validation' && e.field) {
+      const { field: _old, ...params } = e.params;
+      throw invalid(`${prefix}.${e.field}`, e.messageKey, params);
+    }
+    throw e;
+  }
+}
 
 /** The duty admin's month: rosters, building one (copy, rotation) and editing its grid. */
 export function createMonthUseCases(c: RosterContext) {
@@ -156,50 +181,176 @@ export function createMonthUseCases(c: RosterContext) {
     });
   }
 
-  /** Set one grid cell (a person's duties on a date); an empty list clears it. */
-  async function setCell(
-    actor: Actor,
-    rosterId: string,
-    input: { personId: string; date: string; duties: { postId: string; shiftTypeId: string }[] },
+  /**
+   * Replace the duties of each given cell (person × date) in one transaction: every cell is
+   * written or none is. `prefix` names the fields of cell i in errors (`cells.i.date`).
+   */
+  async function writeCells(
+    trx: Kysely<DB>,
+    r: store.RosterRecord,
+    ctx: TeamContext,
+    cells: readonly CellInput[],
+    prefix: (i: number) => string,
   ) {
+    const seen = new Set<string>();
+    const written: store.StoredAssignment[] = [];
+    const all = await store.listAssignments(trx, r.id);
+    const before: store.StoredAssignment[] = [];
+    cells.forEach((cell, i) => {
+      const field = (f: string) => [prefix(i), f].filter(Boolean).join('.');
+      c.assertMember(ctx, cell.personId, field('personId'));
+      const key = `${cell.personId}|${cell.date}`;
+      if (seen.has(key)) {
+        throw invalid(field('date'), 'roster.service.cellTwice', {
+          person: c.nameIn(ctx.dir, cell.personId),
+          date: cell.date,
+        });
+      }
+      seen.add(key);
+      const list = cell.duties.map((d) => ({
+        ...d,
+        personId: cell.personId,
+        date: cell.date,
+        id: newId(),
+      }));
+      if (cell.date < r.periodStart || cell.date > r.periodEnd) {
+        throw invalid(field('date'), 'roster.violations.outsidePeriod', {
+          date: cell.date,
+          periodStart: r.periodStart,
+          periodEnd: r.periodEnd,
+        });
+      }
+      list.forEach((a, j) =>
+        underField(field(`duties.${j}`), () => assertAssignmentFits(a, r, ctx.posts)),
+      );
+      before.push(...all.filter((a) => a.personId === cell.personId && a.date === cell.date));
+      written.push(...list);
+    });
+    for (const cell of cells) {
+      await store.deleteAssignments(trx, r.id, { personId: cell.personId, date: cell.date });
+    }
+    await store.insertAssignments(trx, r.id, written);
+    await c.afterEdit(trx, r, ctx);
+    return { before, written };
+  }
+
+  /** Set one grid cell (a person's duties on a date); an empty list clears it. */
+  async function setCell(actor: Actor, rosterId: string, input: CellInput) {
     const dir = await c.preload(rosterId);
     return db.transaction().execute(async (trx) => {
       const r = await c.getRosterOr404(trx, rosterId);
       c.assertEditable(r);
       const ctx = await c.teamContext(trx, dir);
-      c.assertMember(ctx, input.personId);
-      const list = input.duties.map((d) => ({
-        ...d,
-        personId: input.personId,
-        date: input.date,
-        id: newId(),
-      }));
-      for (const a of list) assertAssignmentFits(a, r, ctx.posts);
-      if (input.duties.length === 0 && (input.date < r.periodStart || input.date > r.periodEnd)) {
-        throw invalid('date', 'roster.violations.outsidePeriod', {
-          date: input.date,
-          periodStart: r.periodStart,
-          periodEnd: r.periodEnd,
-        });
-      }
-      const before = (await store.listAssignments(trx, r.id)).filter(
-        (a) => a.personId === input.personId && a.date === input.date,
-      );
-      await store.deleteAssignments(trx, r.id, { personId: input.personId, date: input.date });
-      await store.insertAssignments(trx, r.id, list);
-      await c.afterEdit(trx, r, ctx);
+      const { before, written } = await writeCells(trx, r, ctx, [input], () => '');
       await recordAudit(trx, actor, clock.now(), {
         action: 'roster.cell.set',
         entityType: 'roster',
         entityId: r.id,
         before,
-        after: list,
+        after: written,
       });
       const assignments = await c.effectiveAssignments(trx, r.id);
       const violations = checkRoster(await c.checkInput(trx, r, ctx, assignments));
-      return { assignments: list, violations };
+      return { assignments: written, violations };
     });
   }
 
-  return { listRosters, getRoster, createRoster, applyRotationTo, setCell };
+  /**
+   * Set several cells at once, all or nothing: a drag that moves a cell to another person or
+   * day (source cleared, target set) is one change, never half of one.
+   */
+  async function setCells(actor: Actor, rosterId: string, cells: CellInput[]) {
+    if (cells.length === 0) throw invalid('cells', 'validation.required');
+    const dir = await c.preload(rosterId);
+    return db.transaction().execute(async (trx) => {
+      const r = await c.getRosterOr404(trx, rosterId);
+      c.assertEditable(r);
+      const ctx = await c.teamContext(trx, dir);
+      const { before, written } = await writeCells(trx, r, ctx, cells, (i) => `cells.${i}`);
+      await recordAudit(trx, actor, clock.now(), {
+        action: 'roster.cells.set',
+        entityType: 'roster',
+        entityId: r.id,
+        before,
+        after: written,
+      });
+      const assignments = await c.effectiveAssignments(trx, r.id);
+      const violations = checkRoster(await c.checkInput(trx, r, ctx, assignments));
+      return { assignments: written, violations };
+    });
+  }
+
+  /**
+   * Close a roster whose period is over (in the team's zone): it stays the record of who was
+   * on duty, but takes no more edits or swap requests; open swap requests on it are cancelled.
+   */
+  async function closeRoster(actor: Actor, rosterId: string) {
+    const dir = await c.preload(rosterId);
+    return db.transaction().execute(async (trx) => {
+      const r = await c.getRosterOr404(trx, rosterId);
+      const status = nextRosterStatus(r.status, 'close');
+      const now = clock.now();
+      if (localDateOf(now, dir.team.timeZone) <= r.periodEnd) {
+        throw conflict('roster_not_over', 'roster.service.closeBeforeEnd', {
+          periodEnd: r.periodEnd,
+        });
+      }
+      const open = await store.listSwaps(trx, {
+        rosterId: r.id,
+        statuses: ['pending_substitute', 'pending_approval'],
+      });
+      for (const swap of open) {
+        await store.setSwapStatus(trx, swap.id, 'cancelled', now);
+        await store.insertRequestEvent(trx, {
+          id: newId(),
+          requestId: swap.id,
+          at: now,
+          actorId: actor.userId,
+          action: 'cancel',
+          from: swap.status,
+          to: 'cancelled',
+        });
+      }
+      await store.updateRosterStatus(trx, r.id, { status }, now);
+      await recordAudit(trx, actor, now, {
+        action: 'roster.close',
+        entityType: 'roster',
+        entityId: r.id,
+        before: { status: r.status },
+        after: { status, cancelledSwaps: open.map((x) => x.id) },
+      });
+      return { ...r, status };
+    });
+  }
+
+  /** Delete a draft roster (made for the wrong month, say); published ones are closed instead. */
+  async function deleteRoster(actor: Actor, rosterId: string) {
+    return db.transaction().execute(async (trx) => {
+      const r = await c.getRosterOr404(trx, rosterId);
+      if (r.status !== 'draft') {
+        throw conflict('roster_not_draft', 'roster.service.deleteNotDraft', {
+          status: r.status,
+        });
+      }
+      const assignments = await store.listAssignments(trx, r.id);
+      await store.deleteRoster(trx, r.id);
+      await recordAudit(trx, actor, clock.now(), {
+        action: 'roster.delete',
+        entityType: 'roster',
+        entityId: r.id,
+        before: { ...r, assignments: assignments.length },
+      });
+    });
+  }
+
+  return {
+    listRosters,
+    getRoster,
+    createRoster,
+    applyRotationTo,
+    setCell,
+    setCells,
+    closeRoster,
+    deleteRoster,
+  };
 }

@@ -1,6 +1,7 @@
 /** Messages of the roster store/service/routes (the pure core's are in roster.messages.ts). */
 export const rosterService = {
   zh: {
+    entities: { shiftType: '班次', post: '岗位' },
     roster: {
       service: {
         rosterOverlap: '该团队在 {{periodStart}}–{{periodEnd}} 已有排班表，日期不能重叠',
@@ -16,6 +17,20 @@ export const rosterService = {
         unknownPost: '岗位 {{postId}} 不存在',
         periodTooLong: '排班周期最长 {{max}} 天',
         checkInTooEarly: '班次尚未开始签到（最早提前 {{hours}} 小时）',
+        shiftTimesInUse:
+          '班次 {{code}} 已用于已发布的排班表 {{rosters}}，不能再改时间（人员已按此确认）；可新建一个班次',
+        shiftTypeInUse:
+          '班次 {{code}} 仍被排班表 {{rosters}} 使用，不能删除；请先从这些排班表中移除',
+        shiftTypeOnlyOnPost:
+          '班次 {{code}} 是岗位“{{post}}”唯一的班次，不能删除；请先修改或删除该岗位',
+        postShiftInUse:
+          '岗位“{{post}}”的班次 {{codes}} 仍被排班表 {{rosters}} 使用，不能从岗位移除',
+        postInUse: '岗位“{{post}}”仍被排班表 {{rosters}} 使用，不能删除',
+        postHasOverrides: '岗位“{{post}}”有 {{count}} 条紧急调班记录，作为值班历史保留，不能删除',
+        postNameTaken: '团队已有名为“{{name}}”的岗位',
+        cellTwice: '{{person}} 在 {{date}} 的格子出现了两次',
+        closeBeforeEnd: '排班周期到 {{periodEnd}} 才结束，结束后才能关闭',
+        deleteNotDraft: '只能删除草稿排班表；已发布的排班表可以在周期结束后关闭',
       },
       notify: {
         published: {
@@ -58,6 +73,7 @@ export const rosterService = {
     },
   },
   en: {
+    entities: { shiftType: 'shift type', post: 'post' },
     roster: {
       service: {
         rosterOverlap:
@@ -75,6 +91,23 @@ export const rosterService = {
         unknownPost: 'Post {{postId}} does not exist',
         periodTooLong: 'A roster period is at most {{max}} days',
         checkInTooEarly: 'Check-in opens at most {{hours}} h before the shift',
+        shiftTimesInUse:
+          'Shift {{code}} is used by the published roster(s) {{rosters}}; its times cannot change (people confirmed them). Create a new shift type instead',
+        shiftTypeInUse:
+          'Shift {{code}} is still used by the roster(s) {{rosters}}; remove it from them first',
+        shiftTypeOnlyOnPost:
+          'Shift {{code}} is the only shift of post "{{post}}"; change or delete that post first',
+        postShiftInUse:
+          'Shift(s) {{codes}} of post "{{post}}" are still used by the roster(s) {{rosters}} and cannot be taken off the post',
+        postInUse:
+          'Post "{{post}}" is still used by the roster(s) {{rosters}}; it cannot be deleted',
+        postHasOverrides:
+          'Post "{{post}}" has {{count}} emergency override(s), kept as duty history; it cannot be deleted',
+        postNameTaken: 'The team already has a post named "{{name}}"',
+        cellTwice: 'The cell of {{person}} on {{date}} appears twice',
+        closeBeforeEnd: 'The roster period runs until {{periodEnd}}; it can be closed after that',
+        deleteNotDraft:
+          'Only a draft roster can be deleted; close a published one after its period',
       },
       notify: {
         published: {

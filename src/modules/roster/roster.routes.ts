@@ -3,6 +3,7 @@ import { invalid } from '../../lib/errors.js';
 import { t } from '../../i18n/i18n.js';
 import { type RoutePlugin, actorOf, principalOf } from '../../server/app.js';
 import { rolesAllow } from '../../server/permissions.js';
+import { MAX_CELLS_PER_BATCH } from './roster-month.service.js';
 import type { RosterService } from './roster.service.js';
 
 const tags = ['roster'];
@@ -109,6 +110,10 @@ const CellBody = z.strictObject({
   duties: z.array(z.strictObject({ postId: id, shiftTypeId: id })).max(4),
 });
 
+const CellsBody = z.strictObject({
+  cells: z.array(CellBody).min(1).max(MAX_CELLS_PER_BATCH),
+});
+
 const SwapBody = z.strictObject({
   kind: z.enum(['substitution', 'swap']),
   assignmentId: id,
@@ -182,6 +187,38 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
           .send(await roster.createPost(actorOf(request), request.params.teamId, request.body)),
     );
     app.put(
+      '/api/roster/shift-types/:id',
+      {
+        config: { access: 'roster.manage' },
+        schema: { tags, params: z.object({ id }), body: ShiftTypeBody },
+      },
+      async (request) => roster.updateShiftType(actorOf(request), request.params.id, request.body),
+    );
+    app.delete(
+      '/api/roster/shift-types/:id',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request, reply) => {
+        await roster.deleteShiftType(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+    app.put(
+      '/api/roster/posts/:id',
+      {
+        config: { access: 'roster.manage' },
+        schema: { tags, params: z.object({ id }), body: PostBody },
+      },
+      async (request) => roster.updatePost(actorOf(request), request.params.id, request.body),
+    );
+    app.delete(
+      '/api/roster/posts/:id',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request, reply) => {
+        await roster.deletePost(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+    app.put(
       '/api/roster/teams/:teamId/settings',
       {
         config: { access: 'roster.manage' },
@@ -250,6 +287,30 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
         schema: { tags, params: z.object({ id }), body: CellBody },
       },
       async (request) => roster.setCell(actorOf(request), request.params.id, request.body),
+    );
+    app.put(
+      '/api/roster/rosters/:id/cells/batch',
+      {
+        config: { access: 'roster.manage' },
+        schema: { tags, params: z.object({ id }), body: CellsBody },
+      },
+      async (request) => roster.setCells(actorOf(request), request.params.id, request.body.cells),
+    );
+    app.post(
+      '/api/roster/rosters/:id/close',
+      {
+        config: { access: 'roster.manage' },
+        schema: { tags, params: z.object({ id }), body: Empty },
+      },
+      async (request) => roster.closeRoster(actorOf(request), request.params.id),
+    );
+    app.delete(
+      '/api/roster/rosters/:id',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request, reply) => {
+        await roster.deleteRoster(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
     );
     app.post(
       '/api/roster/rosters/:id/publish',

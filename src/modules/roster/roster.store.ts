@@ -110,6 +110,157 @@ export async function findPostTeam(
   return r && { id: r.id, teamId: r.team_id, name: r.name };
 }
 
+/** A shift type and the team it belongs to. */
+export async function findShiftType(
+  db: Db,
+  id: string,
+): Promise<{ teamId: string; shiftType: ShiftType } | undefined> {
+  const r = await db
+    .selectFrom('roster_shift_type')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return (
+    r && {
+      teamId: r.team_id,
+      shiftType: {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        start: r.start_time,
+        end: r.end_time,
+        breakMinutes: r.break_minutes,
+        colour: r.colour,
+        ...(r.night === null ? {} : { night: r.night === 1 }),
+      },
+    }
+  );
+}
+
+export async function updateShiftType(db: Db, s: ShiftType): Promise<void> {
+  await db
+    .updateTable('roster_shift_type')
+    .set({
+      code: s.code,
+      name: s.name,
+      start_time: s.start,
+      end_time: s.end,
+      break_minutes: s.breakMinutes,
+      colour: s.colour,
+      night: s.night === undefined ? null : Number(s.night),
+    })
+    .where('id', '=', s.id)
+    .execute();
+}
+
+export async function deleteShiftType(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('roster_shift_type').where('id', '=', id).execute();
+}
+
+/** A post and the team it belongs to. */
+export async function findPost(
+  db: Db,
+  id: string,
+): Promise<{ teamId: string; post: Post } | undefined> {
+  const r = await db.selectFrom('roster_post').selectAll().where('id', '=', id).executeTakeFirst();
+  return (
+    r && {
+      teamId: r.team_id,
+      post: {
+        id: r.id,
+        name: r.name,
+        shiftTypeIds: json<string[]>(r.shift_type_ids_json),
+        cover: json<Post['cover']>(r.cover_json),
+        requiredSkills: json<string[]>(r.required_skills_json),
+      },
+    }
+  );
+}
+
+export async function updatePost(db: Db, p: Post): Promise<void> {
+  await db
+    .updateTable('roster_post')
+    .set({
+      name: p.name,
+      shift_type_ids_json: JSON.stringify(p.shiftTypeIds),
+      cover_json: JSON.stringify(p.cover),
+      required_skills_json: JSON.stringify(p.requiredSkills),
+    })
+    .where('id', '=', p.id)
+    .execute();
+}
+
+export async function deletePost(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('roster_post').where('id', '=', id).execute();
+}
+
+/** People whose default post is `postId` lose it (the post is going away). */
+export async function clearDefaultPost(db: Db, postId: string, now: number): Promise<void> {
+  await db
+    .updateTable('roster_person')
+    .set({ default_post_id: null, updated_at: now })
+    .where('default_post_id', '=', postId)
+    .execute();
+}
+
+export interface RosterUse {
+  rosterId: string;
+  periodStart: string;
+  periodEnd: string;
+  status: RosterStatus;
+  assignments: number;
+}
+
+/**
+ * Rosters with assignments of a shift type, of a post, or of given shift types on a post:
+ * what would break if that setup changed. Oldest period first.
+ */
+export async function rostersUsing(
+  db: Db,
+  what: { shiftTypeId: string } | { postId: string; shiftTypeIds?: readonly string[] },
+): Promise<RosterUse[]> {
+  let q = db
+    .selectFrom('roster_assignment as a')
+    .innerJoin('roster as r', 'r.id', 'a.roster_id')
+    .select((eb) => [
+      'r.id',
+      'r.period_start',
+      'r.period_end',
+      'r.status',
+      eb.fn.countAll<number>().as('n'),
+    ]);
+  if ('shiftTypeId' in what) {
+    q = q.where('a.shift_type_id', '=', what.shiftTypeId);
+  } else {
+    q = q.where('a.post_id', '=', what.postId);
+    if (what.shiftTypeIds) {
+      if (what.shiftTypeIds.length === 0) return [];
+      q = q.where('a.shift_type_id', 'in', [...what.shiftTypeIds]);
+    }
+  }
+  const rows = await q
+    .groupBy(['r.id', 'r.period_start', 'r.period_end', 'r.status'])
+    .orderBy('r.period_start')
+    .execute();
+  return rows.map((r) => ({
+    rosterId: r.id,
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    status: r.status as RosterStatus,
+    assignments: Number(r.n),
+  }));
+}
+
+/** How many emergency overrides name a post (they are its duty history). */
+export async function countOverridesOnPost(db: Db, postId: string): Promise<number> {
+  const r = await db
+    .selectFrom('roster_override')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('post_id', '=', postId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export interface TeamSettings {
   rules: RestRules;
   calendar: Partial<TeamCalendar>;
@@ -276,6 +427,15 @@ export async function updateRosterStatus(
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** Removes a draft roster with everything hanging off it. */
+export async function deleteRoster(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('duty_segment').where('roster_id', '=', id).execute();
+  await db.deleteFrom('roster_confirmation').where('roster_id', '=', id).execute();
+  await db.deleteFrom('roster_swap').where('roster_id', '=', id).execute();
+  await db.deleteFrom('roster_assignment').where('roster_id', '=', id).execute();
+  await db.deleteFrom('roster').where('id', '=', id).execute();
 }
 
 export type StoredAssignment = Assignment & { id: string };
@@ -806,6 +966,22 @@ export async function findFeed(db: Db, id: string): Promise<FeedRecord | undefin
 
 export async function revokeFeed(db: Db, id: string, at: number): Promise<void> {
   await db.updateTable('roster_feed').set({ revoked_at: at }).where('id', '=', id).execute();
+}
+
+/** Revokes every live feed of a subject (e.g. a post that is deleted). */
+export async function revokeFeedsOf(
+  db: Db,
+  kind: FeedRecord['kind'],
+  subjectId: string,
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('roster_feed')
+    .set({ revoked_at: at })
+    .where('kind', '=', kind)
+    .where('subject_id', '=', subjectId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 // ---------- duty segments ----------

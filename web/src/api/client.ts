@@ -5,13 +5,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
+  /** The whole error body, for envelopes that carry more (row errors of an import, violations). */
+  readonly body: unknown;
 
-  constructor(status: number, envelope: ErrorEnvelope) {
+  constructor(status: number, envelope: ErrorEnvelope, body?: unknown) {
     super(envelope.message);
     this.name = 'ApiError';
     this.status = status;
     this.code = envelope.code;
     this.field = envelope.field;
+    this.body = body;
   }
 }
 
@@ -99,7 +102,7 @@ export async function request<T>(
 
   if (!res.ok) {
     if (res.status === 401 && !options.allow401) onUnauthorized?.();
-    if (isEnvelope(data)) throw new ApiError(res.status, data);
+    if (isEnvelope(data)) throw new ApiError(res.status, data, data);
     throw new ApiError(res.status, { code: UNEXPECTED_RESPONSE_CODE, message: '' });
   }
   if (data === undefined && text) {

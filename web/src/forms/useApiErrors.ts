@@ -31,16 +31,25 @@ export function useApiErrors(): (err: unknown, form?: FormInstance) => void {
     (err: unknown, form?: FormInstance) => {
       const text = errorText(err);
       if (form && err instanceof ApiError && err.field) {
-        // `roles.0` is reported on the `roles` field: forms here have flat fields.
-        const name = err.field.split('.')[0] ?? err.field;
-        const values = form.getFieldsValue() as Record<string, unknown>;
-        if (Object.prototype.hasOwnProperty.call(values, name)) {
-          form.setFields([{ name, errors: [text] }]);
-          return;
+        // The deepest field of the form on the named path: `rules.minRestHours.value` on that
+        // nested field, `roles.0` on the `roles` field of a flat form.
+        const path = err.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+        const registered = new Set(form.getFieldsError().map((f) => f.name.join('.')));
+        for (let n = path.length; n >= 1; n--) {
+          const name = path.slice(0, n);
+          if (registered.has(name.join('.'))) {
+            form.setFields([{ name, errors: [text] }]);
+            return;
+          }
         }
       }
       void message.error(text);
     },
     [message, errorText],
   );
+}
+
+/** Clears the server's error on the fields a user just changed (forms without rules keep it). */
+export function clearErrors(form: FormInstance, changed: object): void {
+  form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })));
 }

@@ -44,9 +44,10 @@ function useMenuItems(): MenuProps['items'] {
       </Link>
     ),
   });
-  const admin = ADMIN_NAV.filter((i) => !i.permission || me.permissions.includes(i.permission));
+  const allowed = (i: NavItem) => !i.permission || me.permissions.includes(i.permission);
+  const admin = ADMIN_NAV.filter(allowed);
   return [
-    ...MAIN_NAV.map(toItem),
+    ...MAIN_NAV.filter(allowed).map(toItem),
     {
       key: 'admin',
       type: 'group',

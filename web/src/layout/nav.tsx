@@ -11,6 +11,7 @@ import {
   HistoryOutlined,
   InboxOutlined,
   ScheduleOutlined,
+  SettingOutlined,
   StarOutlined,
   SwapOutlined,
   TeamOutlined,
@@ -45,6 +46,23 @@ export interface NavItem {
   external?: boolean;
 }
 
+/**
+ * Who sees a page that is not built yet: the permission its module will use where the table
+ * has it; otherwise any staff member (teams.read is every role but requester).
+ */
+const notBuiltPermission: Record<NotBuiltKey, string> = {
+  solver: 'roster.manage',
+  alerts: 'alerts.read',
+  tickets: 'tickets.read',
+  handover: 'teams.read',
+  inspections: 'teams.read',
+  emergencies: 'teams.read',
+  kb: 'teams.read',
+  quality: 'teams.read',
+  assets: 'teams.read',
+  reports: 'teams.read',
+};
+
 const icons: Record<NotBuiltKey, ReactNode> = {
   solver: <ThunderboltOutlined />,
   alerts: <AlertOutlined />,
@@ -68,7 +86,18 @@ export const MAIN_NAV: NavItem[] = [
     icon: <InboxOutlined />,
     permission: 'roster.manage',
   },
-  ...NOT_BUILT.map((key) => ({ key, path: `/${key}`, icon: icons[key] })),
+  {
+    key: 'rosterSetup',
+    path: '/roster-setup',
+    icon: <SettingOutlined />,
+    permission: 'roster.manage',
+  },
+  ...NOT_BUILT.map((key) => ({
+    key,
+    path: `/${key}`,
+    icon: icons[key],
+    permission: notBuiltPermission[key],
+  })),
 ];
 
 export const ADMIN_NAV: NavItem[] = [

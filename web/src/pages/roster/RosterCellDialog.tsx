@@ -1,0 +1,89 @@
+import { Button, Modal, Select, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CellRef } from './rosterModel';
+import { dutiesOf } from './rosterModel';
+import type { Duty, RosterView } from './rosterTypes';
+
+/** The click (keyboard, phone) way to set one cell: pick its shifts, or make it a day off. */
+export function RosterCellDialog({
+  view,
+  cell,
+  onSave,
+  onClose,
+}: {
+  view: RosterView;
+  cell: CellRef | null;
+  onSave(duties: Duty[]): Promise<void>;
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const [choice, setChoice] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (cell)
+      setChoice(dutiesOf(view.assignments, cell).map((d) => `${d.postId}|${d.shiftTypeId}`));
+  }, [cell, view.assignments]);
+  const shiftById = new Map(view.shiftTypes.map((s) => [s.id, s]));
+  const options = view.posts.flatMap((p) =>
+    p.shiftTypeIds.map((sid) => ({
+      value: `${p.id}|${sid}`,
+      label: `${shiftById.get(sid)?.code ?? '?'} · ${shiftById.get(sid)?.name ?? ''} @ ${p.name}`,
+    })),
+  );
+  const save = async (values: string[]) => {
+    setSaving(true);
+    try {
+      await onSave(
+        values.map((v) => {
+          const [postId = '', shiftTypeId = ''] = v.split('|');
+          return { postId, shiftTypeId };
+        }),
+      );
+    } finally {
+      setSaving(false);
+    }
+  };
+  const person = view.people.find((p) => p.id === cell?.personId)?.name ?? '';
+  return (
+    <Modal
+      open={cell !== null}
+      title={cell ? t('roster.grid.cellTitle', { person, date: cell.date }) : ''}
+      onCancel={onClose}
+      destroyOnHidden
+      footer={[
+        <Button
+          key="off"
+          data-testid="roster-cell-off"
+          onClick={() => void save([])}
+          loading={saving}
+        >
+          {t('roster.grid.clear')}
+        </Button>,
+        <Button
+          key="save"
+          type="primary"
+          data-testid="roster-cell-save"
+          loading={saving}
+          onClick={() => void save(choice)}
+        >
+          {t('roster.grid.save')}
+        </Button>,
+      ]}
+    >
+      <Typography.Paragraph type="secondary">{t('roster.grid.cellHint')}</Typography.Paragraph>
+      <Select
+        mode="multiple"
+        allowClear
+        autoFocus
+        data-testid="roster-cell-select"
+        style={{ width: '100%' }}
+        placeholder={t('roster.grid.off')}
+        value={choice}
+        onChange={setChoice}
+        options={options}
+        optionFilterProp="label"
+      />
+    </Modal>
+  );
+}
