@@ -29,7 +29,11 @@ import { isRole } from './server/permissions.js';
 import { rosterRoutes } from './modules/roster/roster.routes.js';
 import { createRosterService } from './modules/roster/roster.service.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
-import { HEARTBEAT_JOB, createAlertsService } from './modules/alerts/alerts.service.js';
+import {
+  type AlertsService,
+  HEARTBEAT_JOB,
+  createAlertsService,
+} from './modules/alerts/alerts.service.js';
 import { createChannels } from './modules/notify/channel-registry.js';
 import { systemResolver } from './modules/notify/ssrf.js';
 import { buildApp } from './server/app.js';
@@ -155,12 +159,20 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
+  const late: { alerts?: Pick<AlertsService, 'listPolicies'> } = {};
   const roster = createRosterService({
     db,
     dialect: database.dialect,
     clock,
     notify: (trx, input) => inbox.notify(trx, input),
     ...(database.sqliteFile ? { sqliteFile: database.sqliteFile } : {}),
+    // Escalation policies with an "on duty on post" target keep their post (alerts is made below).
+    postReferences: async (postId) =>
+      (await late.alerts?.listPolicies())
+        ?.filter((p) =>
+          p.levels.some((l) => l.targets.some((t) => t.kind === 'post' && t.id === postId)),
+        )
+        .map((p) => p.name) ?? [],
     directory: {
       async team(id) {
         const team = await users.getTeam(id);
@@ -289,6 +301,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     minuteMs: config.alertsMinuteMs,
     ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
+  late.alerts = alerts;
 
   // Mail in: the SMTP listener and the IMAP poller store it; these handlers turn it into work.
   const mail = createMailService({

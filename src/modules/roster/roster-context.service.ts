@@ -45,6 +45,11 @@ export interface RosterDeps {
   directory: RosterDirectory;
   /** The SQLite file, when the dialect is SQLite: on-duty reads then use a prepared reader. */
   sqliteFile?: string;
+  /**
+   * Names of what outside the roster points at a post (the alerts module's escalation policies
+   * with an "on duty on post" target); such a post is not deleted. Absent: nothing does.
+   */
+  postReferences?(postId: string): Promise<string[]>;
 }
 
 /** Stored duty segments are at most this long (long overrides are cut), see findSegments. */

@@ -26,11 +26,38 @@ export const rosterService = {
         postShiftInUse:
           '岗位“{{post}}”的班次 {{codes}} 仍被排班表 {{rosters}} 使用，不能从岗位移除',
         postInUse: '岗位“{{post}}”仍被排班表 {{rosters}} 使用，不能删除',
+        postUsedByPolicy:
+          '岗位“{{post}}”是告警升级策略 {{policies}} 的“岗位值班人”目标，不能删除；请先修改这些策略',
+        nothingToRemind: '所有人都已确认，无需提醒',
         postHasOverrides: '岗位“{{post}}”有 {{count}} 条紧急调班记录，作为值班历史保留，不能删除',
         postNameTaken: '团队已有名为“{{name}}”的岗位',
         cellTwice: '{{person}} 在 {{date}} 的格子出现了两次',
         closeBeforeEnd: '排班周期到 {{periodEnd}} 才结束，结束后才能关闭',
         deleteNotDraft: '只能删除草稿排班表；已发布的排班表可以在周期结束后关闭',
+      },
+      attendance: {
+        columns: {
+          person: '姓名',
+          date: '日期',
+          shift: '班次',
+          post: '岗位',
+          start: '开始',
+          end: '结束',
+          checkIn: '签到',
+          checkOut: '签退',
+          arrival: '到岗',
+          lateMinutes: '迟到分钟',
+          departure: '离岗',
+          earlyLeaveMinutes: '早退分钟',
+        },
+        arrival: {
+          early: '提前到岗',
+          on_time: '准时',
+          late: '迟到',
+          missing: '缺勤',
+          pending: '未开始',
+        },
+        departure: { ok: '正常', early_leave: '早退', no_check_out: '未签退', pending: '未结束' },
       },
       notify: {
         published: {
@@ -101,6 +128,9 @@ export const rosterService = {
           'Shift(s) {{codes}} of post "{{post}}" are still used by the roster(s) {{rosters}} and cannot be taken off the post',
         postInUse:
           'Post "{{post}}" is still used by the roster(s) {{rosters}}; it cannot be deleted',
+        postUsedByPolicy:
+          'Post "{{post}}" is the "on duty on post" target of the escalation policy(ies) {{policies}}; change those policies first',
+        nothingToRemind: 'Everyone has confirmed; there is nobody to remind',
         postHasOverrides:
           'Post "{{post}}" has {{count}} emergency override(s), kept as duty history; it cannot be deleted',
         postNameTaken: 'The team already has a post named "{{name}}"',
@@ -108,6 +138,35 @@ export const rosterService = {
         closeBeforeEnd: 'The roster period runs until {{periodEnd}}; it can be closed after that',
         deleteNotDraft:
           'Only a draft roster can be deleted; close a published one after its period',
+      },
+      attendance: {
+        columns: {
+          person: 'Name',
+          date: 'Date',
+          shift: 'Shift',
+          post: 'Post',
+          start: 'Start',
+          end: 'End',
+          checkIn: 'Check-in',
+          checkOut: 'Check-out',
+          arrival: 'Arrival',
+          lateMinutes: 'Minutes late',
+          departure: 'Departure',
+          earlyLeaveMinutes: 'Minutes left early',
+        },
+        arrival: {
+          early: 'Early',
+          on_time: 'On time',
+          late: 'Late',
+          missing: 'Missing',
+          pending: 'Not started',
+        },
+        departure: {
+          ok: 'OK',
+          early_leave: 'Left early',
+          no_check_out: 'No check-out',
+          pending: 'Not over',
+        },
       },
       notify: {
         published: {

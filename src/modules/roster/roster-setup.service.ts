@@ -274,6 +274,17 @@ export function createSetupUseCases(c: RosterContext) {
    * and people who had it as their default post lose that default.
    */
   async function deletePost(actor: Actor, id: string) {
+    // Asked before the transaction: the alerts module reads through its own connection.
+    const policies = (await c.deps.postReferences?.(id)) ?? [];
+    if (policies.length > 0) {
+      const { post } = await postOr404(db, id);
+      throw conflict(
+        'post_in_use',
+        'roster.service.postUsedByPolicy',
+        { post: post.name, policies: policies.join('、') },
+        'id',
+      );
+    }
     return db.transaction().execute(async (trx) => {
       const { teamId, post } = await postOr404(trx, id);
       const uses = await store.rostersUsing(trx, { postId: id });

@@ -398,6 +398,33 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
       },
     );
 
+    app.post(
+      '/api/roster/rosters/:id/remind',
+      {
+        config: { access: 'roster.manage' },
+        schema: { tags, params: z.object({ id }), body: Empty },
+      },
+      async (request) => roster.remindNow(actorOf(request), request.params.id),
+    );
+    app.get(
+      '/api/roster/rosters/:id/attendance',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request) => roster.attendance(request.params.id),
+    );
+    app.get(
+      '/api/roster/rosters/:id/attendance.csv',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request, reply) => {
+        const { text, filename } = await roster.attendanceCsv(request.params.id, (key, params) =>
+          t(request.locale, key, params),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(text);
+      },
+    );
+
     // ---- my shifts, confirmation, attendance ----
     app.get(
       '/api/roster/me/shifts',
@@ -577,6 +604,21 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
         const caller = { userId: p.userId, canManage: rolesAllow(p.roles, 'roster.manage') };
         await roster.revokeFeed(actorOf(request), caller, request.params.id);
         return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      '/api/roster/feeds',
+      {
+        config: { access: 'roster.read' },
+        schema: {
+          tags,
+          querystring: z.strictObject({ all: z.enum(['true', 'false']).optional() }),
+        },
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const caller = { userId: p.userId, canManage: rolesAllow(p.roles, 'roster.manage') };
+        return roster.listFeeds(caller, request.query.all === 'true');
       },
     );
     // Public: calendar clients cannot sign in; the secret token in the URL is the credential.

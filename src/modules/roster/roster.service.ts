@@ -1,3 +1,4 @@
+import { createAdminUseCases } from './roster-admin.service.js';
 import { createAttendanceUseCases } from './roster-attendance.service.js';
 import { type RosterDeps, createRosterContext } from './roster-context.service.js';
 import { createFeedUseCases } from './roster-feeds.service.js';
@@ -27,6 +28,7 @@ export function createRosterService(deps: RosterDeps) {
     ...createRequestUseCases(c),
     ...createOnDutyUseCases(deps),
     ...createFeedUseCases(c, attendance.myShifts),
+    ...createAdminUseCases(c),
   };
 }
 

@@ -671,6 +671,26 @@ export async function upsertAttendance(db: Db, a: AttendanceRecord, now: number)
     .execute();
 }
 
+/** The attendance records of a roster's assignments. */
+export async function listRosterAttendance(db: Db, rosterId: string): Promise<AttendanceRecord[]> {
+  const rows = await db
+    .selectFrom('roster_attendance')
+    .innerJoin('roster_assignment', 'roster_assignment.id', 'roster_attendance.assignment_id')
+    .selectAll('roster_attendance')
+    .where('roster_assignment.roster_id', '=', rosterId)
+    .execute();
+  return rows.map((r) => ({
+    assignmentId: r.assignment_id,
+    personId: r.person_id,
+    checkInAt: r.check_in_at === null ? null : Number(r.check_in_at),
+    checkOutAt: r.check_out_at === null ? null : Number(r.check_out_at),
+    arrival: r.arrival,
+    departure: r.departure,
+    lateMinutes: r.late_minutes,
+    earlyLeaveMinutes: r.early_leave_minutes,
+  }));
+}
+
 // ---------- swaps and their history ----------
 
 export type StoredSwap = SwapRequest & { rosterId: string; updatedAt: number };
@@ -966,6 +986,17 @@ export async function findFeed(db: Db, id: string): Promise<FeedRecord | undefin
 
 export async function revokeFeed(db: Db, id: string, at: number): Promise<void> {
   await db.updateTable('roster_feed').set({ revoked_at: at }).where('id', '=', id).execute();
+}
+
+/** Live (not revoked) feeds, optionally only those one user created; newest first. */
+export async function listFeeds(
+  db: Db,
+  where: { createdBy?: string },
+): Promise<(FeedRecord & { createdAt: number })[]> {
+  let q = db.selectFrom('roster_feed').selectAll().where('revoked_at', 'is', null);
+  if (where.createdBy !== undefined) q = q.where('created_by', '=', where.createdBy);
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
+  return rows.map((r) => ({ ...toFeed(r), createdAt: Number(r.created_at) }));
 }
 
 /** Revokes every live feed of a subject (e.g. a post that is deleted). */

@@ -1,0 +1,37 @@
+/**
+ * CSV cells that a spreadsheet will not run as formulas (CSV/formula injection, OWASP), shared by
+ * every module that exports a sheet. A text cell starting with = + - @, a tab or a line break —
+ * or their full-width forms ＝＋－＠, which some spreadsheet locales also read — gets a leading
+ * single quote; leading spaces do not hide a trigger. Numbers and booleans stay typed.
+ */
+
+export type CellValue = string | number | boolean | null | undefined;
+
+const TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠']);
+
+/** True when a spreadsheet could read the text as a formula. */
+export function isFormulaLike(text: string): boolean {
+  const trimmed = text.replace(/^[ \u00a0\u3000]+/, '');
+  const first = trimmed[0] ?? text[0];
+  return first !== undefined && TRIGGERS.has(first);
+}
+
+/** One cell, neutralised. */
+export function neutraliseCell(value: CellValue): string | number | boolean {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'string') return value;
+  return isFormulaLike(value) ? `'${value}` : value;
+}
+
+/** One CSV field (RFC 4180): neutralised, quoted when it holds a comma, quote, line break or edge space. */
+export function csvField(value: CellValue): string {
+  const v = neutraliseCell(value);
+  const text = typeof v === 'string' ? v : String(v);
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A whole CSV document: CRLF line ends and a UTF-8 BOM so Excel reads Chinese correctly. */
+export function toCsv(rows: readonly (readonly CellValue[])[]): string {
+  const body = rows.map((r) => r.map(csvField).join(',')).join('\r\n');
+  return '\ufeff' + body + (rows.length ? '\r\n' : '');
+}

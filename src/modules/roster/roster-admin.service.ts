@@ -1,0 +1,230 @@
+import { enqueueJob } from '../../jobs/job-engine.js';
+import { conflict } from '../../lib/errors.js';
+import { type CellValue, toCsv } from '../../lib/spreadsheet-safe.js';
+import { type Actor, recordAudit } from '../audit/audit.service.js';
+import { classifyAttendance } from './check-in.js';
+import * as store from './roster.store.js';
+import { LIVE_STATUSES, type RosterContext } from './roster-context.service.js';
+import { ROSTER_REMINDER_JOB } from './roster-publish.service.js';
+import { shiftInterval } from './shift-time.js';
+
+export interface AttendanceRow {
+  assignmentId: string;
+  personId: string;
+  personName: string;
+  date: string;
+  shiftCode: string;
+  postName: string;
+  startMs: number;
+  endMs: number;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+  arrival: string;
+  departure: string;
+  lateMinutes: number;
+  earlyLeaveMinutes: number;
+}
+
+/** Labels of the CSV's header and values, in the caller's language. */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/**
+ * The duty admin's side of a published roster: the month's attendance (late, missing, early
+ * leave) with its CSV export, reminding the unconfirmed now, and the live calendar feeds.
+ */
+export function createAdminUseCases(c: RosterContext) {
+  const { db, clock } = c.deps;
+
+  /** Every shift of the roster (after swaps) with its check-in record, judged now. */
+  async function attendance(rosterId: string) {
+    const r = await c.getRosterOr404(db, rosterId);
+    const dir = await c.dirOf(r.teamId);
+    const ctx = await c.teamContext(db, dir);
+    const assignments = await c.effectiveAssignments(db, r.id);
+    const records = new Map(
+      (await store.listRosterAttendance(db, r.id)).map((x) => [x.assignmentId, x] as const),
+    );
+    const extraNames = await c.names(
+      assignments.map((a) => a.personId).filter((id) => !dir.names.has(id)),
+    );
+    const now = clock.now();
+    const rows: AttendanceRow[] = [];
+    for (const a of assignments) {
+      const shift = ctx.shiftTypes.find((s) => s.id === a.shiftTypeId);
+      const post = ctx.posts.find((p) => p.id === a.postId);
+      if (!shift || !post) continue;
+      const interval = shiftInterval(a.date, shift, ctx.team.timeZone);
+      const rec = records.get(a.id);
+      // Judged now, so a shift nobody checked in to shows as missing once it is over.
+      const judged = classifyAttendance(
+        interval,
+        rec?.checkInAt ?? undefined,
+        rec?.checkOutAt ?? undefined,
+        LIVE_STATUSES.has(r.status) ? now : interval.startMs - 1,
+      );
+      rows.push({
+        assignmentId: a.id,
+        personId: a.personId,
+        personName: dir.names.get(a.personId) ?? extraNames.get(a.personId) ?? a.personId,
+        date: a.date,
+        shiftCode: shift.code,
+        postName: post.name,
+        startMs: interval.startMs,
+        endMs: interval.endMs,
+        checkInAt: rec?.checkInAt ?? null,
+        checkOutAt: rec?.checkOutAt ?? null,
+        ...judged,
+      });
+    }
+    rows.sort((x, y) => x.startMs - y.startMs || x.personName.localeCompare(y.personName));
+    const summary = new Map<
+      string,
+      {
+        personId: string;
+        name: string;
+        shifts: number;
+        late: number;
+        missing: number;
+        earlyLeave: number;
+      }
+    >();
+    for (const row of rows) {
+      const s = summary.get(row.personId) ?? {
+        personId: row.personId,
+        name: row.personName,
+        shifts: 0,
+        late: 0,
+        missing: 0,
+        earlyLeave: 0,
+      };
+      s.shifts++;
+      if (row.arrival === 'late') s.late++;
+      if (row.arrival === 'missing') s.missing++;
+      if (row.departure === 'early_leave') s.earlyLeave++;
+      summary.set(row.personId, s);
+    }
+    return {
+      roster: { ...r, timeZone: ctx.team.timeZone, teamName: ctx.team.name },
+      rows,
+      people: [...summary.values()].sort((x, y) => x.name.localeCompare(y.name)),
+    };
+  }
+
+  /** The attendance as CSV (UTF-8 with BOM, CRLF), every text cell formula-safe. */
+  async function attendanceCsv(rosterId: string, tr: Translate) {
+    const { roster, rows } = await attendance(rosterId);
+    const zone = roster.timeZone;
+    const local = (ms: number | null) =>
+      ms === null
+        ? ''
+        : new Intl.DateTimeFormat('sv-SE', {
+            timeZone: zone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+          }).format(ms);
+    const header = [
+      'person',
+      'date',
+      'shift',
+      'post',
+      'start',
+      'end',
+      'checkIn',
+      'checkOut',
+      'arrival',
+      'lateMinutes',
+      'departure',
+      'earlyLeaveMinutes',
+    ].map((k) => tr(`roster.attendance.columns.${k}`));
+    const body: CellValue[][] = rows.map((x) => [
+      x.personName,
+      x.date,
+      x.shiftCode,
+      x.postName,
+      local(x.startMs),
+      local(x.endMs),
+      local(x.checkInAt),
+      local(x.checkOutAt),
+      tr(`roster.attendance.arrival.${x.arrival}`),
+      x.lateMinutes,
+      tr(`roster.attendance.departure.${x.departure}`),
+      x.earlyLeaveMinutes,
+    ]);
+    return {
+      text: toCsv([header, ...body]),
+      filename: `attendance-${roster.periodStart}.csv`,
+    };
+  }
+
+  /**
+   * Remind everyone who has not confirmed, now: one durable reminder job each (the same job the
+   * publication schedules), so a crash between here and the mail does not lose or repeat it.
+   */
+  async function remindNow(actor: Actor, rosterId: string) {
+    return db.transaction().execute(async (trx) => {
+      const r = await c.getRosterOr404(trx, rosterId);
+      if (!LIVE_STATUSES.has(r.status) || r.publishedAt === null || r.status === 'closed') {
+        throw conflict('roster_not_published', 'roster.service.notPublished');
+      }
+      const unconfirmed = (await store.listConfirmations(trx, r.id))
+        .filter((x) => x.confirmedAt === null)
+        .map((x) => x.personId);
+      if (unconfirmed.length === 0) {
+        throw conflict('nothing_to_remind', 'roster.service.nothingToRemind');
+      }
+      const now = clock.now();
+      for (const personId of unconfirmed) {
+        await enqueueJob(trx, c.deps.dialect, clock, {
+          kind: ROSTER_REMINDER_JOB,
+          payload: { rosterId: r.id, personId, publishedAt: r.publishedAt, kind: 'reminder' },
+          runAt: now,
+          // One per person per minute: a double click does not mail twice.
+          idempotencyKey: `${ROSTER_REMINDER_JOB}:${r.id}:${r.publishedAt}:${personId}:now:${Math.floor(now / 60_000)}`,
+          maxAttempts: 5,
+        });
+      }
+      await recordAudit(trx, actor, now, {
+        action: 'roster.remind',
+        entityType: 'roster',
+        entityId: r.id,
+        after: { people: unconfirmed },
+      });
+      return { reminded: unconfirmed.length, people: unconfirmed };
+    });
+  }
+
+  /** Live calendar feeds: the caller's own, or (a duty admin) everyone's. Tokens are not kept. */
+  async function listFeeds(caller: { userId: string; canManage: boolean }, all: boolean) {
+    const feeds = await store.listFeeds(
+      db,
+      all && caller.canManage ? {} : { createdBy: caller.userId },
+    );
+    const personNames = await c.names([
+      ...new Set(
+        feeds.flatMap((f) => [f.createdBy, ...(f.kind === 'person' ? [f.subjectId] : [])]),
+      ),
+    ]);
+    const items = [];
+    for (const f of feeds) {
+      const post = f.kind === 'post' ? await store.findPostTeam(db, f.subjectId) : undefined;
+      items.push({
+        id: f.id,
+        kind: f.kind,
+        subjectId: f.subjectId,
+        subjectName:
+          f.kind === 'person'
+            ? (personNames.get(f.subjectId) ?? f.subjectId)
+            : (post?.name ?? f.subjectId),
+        createdBy: f.createdBy,
+        createdByName: personNames.get(f.createdBy) ?? f.createdBy,
+        createdAt: f.createdAt,
+      });
+    }
+    return { items };
+  }
+
+  return { attendance, attendanceCsv, remindNow, listFeeds };
+}
