@@ -21,6 +21,8 @@ const RosterMonthPage = lazy(() => import('./pages/roster/RosterMonthPage'));
 const RosterSetupPage = lazy(() => import('./pages/roster/RosterSetupPage'));
 const MyShiftsPage = lazy(() => import('./pages/roster/MyShiftsPage'));
 const RosterRequestsPage = lazy(() => import('./pages/roster/RosterRequestsPage'));
+const OnDutyPage = lazy(() => import('./pages/roster/OnDutyPage'));
+const RosterAttendancePage = lazy(() => import('./pages/roster/RosterAttendancePage'));
 
 function AppRoutes() {
   return (
@@ -66,6 +68,22 @@ function AppRoutes() {
           element={
             <RequirePermission permission="roster.manage">
               <RosterRequestsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="on-duty"
+          element={
+            <RequirePermission permission="roster.read">
+              <OnDutyPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="roster-attendance"
+          element={
+            <RequirePermission permission="roster.manage">
+              <RosterAttendancePage />
             </RequirePermission>
           }
         />

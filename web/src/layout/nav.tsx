@@ -8,8 +8,10 @@ import {
   CustomerServiceOutlined,
   DashboardOutlined,
   DatabaseOutlined,
+  FieldTimeOutlined,
   HistoryOutlined,
   InboxOutlined,
+  PhoneOutlined,
   ScheduleOutlined,
   SettingOutlined,
   StarOutlined,
@@ -80,10 +82,17 @@ export const MAIN_NAV: NavItem[] = [
   { key: 'dashboard', path: '/', icon: <DashboardOutlined /> },
   { key: 'rosters', path: '/rosters', icon: <CalendarOutlined />, permission: 'roster.read' },
   { key: 'myShifts', path: '/my-shifts', icon: <ScheduleOutlined />, permission: 'roster.self' },
+  { key: 'onDuty', path: '/on-duty', icon: <PhoneOutlined />, permission: 'roster.read' },
   {
     key: 'rosterRequests',
     path: '/roster-requests',
     icon: <InboxOutlined />,
+    permission: 'roster.manage',
+  },
+  {
+    key: 'rosterAttendance',
+    path: '/roster-attendance',
+    icon: <FieldTimeOutlined />,
     permission: 'roster.manage',
   },
   {

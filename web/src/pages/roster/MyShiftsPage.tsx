@@ -24,6 +24,7 @@ import { ApiError, api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
+import { CalendarFeedsCard } from './CalendarFeedsCard';
 import { formatInZone, monthWeeks, shiftMonth } from './rosterModel';
 import type { LeaveItem, MyShift, RosterView, SwapItem } from './rosterTypes';
 
@@ -532,6 +533,7 @@ export default function MyShiftsPage() {
           )}
         />
       </Card>
+      <CalendarFeedsCard />
       <SwapRequestDialog
         shift={swapFor}
         onClose={() => setSwapFor(null)}

@@ -315,6 +315,24 @@ export default function RosterMonthPage() {
                 time: formatInZone(confirmations.deadline, view?.roster.timeZone ?? 'UTC'),
               })}`
             : ''}
+          {unconfirmed.length > 0 && status !== 'closed' && (
+            <Button
+              size="small"
+              style={{ marginLeft: 8 }}
+              data-testid="roster-remind"
+              onClick={() =>
+                void run(async () => {
+                  const r = await api.post<{ reminded: number }>(
+                    `/api/roster/rosters/${rosterId}/remind`,
+                    {},
+                  );
+                  void message.success(t('roster.month.reminded', { count: r.reminded }));
+                })
+              }
+            >
+              {t('roster.month.remindNow')}
+            </Button>
+          )}
         </Typography.Text>
       )}
       {!view && (

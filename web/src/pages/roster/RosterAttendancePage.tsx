@@ -1,0 +1,241 @@
+import { Button, Card, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { Team } from '../../api/types';
+import { useApiErrors } from '../../forms/useApiErrors';
+import { TID } from '../../testids';
+import { formatInZone } from './rosterModel';
+import type { RosterSummary } from './rosterTypes';
+
+interface AttendanceRow {
+  assignmentId: string;
+  personId: string;
+  personName: string;
+  date: string;
+  shiftCode: string;
+  postName: string;
+  startMs: number;
+  endMs: number;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+  arrival: string;
+  departure: string;
+  lateMinutes: number;
+  earlyLeaveMinutes: number;
+}
+
+interface AttendanceView {
+  roster: RosterSummary & { timeZone: string; teamName: string };
+  rows: AttendanceRow[];
+  people: {
+    personId: string;
+    name: string;
+    shifts: number;
+    late: number;
+    missing: number;
+    earlyLeave: number;
+  }[];
+}
+
+const arrivalColour: Record<string, string> = {
+  early: 'green',
+  on_time: 'green',
+  late: 'orange',
+  missing: 'red',
+  pending: 'default',
+};
+const departureColour: Record<string, string> = {
+  ok: 'green',
+  early_leave: 'orange',
+  no_check_out: 'gold',
+  pending: 'default',
+};
+
+/**
+ * The month's check-in record for assessment: per person the late, missing and early-leave
+ * count, every shift with its check-in and check-out, and a CSV export (formula-safe).
+ */
+export default function RosterAttendancePage() {
+  const { t } = useTranslation();
+  const showError = useApiErrors();
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [teamId, setTeamId] = useState<string>();
+  const [rosters, setRosters] = useState<RosterSummary[]>([]);
+  const [rosterId, setRosterId] = useState<string>();
+  const [view, setView] = useState<AttendanceView | null>(null);
+  const [problemsOnly, setProblemsOnly] = useState(false);
+
+  useEffect(() => {
+    api
+      .get<{ items: Team[] }>('/api/teams')
+      .then((r) => {
+        setTeams(r.items);
+        if (r.items[0]) setTeamId(r.items[0].id);
+      })
+      .catch(showError);
+  }, [showError]);
+
+  useEffect(() => {
+    if (!teamId) return;
+    api
+      .get<{ items: RosterSummary[] }>('/api/roster/rosters', { teamId })
+      .then((r) => {
+        const live = r.items.filter((x) => x.status !== 'draft');
+        setRosters(live);
+        setRosterId(live[0]?.id);
+      })
+      .catch(showError);
+  }, [teamId, showError]);
+
+  useEffect(() => {
+    if (!rosterId) {
+      setView(null);
+      return;
+    }
+    api
+      .get<AttendanceView>(`/api/roster/rosters/${rosterId}/attendance`)
+      .then(setView)
+      .catch(showError);
+  }, [rosterId, showError]);
+
+  const zone = view?.roster.timeZone ?? 'UTC';
+  const time = (ms: number | null) => (ms === null ? '—' : formatInZone(ms, zone));
+  const rows = (view?.rows ?? []).filter(
+    (r) =>
+      !problemsOnly ||
+      r.arrival === 'late' ||
+      r.arrival === 'missing' ||
+      r.departure === 'early_leave' ||
+      r.departure === 'no_check_out',
+  );
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={3} data-testid={TID.pageTitle}>
+        {t('roster.attendance.title')}
+      </Typography.Title>
+      <Space wrap>
+        <Select
+          style={{ minWidth: 160 }}
+          value={teamId}
+          onChange={setTeamId}
+          placeholder={t('roster.month.team')}
+          options={teams.map((x) => ({ value: x.id, label: x.name }))}
+        />
+        <Select
+          style={{ minWidth: 240 }}
+          value={rosterId}
+          onChange={setRosterId}
+          data-testid="attendance-roster"
+          notFoundContent={t('roster.attendance.none')}
+          options={rosters.map((r) => ({
+            value: r.id,
+            label: `${r.periodStart} – ${r.periodEnd} · ${t(`roster.statuses.${r.status}`)}`,
+          }))}
+        />
+        {rosterId && (
+          <Button
+            href={`/api/roster/rosters/${rosterId}/attendance.csv`}
+            data-testid="attendance-csv"
+          >
+            {t('roster.attendance.exportCsv')}
+          </Button>
+        )}
+      </Space>
+      {!rosterId && (
+        <Typography.Text type="secondary">{t('roster.attendance.none')}</Typography.Text>
+      )}
+      {view && (
+        <Card size="small" title={t('roster.attendance.summary')}>
+          <Table
+            size="small"
+            rowKey="personId"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={view.people}
+            data-testid="attendance-summary"
+            columns={[
+              { title: t('roster.attendance.person'), dataIndex: 'name' },
+              { title: t('roster.attendance.shifts'), dataIndex: 'shifts' },
+              {
+                title: t('roster.attendance.late'),
+                dataIndex: 'late',
+                render: (n: number) => (n ? <Tag color="orange">{n}</Tag> : 0),
+              },
+              {
+                title: t('roster.attendance.missing'),
+                dataIndex: 'missing',
+                render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0),
+              },
+              {
+                title: t('roster.attendance.earlyLeave'),
+                dataIndex: 'earlyLeave',
+                render: (n: number) => (n ? <Tag color="orange">{n}</Tag> : 0),
+              },
+            ]}
+          />
+        </Card>
+      )}
+      {view && (
+        <Card
+          size="small"
+          title={t('roster.attendance.shiftsTitle')}
+          extra={
+            <Space>
+              <Typography.Text>{t('roster.attendance.problemsOnly')}</Typography.Text>
+              <Switch
+                checked={problemsOnly}
+                onChange={setProblemsOnly}
+                data-testid="attendance-problems"
+              />
+            </Space>
+          }
+        >
+          <Table
+            size="small"
+            rowKey="assignmentId"
+            scroll={{ x: true }}
+            dataSource={rows}
+            data-testid="attendance-table"
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            columns={[
+              { title: t('roster.attendance.date'), dataIndex: 'date' },
+              { title: t('roster.attendance.person'), dataIndex: 'personName' },
+              {
+                title: t('roster.attendance.shift'),
+                render: (_: unknown, r: AttendanceRow) => `${r.shiftCode} · ${r.postName}`,
+              },
+              {
+                title: t('roster.attendance.checkIn'),
+                render: (_: unknown, r: AttendanceRow) => time(r.checkInAt),
+              },
+              {
+                title: t('roster.attendance.checkOut'),
+                render: (_: unknown, r: AttendanceRow) => time(r.checkOutAt),
+              },
+              {
+                title: t('roster.attendance.arrival'),
+                render: (_: unknown, r: AttendanceRow) => (
+                  <Tag color={arrivalColour[r.arrival]}>
+                    {t(`roster.attendance.arrivals.${r.arrival}`, { minutes: r.lateMinutes })}
+                  </Tag>
+                ),
+              },
+              {
+                title: t('roster.attendance.departure'),
+                render: (_: unknown, r: AttendanceRow) => (
+                  <Tag color={departureColour[r.departure]}>
+                    {t(`roster.attendance.departures.${r.departure}`, {
+                      minutes: r.earlyLeaveMinutes,
+                    })}
+                  </Tag>
+                ),
+              },
+            ]}
+          />
+        </Card>
+      )}
+    </Space>
+  );
+}
