@@ -33,7 +33,12 @@
  *            shift-name, shift-start, shift-end, shift-submit, shift-table, setup-tab-posts,
  *            post-add, post-name, post-shifts, cover-<code>-<dayKind>-min|preferred, post-submit,
  *            post-table, my-calendar, my-month, my-day-<date>, my-next, my-confirm, my-shift,
- *            my-check-in, my-check-out, my-attendance
+ *            my-check-in, my-check-out, my-attendance,
+ *            onduty-team, onduty-at, onduty-now, onduty-post-<post name>, override-open,
+ *            override-post, override-person, override-replaces, override-reason, override-submit,
+ *            attendance-roster, attendance-csv, attendance-summary, attendance-table,
+ *            attendance-problems, feeds-card, feeds-all, feeds-post, feeds-create, feeds-url,
+ *            feeds-item, feeds-revoke-<id>, roster-remind
  */
 
 export const TID = {
