@@ -1,0 +1,268 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/lib/clock.js';
+import { startServer } from '../helpers/server.js';
+
+// The roster at 3 a.m. and the duty admin's follow-up, in the browser: a technician on a phone
+// sees who is on duty and subscribes to (and revokes) a calendar feed; the duty manager puts
+// someone on duty by emergency override (a reason is required); the duty admin reads the
+// month's attendance (a missed shift), downloads its CSV and reminds the unconfirmed.
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-output', 'e2e');
+// 10:00 in Shanghai on Thursday 10 December 2026: A stands the 09:00–17:00 watch; B missed
+// yesterday's.
+const NOW = Date.UTC(2026, 11, 10, 2, 0);
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+let server: Server;
+let context: BrowserContext;
+let page: Page;
+let profileDir: string;
+const ids: Record<string, string> = {};
+
+/** The admin's API session, for the setup a test does not walk through in the browser. */
+async function adminApi() {
+  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: server.admin.username, password: server.admin.password }),
+  });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: {
+        cookie: cookie.split(';')[0]!,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
+    return (r.status === 204 ? {} : await r.json()) as T;
+  };
+}
+
+async function signIn(username: string): Promise<void> {
+  // Each walk starts signed out, even when the one before it failed half-way.
+  await context.clearCookies();
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill(`pw-${username}-12345`);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('signout').click();
+  await page.getByTestId('signin-username').waitFor();
+}
+
+/** Picks options of the antd Select with this test id (by option text). */
+async function choose(testId: string, labels: string[]): Promise<void> {
+  await page.getByTestId(testId).click();
+  for (const label of labels) {
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
+      .first()
+      .click();
+  }
+  await page.keyboard.press('Escape');
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'vite'),
+      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
+  }
+  mkdirSync(shots, { recursive: true });
+  server = await startServer({ clock: new ManualClock(NOW), env: { ROLES: 'api' } });
+  const api = await adminApi();
+  const user = async (username: string, displayName: string, role: string) => {
+    const r = await api<{ user: { id: string } }>('POST', '/api/users', {
+      username,
+      displayName,
+      roles: [role],
+      password: `pw-${username}-12345`,
+    });
+    ids[username] = r.user.id;
+  };
+  await user('duty.admin', '值班管理员', 'duty_admin');
+  await user('duty.mgr', '值班经理', 'duty_manager');
+  await user('tech.a', 'A 张伟', 'technician');
+  await user('tech.b', 'B 李娜', 'technician');
+  const team = await api<{ team: { id: string } }>('POST', '/api/teams', {
+    name: '运维值班组',
+    timeZone: 'Asia/Shanghai',
+  });
+  ids.team = team.team.id;
+  await api('PUT', `/api/teams/${ids.team}/members`, {
+    userIds: ['tech.a', 'tech.b'].map((u) => ids[u]),
+  });
+  const watch = await api<{ id: string }>('POST', `/api/roster/teams/${ids.team}/shift-types`, {
+    code: 'W',
+    name: '值守班',
+    start: '09:00',
+    end: '17:00',
+    colour: '#95de64',
+  });
+  const post = await api<{ id: string }>('POST', `/api/roster/teams/${ids.team}/posts`, {
+    name: '机房值守',
+    shiftTypeIds: [watch.id],
+  });
+  const dec = await api<{ roster: { id: string } }>('POST', '/api/roster/rosters', {
+    teamId: ids.team,
+    periodStart: '2026-12-01',
+    periodEnd: '2026-12-31',
+  });
+  const duty = [{ postId: post.id, shiftTypeId: watch.id }];
+  await api('PUT', `/api/roster/rosters/${dec.roster.id}/cells/batch`, {
+    cells: [
+      { personId: ids['tech.b'], date: '2026-12-09', duties: duty },
+      { personId: ids['tech.a'], date: '2026-12-10', duties: duty },
+    ],
+  });
+  await api('POST', `/api/roster/rosters/${dec.roster.id}/publish`, {});
+
+  profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 900 },
+    locale: 'zh-CN',
+  });
+  await context.clock.setFixedTime(new Date(NOW));
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+const noSideways = async () =>
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+    390,
+  );
+
+describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
+  it('a technician on a phone sees who is on duty and subscribes to a calendar', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn('tech.b');
+      await page.goto(`${server.baseUrl}/on-duty`);
+      const card = page.getByTestId('onduty-post-机房值守');
+      await expect.poll(() => card.innerText()).toContain('A 张伟');
+      expect(await card.innerText()).toContain('12-10 09:00 – 12-10 17:00');
+      expect(await page.getByTestId('override-open').count()).toBe(0);
+      await noSideways();
+      await page.screenshot({ path: join(shots, 'roster-phone-on-duty.png'), fullPage: true });
+
+      // My calendar feed: the URL is shown once, works in a calendar client, and is revocable.
+      await page.goto(`${server.baseUrl}/my-shifts`);
+      await page.getByTestId('feeds-create').click();
+      const urlText = await page.getByTestId('feeds-url').locator('code').innerText();
+      expect(urlText).toMatch(/\/api\/roster\/feeds\/[^/]+\.ics$/);
+      const ics = await fetch(urlText);
+      expect(ics.status).toBe(200);
+      expect(ics.headers.get('content-type')).toMatch(/text\/calendar/);
+      expect(await ics.text()).toContain('BEGIN:VEVENT');
+      await page.getByTestId('feeds-item').first().waitFor();
+      await noSideways();
+      await page.screenshot({ path: join(shots, 'roster-phone-feeds.png'), fullPage: true });
+      await page.locator('[data-testid^="feeds-revoke-"]').first().click();
+      await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
+      await expect.poll(() => page.getByTestId('feeds-item').count()).toBe(0);
+      expect((await fetch(urlText)).status).toBe(404);
+      await signOut();
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'roster-feeds-failure.png'), fullPage: true });
+      throw err;
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  }, 120_000);
+
+  it('the duty manager overrides on a phone: a reason is required, then B replaces A', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn('duty.mgr');
+      await page.goto(`${server.baseUrl}/on-duty`);
+      const card = page.getByTestId('onduty-post-机房值守');
+      await expect.poll(() => card.innerText()).toContain('A 张伟');
+      await page.getByTestId('override-open').click();
+      await choose('override-person', ['B 李娜']);
+      await choose('override-replaces', ['A 张伟']);
+      await page.getByTestId('override-submit').click();
+      const reasonError = page.locator('.ant-form-item-explain-error:visible').first();
+      await reasonError.waitFor();
+      expect(await reasonError.innerText()).toMatch(/原因/);
+      await page.screenshot({ path: join(shots, 'roster-phone-override-reason.png') });
+      await page.getByTestId('override-reason').fill('A 身体不适，B 顶岗');
+      await page.getByTestId('override-submit').click();
+      await expect.poll(() => card.innerText()).toContain('B 李娜');
+      expect(await card.innerText()).toContain('紧急调班');
+      expect(await card.innerText()).not.toContain('A 张伟');
+      await noSideways();
+      await page.screenshot({ path: join(shots, 'roster-phone-override.png'), fullPage: true });
+      await signOut();
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'roster-override-failure.png'), fullPage: true });
+      throw err;
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  }, 120_000);
+
+  it('the duty admin reads attendance, downloads its CSV and reminds the unconfirmed', async () => {
+    try {
+      await signIn('duty.admin');
+      await page.getByTestId('nav-rosterAttendance').click();
+      const summary = page.getByTestId('attendance-summary');
+      await expect.poll(() => summary.innerText()).toContain('B 李娜');
+      const table = page.getByTestId('attendance-table');
+      await expect.poll(() => table.innerText()).toContain('缺勤');
+      await page.getByTestId('attendance-problems').click();
+      await expect.poll(() => table.innerText()).not.toContain('A 张伟');
+      await page.screenshot({ path: join(shots, 'roster-attendance.png'), fullPage: true });
+      const href = await page.getByTestId('attendance-csv').getAttribute('href');
+      const csv = await page.request.get(`${server.baseUrl}${href!}`);
+      expect(csv.status()).toBe(200);
+      const text = await csv.text();
+      expect(text).toContain('B 李娜,2026-12-09,W,机房值守');
+      expect(text).toContain('缺勤');
+
+      await page.getByTestId('nav-rosters').click();
+      await page.getByTestId('roster-confirmations').waitFor();
+      await page.getByTestId('roster-remind').click();
+      await page.locator('.ant-message').getByText('已提醒 2 人').waitFor();
+      await page.screenshot({ path: join(shots, 'roster-remind.png') });
+      await signOut();
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'roster-attendance-failure.png'), fullPage: true });
+      throw err;
+    }
+  }, 120_000);
+});
