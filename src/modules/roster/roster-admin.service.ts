@@ -1,8 +1,9 @@
 import { enqueueJob } from '../../jobs/job-engine.js';
-import { conflict } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
 import { type CellValue, toCsv } from '../../lib/spreadsheet-safe.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { classifyAttendance } from './check-in.js';
+import { swapOutcome } from './requests.js';
 import * as store from './roster.store.js';
 import { LIVE_STATUSES, type RosterContext } from './roster-context.service.js';
 import { ROSTER_REMINDER_JOB } from './roster-publish.service.js';
@@ -226,5 +227,18 @@ export function createAdminUseCases(c: RosterContext) {
     return { items };
   }
 
-  return { attendance, attendanceCsv, remindNow, listFeeds };
+  /**
+   * The rule check a swap would get on approval, before the duty admin decides: the violations
+   * the swap adds to its roster, and whether any of them blocks.
+   */
+  async function swapCheck(swapId: string) {
+    const s = await store.findSwap(db, swapId);
+    if (!s) throw notFound('swap', swapId);
+    const r = await c.getRosterOr404(db, s.rosterId);
+    const ctx = await c.teamContext(db, await c.dirOf(r.teamId));
+    const assignments = await c.effectiveAssignments(db, r.id);
+    return swapOutcome(await c.checkInput(db, r, ctx, assignments), s);
+  }
+
+  return { attendance, attendanceCsv, remindNow, listFeeds, swapCheck };
 }

@@ -313,6 +313,9 @@ describe.each(DIALECTS)('rosters through HTTP on %s', (dialect) => {
     );
     expect(early.statusCode).toBe(409);
     await ok(c, 'POST', `/api/roster/swaps/${String(swap.id)}/accept`, {});
+    expect(await ok(dutyAdmin, 'GET', `/api/roster/swaps/${String(swap.id)}/check`)).toMatchObject({
+      blocking: false,
+    });
     expect((await inboxKinds(dutyAdmin)).some((i) => i.kind === 'roster.swap')).toBe(true);
     const approved = await ok(
       dutyAdmin,
@@ -342,6 +345,15 @@ describe.each(DIALECTS)('rosters through HTTP on %s', (dialect) => {
       substituteId: a.id,
     });
     await ok(a, 'POST', `/api/roster/swaps/${String(bad.id)}/accept`, {});
+    // The duty admin sees the rule check before deciding.
+    const check = await ok(dutyAdmin, 'GET', `/api/roster/swaps/${String(bad.id)}/check`);
+    expect(check.blocking).toBe(true);
+    expect(check.violations).toContainEqual(
+      expect.objectContaining({ rule: 'minRest', personId: a.id, message: expect.any(String) }),
+    );
+    expect((await a.request('GET', `/api/roster/swaps/${String(bad.id)}/check`)).statusCode).toBe(
+      403,
+    );
     const refused = await dutyAdmin.request(
       'POST',
       `/api/roster/swaps/${String(bad.id)}/approve`,

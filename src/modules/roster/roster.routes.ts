@@ -519,6 +519,20 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
       );
     }
     app.get(
+      '/api/roster/swaps/:id/check',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request) => {
+        const outcome = await roster.swapCheck(request.params.id);
+        return {
+          blocking: outcome.blocking,
+          violations: outcome.added.map((v) => ({
+            ...v,
+            message: t(request.locale, v.messageKey, v.params),
+          })),
+        };
+      },
+    );
+    app.get(
       '/api/roster/swaps/:id',
       { config: { access: 'roster.read' }, schema: { tags, params: z.object({ id }) } },
       async (request) => roster.swapHistory(request.params.id),
