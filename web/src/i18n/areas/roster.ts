@@ -284,6 +284,8 @@ export const zh = {
       empty: '没有待处理的申请',
       showAll: '显示已处理的',
       blocked: '不能批准：',
+      check: '规则检查',
+      checkOk: '无新冲突',
     },
   },
 };
@@ -584,6 +586,8 @@ export const en: typeof zh = {
       empty: 'No open requests',
       showAll: 'Show decided ones',
       blocked: 'Cannot approve:',
+      check: 'Rule check',
+      checkOk: 'No new violations',
     },
   },
 };

@@ -33,6 +33,40 @@ function SwapHistory({ id }: { id: string }) {
   );
 }
 
+/** The rule check a swap waiting for approval would get: OK, or the violations it adds. */
+function SwapCheck({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const [check, setCheck] = useState<{
+    blocking: boolean;
+    violations: { severity: string; message: string }[];
+  } | null>(null);
+  useEffect(() => {
+    api
+      .get<{ blocking: boolean; violations: { severity: string; message: string }[] }>(
+        `/api/roster/swaps/${id}/check`,
+      )
+      .then(setCheck)
+      .catch(() => setCheck(null));
+  }, [id]);
+  if (!check) return null;
+  if (check.violations.length === 0) {
+    return (
+      <Tag color="green" data-testid={`swap-check-${id}`}>
+        {t('roster.requests.checkOk')}
+      </Tag>
+    );
+  }
+  return (
+    <Space direction="vertical" size={2} data-testid={`swap-check-${id}`}>
+      {check.violations.map((v, i) => (
+        <Typography.Text key={i} type={v.severity === 'block' ? 'danger' : 'warning'}>
+          {v.message}
+        </Typography.Text>
+      ))}
+    </Space>
+  );
+}
+
 /** The duty admin's inbox: swaps waiting for approval and leave requests, with their history. */
 export default function RosterRequestsPage() {
   const { t } = useTranslation();
@@ -138,6 +172,11 @@ export default function RosterRequestsPage() {
             render: (_, s) => <Tag>{t(`roster.swapStatus.${s.status}`)}</Tag>,
           },
           { title: t('roster.requests.reason'), dataIndex: 'reason' },
+          {
+            title: t('roster.requests.check'),
+            key: 'check',
+            render: (_, s) => (s.status === 'pending_approval' ? <SwapCheck id={s.id} /> : null),
+          },
           {
             key: 'actions',
             render: (_, s) =>
