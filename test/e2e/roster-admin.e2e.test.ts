@@ -132,6 +132,7 @@ beforeAll(async () => {
     cells: [
       { personId: ids['tech.b'], date: '2026-12-09', duties: duty },
       { personId: ids['tech.a'], date: '2026-12-10', duties: duty },
+      { personId: ids['tech.a'], date: '2026-12-20', duties: duty },
     ],
   });
   await api('POST', `/api/roster/rosters/${dec.roster.id}/publish`, {});
@@ -265,4 +266,45 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       throw err;
     }
   }, 120_000);
+
+  it('a swap made on a phone: A asks, B accepts, the duty admin sees the rule check and approves', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn('tech.a');
+      await page.goto(`${server.baseUrl}/my-shifts`);
+      await page.getByTestId('my-day-2026-12-20').click();
+      await page.getByTestId('my-shift').getByRole('button', { name: /换班/ }).click();
+      await choose('swap-substitute', ['B 李娜']);
+      await page.getByTestId('swap-submit').click();
+      await expect.poll(() => page.locator('body').innerText()).toContain('等待替班人同意');
+      await noSideways();
+      await page.screenshot({
+        path: join(shots, 'roster-phone-swap-requested.png'),
+        fullPage: true,
+      });
+      await signOut();
+
+      await signIn('tech.b');
+      await page.goto(`${server.baseUrl}/my-shifts`);
+      await page.getByRole('button', { name: /同\s?意/ }).click();
+      await expect.poll(() => page.getByRole('button', { name: /同\s?意/ }).count()).toBe(0);
+      await signOut();
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+    try {
+      await signIn('duty.admin');
+      await page.goto(`${server.baseUrl}/roster-requests`);
+      const check = page.locator('[data-testid^="swap-check-"]').first();
+      await check.waitFor();
+      expect(await check.innerText()).toContain('无新冲突');
+      await page.screenshot({ path: join(shots, 'roster-requests-check.png'), fullPage: true });
+      await page.locator('[data-testid^="approve-"]').first().click();
+      await expect.poll(() => page.locator('[data-testid^="approve-"]').count()).toBe(0);
+      await signOut();
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'roster-swap-failure.png'), fullPage: true });
+      throw err;
+    }
+  }, 180_000);
 });
