@@ -38,6 +38,12 @@ import { liveRoutes } from './server/live.routes.js';
 import { createMailer } from './server/mailer.js';
 import { createMetrics, systemRoutes } from './server/system.routes.js';
 import { alertMailHandler } from './modules/alerts/alert-mail.handler.js';
+import {
+  alertsLiveNotifier,
+  createAlertsSetup,
+  withLiveUpdates,
+} from './modules/alerts/alerts-setup.js';
+import { alertsSetupRoutes } from './modules/alerts/alerts-setup.routes.js';
 import { bareAddress } from './modules/mail/mail-routing.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import {
@@ -255,7 +261,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     },
   });
 
-  const alerts = createAlertsService({
+  const alertsCore = createAlertsService({
     db,
     dialect: database.dialect,
     clock,
@@ -287,6 +293,16 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     ssrf: { allow: config.webhookAllowPrivate, resolve: systemResolver },
     publicUrl: config.publicUrl,
     minuteMs: config.alertsMinuteMs,
+    ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
+  });
+  // Browsers on the `alerts` topic hear of new alerts, page actions and paging steps.
+  const alertsLive = alertsLiveNotifier((event) => live.publish(event));
+  const alerts = withLiveUpdates(alertsCore, alertsLive.changed);
+  const alertsSetup = createAlertsSetup({
+    db,
+    clock,
+    alerts,
+    publicUrl: config.publicUrl,
     ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
 
@@ -381,9 +397,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         ticketsRoutes(tickets),
         ticketAttachmentRoutes(attachments),
         mailRoutes(mail),
-        liveRoutes(live, { tickets: 'tickets.read' }),
+        liveRoutes(live, { tickets: 'tickets.read', alerts: 'alerts.read' }),
         rosterRoutes(roster, clock),
         alertsRoutes(alerts),
+        alertsSetupRoutes(alertsSetup),
       ],
     });
     if (opts.listen !== false) {
@@ -422,6 +439,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       await smtp?.close();
       await app?.close();
       await jobs?.stop();
+      alertsLive.close();
       await live.close();
       roster.close();
       await database.close();
