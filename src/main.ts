@@ -41,6 +41,7 @@ import { alertMailHandler } from './modules/alerts/alert-mail.handler.js';
 import {
   alertsLiveNotifier,
   createAlertsSetup,
+  withContactUrlCheck,
   withLiveUpdates,
 } from './modules/alerts/alerts-setup.js';
 import { alertsSetupRoutes } from './modules/alerts/alerts-setup.routes.js';
@@ -297,7 +298,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
   });
   // Browsers on the `alerts` topic hear of new alerts, page actions and paging steps.
   const alertsLive = alertsLiveNotifier((event) => live.publish(event));
-  const alerts = withLiveUpdates(alertsCore, alertsLive.changed);
+  const alerts = withContactUrlCheck(withLiveUpdates(alertsCore, alertsLive.changed), {
+    allow: config.webhookAllowPrivate,
+    resolve: systemResolver,
+  });
   const alertsSetup = createAlertsSetup({
     db,
     clock,

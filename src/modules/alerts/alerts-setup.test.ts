@@ -154,4 +154,26 @@ describe('alerts setup routes', () => {
     );
     expect(noService.statusCode).toBe(404);
   });
+
+  it('refuses a contact method whose webhook points at a private address, naming the field', async () => {
+    for (const [target, field] of [
+      [{ kind: 'webhook', url: 'http://10.0.0.5/hook', secret: 's' }, 'target.url'],
+      [{ kind: 'slack', webhookUrl: 'http://127.0.0.1:9/x' }, 'target.webhookUrl'],
+      [{ kind: 'dingtalk', webhookUrl: 'http://169.254.169.254/latest' }, 'target.webhookUrl'],
+    ] as const) {
+      const r = await admin.request('POST', '/api/profile/contact-methods', { name: 'x', target });
+      expect(r.statusCode, JSON.stringify(target)).toBe(400);
+      expect(r.json()).toMatchObject({ field });
+      expect((r.json() as { message: string }).message).toContain('private_address');
+    }
+    const before = await ok<{ items: unknown[] }>(
+      admin.request('GET', '/api/profile/contact-methods'),
+    );
+    expect(before.items).toHaveLength(0);
+    const pub = await admin.request('POST', '/api/profile/contact-methods', {
+      name: 'public hook',
+      target: { kind: 'webhook', url: 'https://93.184.216.34/hook', secret: 's' },
+    });
+    expect(pub.statusCode).toBe(201);
+  });
 });

@@ -3,9 +3,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { sha256 } from '../../lib/crypto.js';
-import { notFound } from '../../lib/errors.js';
+import { invalid, notFound } from '../../lib/errors.js';
 import type { LiveEvent } from '../../server/live.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
+import { checkWebhookUrl, type SsrfPolicy } from '../notify/ssrf.js';
 import type { AlertsService } from './alerts.service.js';
 
 /**
@@ -194,5 +195,33 @@ export function withLiveUpdates(
         changed(typeof pageId === 'string' ? pageId : undefined);
       },
     })),
+  };
+}
+
+const URL_FIELDS = ['webhookUrl', 'url', 'endpoint'] as const;
+
+/**
+ * A webhook-type contact method is refused when it is added (not only when a page is sent)
+ * if its URL points at loopback, link-local or private ranges the admin has not allowed: the
+ * 400 names the field (`target.webhookUrl`…) and the reason. A host that does not resolve yet
+ * is let through; the check runs again before every send.
+ */
+export function withContactUrlCheck(alerts: AlertsService, ssrf: SsrfPolicy): AlertsService {
+  return {
+    ...alerts,
+    async createContactMethod(actor, userId, input) {
+      const target = input.target as Record<string, unknown>;
+      for (const field of URL_FIELDS) {
+        const url = target[field];
+        if (typeof url !== 'string') continue;
+        const check = await checkWebhookUrl(url, ssrf);
+        if (!check.ok && check.reason !== 'unresolvable')
+          throw invalid(`target.${field}`, 'notify.errors.ssrf', {
+            url,
+            reason: check.address ? `${check.reason} ${check.address}` : check.reason,
+          });
+      }
+      return alerts.createContactMethod(actor, userId, input);
+    },
   };
 }
