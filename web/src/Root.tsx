@@ -21,6 +21,10 @@ const RosterMonthPage = lazy(() => import('./pages/roster/RosterMonthPage'));
 const RosterSetupPage = lazy(() => import('./pages/roster/RosterSetupPage'));
 const MyShiftsPage = lazy(() => import('./pages/roster/MyShiftsPage'));
 const RosterRequestsPage = lazy(() => import('./pages/roster/RosterRequestsPage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const PageDetailPage = lazy(() => import('./pages/alerts/PageDetailPage'));
+const AlertsSetupPage = lazy(() => import('./pages/alerts/AlertsSetupPage'));
+const MyNotificationsPage = lazy(() => import('./pages/alerts/MyNotificationsPage'));
 
 function AppRoutes() {
   return (
@@ -66,6 +70,38 @@ function AppRoutes() {
           element={
             <RequirePermission permission="roster.manage">
               <RosterRequestsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts"
+          element={
+            <RequirePermission permission="alerts.read">
+              <AlertsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/pages/:id"
+          element={
+            <RequirePermission permission="alerts.read">
+              <PageDetailPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/setup"
+          element={
+            <RequirePermission permission="alerts.manage">
+              <AlertsSetupPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/me"
+          element={
+            <RequirePermission permission="alerts.read">
+              <MyNotificationsPage />
             </RequirePermission>
           }
         />
