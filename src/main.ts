@@ -32,6 +32,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { HEARTBEAT_JOB, createAlertsService } from './modules/alerts/alerts.service.js';
 import { createChannels } from './modules/notify/channel-registry.js';
 import { systemResolver } from './modules/notify/ssrf.js';
+import { notifyChannelsFromEnv } from './modules/notify/notify-env.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
@@ -277,6 +278,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       return u?.locale === 'en' ? 'en' : 'zh';
     },
     channels: createChannels({
+      // SMS/voice provider and web push keys: SMS_PROVIDER_*, VAPID_* (README, Configuration).
+      ...notifyChannelsFromEnv(process.env),
       ...(config.smtp.host
         ? {
             smtp: {
