@@ -34,6 +34,15 @@
  *            post-add, post-name, post-shifts, cover-<code>-<dayKind>-min|preferred, post-submit,
  *            post-table, my-calendar, my-month, my-day-<date>, my-next, my-confirm, my-shift,
  *            my-check-in, my-check-out, my-attendance
+ * Alerts:    (literal ids in web/src/pages/alerts/, used by test/e2e/alerts.e2e.test.ts)
+ *            alerts-live (data-connected=yes|no), pages-list, page-<id>, page-status (data-status),
+ *            page-acknowledge, page-resolve, page-snooze, page-escalate, page-timeline,
+ *            setup-tab-services|policies, policy-create, policy-name, policy-submit,
+ *            policy-add-level, policy-level-<n>-targets-who, policy-level-<n>-delay,
+ *            policy-edit-<name>, policy-<name>-level-<n>, service-create, service-name,
+ *            service-submit, service-<name>, integration-kind|name|add-<service>,
+ *            integration-url, integration-key, integration-snippet, service-test-<service>,
+ *            service-test-page
  */
 
 export const TID = {
