@@ -36,12 +36,20 @@ import {
 } from './modules/alerts/alerts.service.js';
 import { createChannels } from './modules/notify/channel-registry.js';
 import { systemResolver } from './modules/notify/ssrf.js';
+import { notifyChannelsFromEnv } from './modules/notify/notify-env.js';
 import { buildApp } from './server/app.js';
 import { createLiveBus } from './server/live.js';
 import { liveRoutes } from './server/live.routes.js';
 import { createMailer } from './server/mailer.js';
 import { createMetrics, systemRoutes } from './server/system.routes.js';
 import { alertMailHandler } from './modules/alerts/alert-mail.handler.js';
+import {
+  alertsLiveNotifier,
+  createAlertsSetup,
+  withContactUrlCheck,
+  withLiveUpdates,
+} from './modules/alerts/alerts-setup.js';
+import { alertsSetupRoutes } from './modules/alerts/alerts-setup.routes.js';
 import { bareAddress } from './modules/mail/mail-routing.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import {
@@ -267,7 +275,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     },
   });
 
-  const alerts = createAlertsService({
+  const alertsCore = createAlertsService({
     db,
     dialect: database.dialect,
     clock,
@@ -282,6 +290,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       return u?.locale === 'en' ? 'en' : 'zh';
     },
     channels: createChannels({
+      // SMS/voice provider and web push keys: SMS_PROVIDER_*, VAPID_* (README, Configuration).
+      ...notifyChannelsFromEnv(process.env),
       ...(config.smtp.host
         ? {
             smtp: {
@@ -299,6 +309,19 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     ssrf: { allow: config.webhookAllowPrivate, resolve: systemResolver },
     publicUrl: config.publicUrl,
     minuteMs: config.alertsMinuteMs,
+    ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
+  });
+  // Browsers on the `alerts` topic hear of new alerts, page actions and paging steps.
+  const alertsLive = alertsLiveNotifier((event) => live.publish(event));
+  const alerts = withContactUrlCheck(withLiveUpdates(alertsCore, alertsLive.changed), {
+    allow: config.webhookAllowPrivate,
+    resolve: systemResolver,
+  });
+  const alertsSetup = createAlertsSetup({
+    db,
+    clock,
+    alerts,
+    publicUrl: config.publicUrl,
     ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
   late.alerts = alerts;
@@ -394,9 +417,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         ticketsRoutes(tickets),
         ticketAttachmentRoutes(attachments),
         mailRoutes(mail),
-        liveRoutes(live, { tickets: 'tickets.read' }),
+        liveRoutes(live, { tickets: 'tickets.read', alerts: 'alerts.read' }),
         rosterRoutes(roster, clock),
         alertsRoutes(alerts),
+        alertsSetupRoutes(alertsSetup),
       ],
     });
     if (opts.listen !== false) {
@@ -435,6 +459,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       await smtp?.close();
       await app?.close();
       await jobs?.stop();
+      alertsLive.close();
       await live.close();
       roster.close();
       await database.close();

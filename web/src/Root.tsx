@@ -23,6 +23,10 @@ const MyShiftsPage = lazy(() => import('./pages/roster/MyShiftsPage'));
 const RosterRequestsPage = lazy(() => import('./pages/roster/RosterRequestsPage'));
 const OnDutyPage = lazy(() => import('./pages/roster/OnDutyPage'));
 const RosterAttendancePage = lazy(() => import('./pages/roster/RosterAttendancePage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const PageDetailPage = lazy(() => import('./pages/alerts/PageDetailPage'));
+const AlertsSetupPage = lazy(() => import('./pages/alerts/AlertsSetupPage'));
+const MyNotificationsPage = lazy(() => import('./pages/alerts/MyNotificationsPage'));
 
 function AppRoutes() {
   return (
@@ -80,10 +84,42 @@ function AppRoutes() {
           }
         />
         <Route
+          path="alerts"
+          element={
+            <RequirePermission permission="alerts.read">
+              <AlertsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="roster-attendance"
           element={
             <RequirePermission permission="roster.manage">
               <RosterAttendancePage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/pages/:id"
+          element={
+            <RequirePermission permission="alerts.read">
+              <PageDetailPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/setup"
+          element={
+            <RequirePermission permission="alerts.manage">
+              <AlertsSetupPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="alerts/me"
+          element={
+            <RequirePermission permission="alerts.read">
+              <MyNotificationsPage />
             </RequirePermission>
           }
         />

@@ -39,6 +39,15 @@
  *            attendance-roster, attendance-csv, attendance-summary, attendance-table,
  *            attendance-problems, feeds-card, feeds-all, feeds-post, feeds-create, feeds-url,
  *            feeds-item, feeds-revoke-<id>, roster-remind
+ * Alerts:    (literal ids in web/src/pages/alerts/, used by test/e2e/alerts.e2e.test.ts)
+ *            alerts-live (data-connected=yes|no), pages-list, page-<id>, page-status (data-status),
+ *            page-acknowledge, page-resolve, page-snooze, page-escalate, page-timeline,
+ *            setup-tab-services|policies, policy-create, policy-name, policy-submit,
+ *            policy-add-level, policy-level-<n>-targets-who, policy-level-<n>-delay,
+ *            policy-edit-<name>, policy-<name>-level-<n>, service-create, service-name,
+ *            service-submit, service-<name>, integration-kind|name|add-<service>,
+ *            integration-url, integration-key, integration-snippet, service-test-<service>,
+ *            service-test-page
  */
 
 export const TID = {

@@ -24,7 +24,10 @@ import type { NavItem } from './nav';
 
 function selectedKey(pathname: string): string {
   const all = [...MAIN_NAV, ...ADMIN_NAV].filter((i) => !i.external && i.path !== '/');
-  const hit = all.find((i) => pathname === i.path || pathname.startsWith(`${i.path}/`));
+  // The longest matching path wins: /alerts/setup is "alertsSetup", not "alerts".
+  const hit = all
+    .filter((i) => pathname === i.path || pathname.startsWith(`${i.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
   return hit ? hit.key : pathname === '/' ? 'dashboard' : '';
 }
 

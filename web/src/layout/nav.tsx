@@ -2,9 +2,11 @@ import {
   AlertOutlined,
   ApiOutlined,
   BarChartOutlined,
+  BellOutlined,
   BookOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
+  ControlOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -26,7 +28,6 @@ import type { ReactNode } from 'react';
 /** Capabilities of DESIGN.md whose pages are not built yet; each renders NotBuiltPage. */
 export const NOT_BUILT = [
   'solver',
-  'alerts',
   'tickets',
   'handover',
   'inspections',
@@ -54,7 +55,6 @@ export interface NavItem {
  */
 const notBuiltPermission: Record<NotBuiltKey, string> = {
   solver: 'roster.manage',
-  alerts: 'alerts.read',
   tickets: 'tickets.read',
   handover: 'teams.read',
   inspections: 'teams.read',
@@ -67,7 +67,6 @@ const notBuiltPermission: Record<NotBuiltKey, string> = {
 
 const icons: Record<NotBuiltKey, ReactNode> = {
   solver: <ThunderboltOutlined />,
-  alerts: <AlertOutlined />,
   tickets: <CustomerServiceOutlined />,
   handover: <SwapOutlined />,
   inspections: <CheckSquareOutlined />,
@@ -101,6 +100,14 @@ export const MAIN_NAV: NavItem[] = [
     icon: <SettingOutlined />,
     permission: 'roster.manage',
   },
+  { key: 'alerts', path: '/alerts', icon: <AlertOutlined />, permission: 'alerts.read' },
+  {
+    key: 'alertsSetup',
+    path: '/alerts/setup',
+    icon: <ControlOutlined />,
+    permission: 'alerts.manage',
+  },
+  { key: 'alertsMe', path: '/alerts/me', icon: <BellOutlined />, permission: 'alerts.read' },
   ...NOT_BUILT.map((key) => ({
     key,
     path: `/${key}`,
