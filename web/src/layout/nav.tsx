@@ -10,6 +10,7 @@ import {
   DatabaseOutlined,
   HistoryOutlined,
   InboxOutlined,
+  PhoneOutlined,
   ScheduleOutlined,
   SettingOutlined,
   StarOutlined,
@@ -25,7 +26,6 @@ import type { ReactNode } from 'react';
 export const NOT_BUILT = [
   'solver',
   'alerts',
-  'tickets',
   'handover',
   'inspections',
   'emergencies',
@@ -53,7 +53,6 @@ export interface NavItem {
 const notBuiltPermission: Record<NotBuiltKey, string> = {
   solver: 'roster.manage',
   alerts: 'alerts.read',
-  tickets: 'tickets.read',
   handover: 'teams.read',
   inspections: 'teams.read',
   emergencies: 'teams.read',
@@ -66,7 +65,6 @@ const notBuiltPermission: Record<NotBuiltKey, string> = {
 const icons: Record<NotBuiltKey, ReactNode> = {
   solver: <ThunderboltOutlined />,
   alerts: <AlertOutlined />,
-  tickets: <CustomerServiceOutlined />,
   handover: <SwapOutlined />,
   inspections: <CheckSquareOutlined />,
   emergencies: <WarningOutlined />,
@@ -91,6 +89,18 @@ export const MAIN_NAV: NavItem[] = [
     path: '/roster-setup',
     icon: <SettingOutlined />,
     permission: 'roster.manage',
+  },
+  {
+    key: 'tickets',
+    path: '/tickets',
+    icon: <CustomerServiceOutlined />,
+    permission: 'tickets.read',
+  },
+  {
+    key: 'ticketPhone',
+    path: '/tickets/phone',
+    icon: <PhoneOutlined />,
+    permission: 'tickets.create',
   },
   ...NOT_BUILT.map((key) => ({
     key,
