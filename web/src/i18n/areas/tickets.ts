@@ -67,6 +67,11 @@ export const zh = {
       reopen: '重开',
       done: '已执行：{{action}}',
     },
+    moveNote: {
+      resolve: '处理说明（客户可见）',
+      reopen: '为什么问题仍未解决？',
+      required: '请填写说明',
+    },
     escalate: {
       button: '升级到下一线',
       title: '升级工单',
@@ -279,6 +284,11 @@ export const en: typeof zh = {
       confirm: 'Confirm and close',
       reopen: 'Reopen',
       done: 'Done: {{action}}',
+    },
+    moveNote: {
+      resolve: 'What was done (the customer sees it)',
+      reopen: 'What is still wrong?',
+      required: 'Write a short note',
     },
     escalate: {
       button: 'Escalate to next line',

@@ -21,7 +21,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
-import { ReplyBox } from './TicketPage';
+import { MoveNoteModal, ReplyBox } from './TicketPage';
 import { AttachmentsCard, StatusTag, TicketTimeline } from './TicketParts';
 import { allowedActions } from './ticketModel';
 import { TICKET_TYPES, type Category, type TicketDetail, type TicketPage } from './ticketTypes';
@@ -235,6 +235,7 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
   const [missing, setMissing] = useState(false);
   const [attachKey, setAttachKey] = useState(0);
   const [busy, setBusy] = useState(false);
+  const [reopening, setReopening] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -254,14 +255,19 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
   const actions = allowedActions(ticket.status, me.roles, ticket.requesterId === me.id);
   const surveyOpen = ticket.status === 'closed' && !ticket.survey && ticket.requesterId === me.id;
 
-  const move = async (action: 'confirm' | 'reopen') => {
+  const move = async (action: 'confirm' | 'reopen', note?: string) => {
     setBusy(true);
     try {
-      await api.post(`/api/portal/tickets/${id}/transitions`, { action });
+      await api.post(`/api/portal/tickets/${id}/transitions`, {
+        action,
+        ...(note ? { note } : {}),
+      });
       void message.success(t(`portal.ticket.${action}Done`));
       await load();
+      return true;
     } catch (err) {
       showError(err);
+      return false;
     } finally {
       setBusy(false);
     }
@@ -298,7 +304,7 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
                 key={a}
                 type={a === 'confirm' ? 'primary' : 'default'}
                 loading={busy}
-                onClick={() => void move(a)}
+                onClick={() => (a === 'reopen' ? setReopening(true) : void move(a))}
                 data-testid={`portal-${a}`}
               >
                 {t(`portal.ticket.${a}`)}
@@ -311,6 +317,15 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
           </Typography.Paragraph>
         )}
       </Card>
+      <MoveNoteModal
+        action={reopening ? 'reopen' : null}
+        onCancel={() => setReopening(false)}
+        onSubmit={async (_a, note) => {
+          const ok = await move('reopen', note);
+          if (ok) setReopening(false);
+          return ok;
+        }}
+      />
       {!surveyFirst && survey}
       {ticket.status !== 'closed' && (
         <ReplyBox

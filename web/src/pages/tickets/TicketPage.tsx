@@ -32,9 +32,58 @@ import {
   TicketTimeline,
   useDirectory,
 } from './TicketParts';
-import { type UiAction, allowedActions, canEscalate } from './ticketModel';
+import { NOTE_REQUIRED, type UiAction, allowedActions, canEscalate } from './ticketModel';
 import type { Category, TicketDetail } from './ticketTypes';
 import { useTicketsLive } from './useTicketsLive';
+
+/** Asks for the note a move needs (resolve: what was done; reopen: why) and makes the move. */
+export function MoveNoteModal({
+  action,
+  onCancel,
+  onSubmit,
+}: {
+  action: UiAction | null;
+  onCancel: () => void;
+  onSubmit: (action: UiAction, note: string) => Promise<boolean>;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ note: string }>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal
+      open={action !== null}
+      title={action ? t(`tickets.actions.${action}`) : ''}
+      onCancel={onCancel}
+      onOk={() => form.submit()}
+      okButtonProps={{ 'data-testid': 'move-submit' }}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        onFinish={async ({ note }) => {
+          if (!action) return;
+          setBusy(true);
+          try {
+            if (await onSubmit(action, note)) form.resetFields();
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Form.Item
+          name="note"
+          label={t(`tickets.moveNote.${action === 'reopen' ? 'reopen' : 'resolve'}`)}
+          rules={[{ required: true, whitespace: true, message: t('tickets.moveNote.required') }]}
+        >
+          <Input.TextArea maxLength={5000} autoSize={{ minRows: 3 }} data-testid="move-note" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
 
 /** Reply (public) or internal note; the server names the field of anything it refuses. */
 export function ReplyBox({
@@ -131,6 +180,7 @@ export default function TicketPage() {
   const [escalateOpen, setEscalateOpen] = useState(false);
   const [escalateForm] = Form.useForm<{ reason: string }>();
   const [busy, setBusy] = useState(false);
+  const [noteFor, setNoteFor] = useState<UiAction | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -232,6 +282,7 @@ export default function TicketPage() {
                     data-testid={`ticket-action-${a}`}
                     onClick={() => {
                       if (a === 'assign') setAssignOpen(true);
+                      else if (NOTE_REQUIRED.includes(a)) setNoteFor(a);
                       else void move(a);
                     }}
                   >
@@ -326,6 +377,15 @@ export default function TicketPage() {
           </Space>
         </Col>
       </Row>
+      <MoveNoteModal
+        action={noteFor}
+        onCancel={() => setNoteFor(null)}
+        onSubmit={async (a, note) => {
+          const ok = await move(a, { note });
+          if (ok) setNoteFor(null);
+          return ok;
+        }}
+      />
       <Modal
         open={assignOpen}
         title={t('tickets.actions.assign')}

@@ -40,6 +40,9 @@ export const ACTION_ROLES: Record<UiAction, readonly string[]> = {
   reopen: ['admin', 'duty_manager', 'service_agent', 'requester'],
 };
 
+/** Moves the server refuses without a note (what was done, why it is reopened). */
+export const NOTE_REQUIRED: readonly UiAction[] = ['resolve', 'reopen'];
+
 /** The state moves to offer: allowed from this status for one of the roles (own ticket for requesters). */
 export function allowedActions(
   status: TicketStatus,
