@@ -34,6 +34,18 @@
  *            post-add, post-name, post-shifts, cover-<code>-<dayKind>-min|preferred, post-submit,
  *            post-table, my-calendar, my-month, my-day-<date>, my-next, my-confirm, my-shift,
  *            my-check-in, my-check-out, my-attendance
+ * Tickets:   (literal ids in web/src/pages/tickets/, used by test/e2e/tickets.e2e.test.ts)
+ *            tickets-live (data-live="yes|no"), tickets-view-<view>, tickets-search,
+ *            ticket-row-<number>, ticket-phone-new, phone-caller-name, phone-caller-contact,
+ *            phone-organisation, phone-category, phone-description, phone-submit,
+ *            phone-history-<number>, ticket-number, ticket-status, ticket-caller, ticket-assignee,
+ *            sla-<target> (data-state), ticket-action-<action>, move-note, move-submit,
+ *            ticket-escalate, escalate-reason, reply-tab-public|internal, reply-body,
+ *            reply-submit, event-<kind> (data-visibility), attachment-upload
+ * Portal:    portal-email, portal-send-link, portal-link-sent, portal-username,
+ *            portal-password, portal-ticket-<number>, portal-new, portal-category, portal-title,
+ *            portal-description, portal-submit, portal-confirm, portal-reopen, survey-card,
+ *            survey-comment, survey-submit, survey-done
  */
 
 export const TID = {
