@@ -14,6 +14,8 @@ import { SYSTEM_ACTOR } from './modules/audit/audit.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { createAuthService } from './modules/users/auth.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { createMagicLinkService } from './modules/users/magic-link.service.js';
+import { magicLinkRoutes } from './modules/users/magic-link.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
@@ -152,6 +154,14 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     log,
   });
   const mailer = createMailer(config.smtp);
+  const magicLinks = createMagicLinkService({
+    db,
+    dialect: database.dialect,
+    clock,
+    mailer,
+    publicUrl: config.publicUrl,
+    sessionTtlMs: config.sessionTtlMs,
+  });
   const inbox = createInboxService({
     db,
     dialect: database.dialect,
@@ -374,6 +384,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.every(MAIL_PURGE_JOB, 86_400_000);
     jobs.register(ticketMail.mailOutJob);
     jobs.register(attachments.sweepJob);
+    jobs.register(magicLinks.mailJob);
     jobs.every(ATTACHMENT_SWEEP_JOB, 3_600_000);
     if (config.mail.imap) {
       // A failed poll is not retried: the next one comes within MAIL_IMAP_POLL_SECONDS.
@@ -421,6 +432,11 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         rosterRoutes(roster, clock),
         alertsRoutes(alerts),
         alertsSetupRoutes(alertsSetup),
+        magicLinkRoutes({
+          links: magicLinks,
+          users,
+          secureCookies: config.publicUrl.startsWith('https://'),
+        }),
       ],
     });
     if (opts.listen !== false) {

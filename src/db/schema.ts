@@ -595,4 +595,19 @@ export interface DB {
   login_attempt: LoginAttemptTable;
   audit_event: AuditEventTable;
   job: JobTable;
+  magic_link: MagicLinkTable;
+}
+
+/** A requester's sign-in link (ADR 0006): only the token's SHA-256 is kept. */
+export interface MagicLinkTable {
+  id: string;
+  email: string;
+  ip: string;
+  user_id: string | null;
+  locale: string;
+  requested_at: number;
+  expires_at: number;
+  token_hash: string | null;
+  mailed_at: number | null;
+  used_at: number | null;
 }

@@ -9,6 +9,7 @@ import { rosterService } from '../modules/roster/roster-service.messages.js';
 import { solver } from '../modules/solver/solver.messages.js';
 import { mail } from '../modules/mail/mail.messages.js';
 import { ticketMail } from '../modules/tickets/ticket-mail.messages.js';
+import { magicLinkMessages } from '../modules/users/magic-link.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
@@ -26,6 +27,7 @@ const parts = [
   solver,
   mail,
   ticketMail,
+  magicLinkMessages,
 ];
 
 type Tree = { [key: string]: string | Tree };

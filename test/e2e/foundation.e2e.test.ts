@@ -94,7 +94,7 @@ describe('foundation in the browser', () => {
       expect(cookies.find((c) => c.name === 'dd_lang')?.value).toBe('en');
 
       // A capability that is not built yet says so plainly.
-      await page.getByTestId('nav-tickets').click();
+      await page.getByTestId('nav-handover').click();
       expect(await page.getByTestId('not-built').innerText()).toContain('not built yet');
 
       // Create a technician.

@@ -1,13 +1,14 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy } from 'react';
+import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider } from './auth/AuthContext';
 import { AppLayout } from './layout/AppLayout';
 import { NOT_BUILT } from './layout/nav';
-import { RequireAuth, RequirePermission } from './layout/RequireAuth';
+import { FullPageSpin, RequireAuth, RequirePermission } from './layout/RequireAuth';
+import { PortalLayout } from './pages/tickets/PortalLayout';
 import { DashboardPage } from './pages/DashboardPage';
 import { NotBuiltPage } from './pages/NotBuiltPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -27,11 +28,47 @@ const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
 const PageDetailPage = lazy(() => import('./pages/alerts/PageDetailPage'));
 const AlertsSetupPage = lazy(() => import('./pages/alerts/AlertsSetupPage'));
 const MyNotificationsPage = lazy(() => import('./pages/alerts/MyNotificationsPage'));
+const TicketInboxPage = lazy(() => import('./pages/tickets/TicketInboxPage'));
+const TicketPage = lazy(() => import('./pages/tickets/TicketPage'));
+const PhoneEntryPage = lazy(() => import('./pages/tickets/PhoneEntryPage'));
+const PortalSignInPage = lazy(() => import('./pages/tickets/PortalSignInPage'));
+const PortalLinkPage = lazy(() =>
+  import('./pages/tickets/PortalSignInPage').then((m) => ({ default: m.PortalLinkPage })),
+);
+const portalPage = (
+  name: 'PortalTicketsPage' | 'PortalNewTicketPage' | 'PortalTicketPage' | 'PortalSurveyPage',
+) => lazy(() => import('./pages/tickets/PortalPages').then((m) => ({ default: m[name] })));
+const PortalTicketsPage = portalPage('PortalTicketsPage');
+const PortalNewTicketPage = portalPage('PortalNewTicketPage');
+const PortalTicketPage = portalPage('PortalTicketPage');
+const PortalSurveyPage = portalPage('PortalSurveyPage');
 
 function AppRoutes() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        path="/portal/sign-in"
+        element={
+          <Suspense fallback={<FullPageSpin />}>
+            <PortalSignInPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/portal/link"
+        element={
+          <Suspense fallback={<FullPageSpin />}>
+            <PortalLinkPage />
+          </Suspense>
+        }
+      />
+      <Route path="/portal" element={<PortalLayout />}>
+        <Route index element={<PortalTicketsPage />} />
+        <Route path="new" element={<PortalNewTicketPage />} />
+        <Route path="tickets/:id" element={<PortalTicketPage />} />
+        <Route path="tickets/:id/survey" element={<PortalSurveyPage />} />
+      </Route>
       <Route
         element={
           <RequireAuth>
@@ -84,10 +121,26 @@ function AppRoutes() {
           }
         />
         <Route
+          path="tickets"
+          element={
+            <RequirePermission permission="tickets.read">
+              <TicketInboxPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="alerts"
           element={
             <RequirePermission permission="alerts.read">
               <AlertsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="tickets/phone"
+          element={
+            <RequirePermission permission="tickets.create">
+              <PhoneEntryPage />
             </RequirePermission>
           }
         />
@@ -120,6 +173,14 @@ function AppRoutes() {
           element={
             <RequirePermission permission="alerts.read">
               <MyNotificationsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="tickets/:id"
+          element={
+            <RequirePermission permission="tickets.read">
+              <TicketPage />
             </RequirePermission>
           }
         />

@@ -48,6 +48,18 @@
  *            service-submit, service-<name>, integration-kind|name|add-<service>,
  *            integration-url, integration-key, integration-snippet, service-test-<service>,
  *            service-test-page
+ * Tickets:   (literal ids in web/src/pages/tickets/, used by test/e2e/tickets.e2e.test.ts)
+ *            tickets-live (data-live="yes|no"), tickets-view-<view>, tickets-search,
+ *            ticket-row-<number>, ticket-phone-new, phone-caller-name, phone-caller-contact,
+ *            phone-organisation, phone-category, phone-description, phone-submit,
+ *            phone-history-<number>, ticket-number, ticket-status, ticket-caller, ticket-assignee,
+ *            sla-<target> (data-state), ticket-action-<action>, move-note, move-submit,
+ *            ticket-escalate, escalate-reason, reply-tab-public|internal, reply-body,
+ *            reply-submit, event-<kind> (data-visibility), attachment-upload
+ * Portal:    portal-email, portal-send-link, portal-link-sent, portal-username,
+ *            portal-password, portal-ticket-<number>, portal-new, portal-category, portal-title,
+ *            portal-description, portal-submit, portal-confirm, portal-reopen, survey-card,
+ *            survey-comment, survey-submit, survey-done
  */
 
 export const TID = {

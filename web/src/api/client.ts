@@ -30,6 +30,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The CSRF token of the session, for requests made outside `request` (antd Upload). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
 /** Registers what to do when the session is gone (HTTP 401): the app goes to sign-in. */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;

@@ -28,7 +28,6 @@ import type { ReactNode } from 'react';
 /** Capabilities of DESIGN.md whose pages are not built yet; each renders NotBuiltPage. */
 export const NOT_BUILT = [
   'solver',
-  'tickets',
   'handover',
   'inspections',
   'emergencies',
@@ -55,7 +54,6 @@ export interface NavItem {
  */
 const notBuiltPermission: Record<NotBuiltKey, string> = {
   solver: 'roster.manage',
-  tickets: 'tickets.read',
   handover: 'teams.read',
   inspections: 'teams.read',
   emergencies: 'teams.read',
@@ -67,7 +65,6 @@ const notBuiltPermission: Record<NotBuiltKey, string> = {
 
 const icons: Record<NotBuiltKey, ReactNode> = {
   solver: <ThunderboltOutlined />,
-  tickets: <CustomerServiceOutlined />,
   handover: <SwapOutlined />,
   inspections: <CheckSquareOutlined />,
   emergencies: <WarningOutlined />,
@@ -108,6 +105,18 @@ export const MAIN_NAV: NavItem[] = [
     permission: 'alerts.manage',
   },
   { key: 'alertsMe', path: '/alerts/me', icon: <BellOutlined />, permission: 'alerts.read' },
+  {
+    key: 'tickets',
+    path: '/tickets',
+    icon: <CustomerServiceOutlined />,
+    permission: 'tickets.read',
+  },
+  {
+    key: 'ticketPhone',
+    path: '/tickets/phone',
+    icon: <PhoneOutlined />,
+    permission: 'tickets.create',
+  },
   ...NOT_BUILT.map((key) => ({
     key,
     path: `/${key}`,
