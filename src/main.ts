@@ -28,6 +28,8 @@ import { DomainError } from './lib/errors.js';
 import { isRole } from './server/permissions.js';
 import { rosterRoutes } from './modules/roster/roster.routes.js';
 import { createRosterService } from './modules/roster/roster.service.js';
+import { solverProductRoutes } from './modules/solver/product.routes.js';
+import { createSolverProductService } from './modules/solver/product.service.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { HEARTBEAT_JOB, createAlertsService } from './modules/alerts/alerts.service.js';
 import { createChannels } from './modules/notify/channel-registry.js';
@@ -183,6 +185,13 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     },
   });
 
+  const solverProduct = createSolverProductService({
+    db,
+    dialect: database.dialect,
+    clock,
+    roster,
+  });
+
   const directory: Directory = {
     async teamZone(teamId) {
       try {
@@ -333,6 +342,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);
+    jobs.register(solverProduct.runJob);
     jobs.register(mail.processJob);
     jobs.register(mail.purgeJob);
     jobs.every(MAIL_PURGE_JOB, 86_400_000);
@@ -383,6 +393,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read' }),
         rosterRoutes(roster, clock),
+        solverProductRoutes(solverProduct),
         alertsRoutes(alerts),
       ],
     });

@@ -62,6 +62,12 @@ export interface ProductSetup {
    */
   keep?: readonly Assignment[];
   keepWeight?: number;
+  /**
+   * State the night rules more strictly than they are (no two nights in a row; every stretch
+   * off as long as the days off after nights): always legal, less freedom. Used when the
+   * exact model with repair rounds finds nothing.
+   */
+  strict?: boolean;
 }
 
 export const WEIGHTS = {
@@ -71,7 +77,7 @@ export const WEIGHTS = {
   coverOver: 20,
   request: 10,
   fairness: 5,
-  keep: 1000,
+  keep: 30,
 };
 
 export interface ProductModel {
@@ -143,7 +149,7 @@ export function buildProductModel(setup: ProductSetup): ProductModel {
         rest < dstMargin ||
         rest < minRest ||
         (nightsNeedOff && nightT && !nightU) ||
-        (maxNights <= 1 && nightT && nightU)
+        ((maxNights <= 1 || (setup.strict && maxNights < H)) && nightT && nightU)
       ) {
         cannotFollow.push(j);
       }
@@ -194,7 +200,10 @@ export function buildProductModel(setup: ProductSetup): ProductModel {
       maxMinutes,
       minConsecutive: 1,
       maxConsecutive: maxRun,
-      minConsecutiveDaysOff: 1,
+      minConsecutiveDaysOff:
+        setup.strict && blocks(rules.minDaysOffAfterNights)
+          ? Math.max(1, Math.ceil(rules.minDaysOffAfterNights!.value))
+          : 1,
       maxWeekends: H,
       daysOff: [...(leaveDays.get(p.id) ?? [])].sort((a, b) => a - b),
     };

@@ -44,6 +44,8 @@ export interface ProductReason {
   postId?: string;
   shiftTypeId?: string;
   detail: string;
+  /** Message parameters besides the names (rule-check findings). */
+  params?: Record<string, string | number>;
 }
 
 export interface ProductResult {
@@ -98,6 +100,21 @@ function repairable(v: Violation): boolean {
   return v.severity === 'block' && v.personId !== undefined && v.rule !== 'coverMin';
 }
 
+/** True when the strict model differs from the exact one (night rules that block). */
+function strictDiffers(setup: ProductSetup): boolean {
+  const r = setup.rules;
+  return (
+    (r.maxConsecutiveNights?.severity === 'block' && r.maxConsecutiveNights.value > 1) ||
+    (r.minDaysOffAfterNights?.severity === 'block' && r.minDaysOffAfterNights.value > 1)
+  );
+}
+
+/**
+ * Solve in up to two tiers: the exact model with repair rounds (cells that break a blocking
+ * rule the model cannot state are pinned off and the solver runs again), then — only if that
+ * finds nothing and the night rules block — the strict model the same way. A proof of
+ * infeasibility of the exact model ends at once with its reasons.
+ */
 export async function solveProduct(
   setup: ProductSetup,
   solveFn: SolveFn,
@@ -105,80 +122,91 @@ export async function solveProduct(
 ): Promise<ProductResult> {
   const maxRounds = opts.maxRounds ?? 8;
   const repairMs = opts.repairMs ?? 2000;
-  const pinnedOff = [...(setup.pinnedOff ?? [])];
-  let initial: Int16Array | undefined;
+  const tiers = strictDiffers(setup) ? [false, true] : [false];
   let last: Violation[] = [];
-  for (let round = 0; round < maxRounds; round++) {
-    const s = { ...setup, pinnedOff };
-    const pm = buildProductModel(s);
-    const res = await solveFn(pm.model, {
-      timeLimitMs: round === 0 ? opts.timeLimitMs : repairMs,
-      ...(initial ? { initial } : {}),
-      first: round === 0,
-    });
-    if (res.status !== 'feasible' || !res.roster) {
-      const reasons = productReasons(pm, res.reasons);
-      if (res.status === 'no_feasible_found' && reasons.length === 0) {
-        reasons.push(
-          ...res.unplaced.map((personId) => ({
+  let rounds = 0;
+  let unplaced: ProductReason[] = [];
+  for (const strict of tiers) {
+    const budget =
+      tiers.length === 1 ? opts.timeLimitMs : Math.round(opts.timeLimitMs * (strict ? 0.4 : 0.6));
+    const pinnedOff = [...(setup.pinnedOff ?? [])];
+    let initial: Int16Array | undefined;
+    for (let round = 0; round < maxRounds; round++) {
+      rounds++;
+      const pm = buildProductModel({ ...setup, pinnedOff, strict });
+      const res = await solveFn(pm.model, {
+        timeLimitMs: round === 0 ? budget : repairMs,
+        ...(initial ? { initial } : {}),
+        first: round === 0,
+      });
+      if (res.status === 'infeasible' && round === 0 && !strict) {
+        // Proven without any repair pin: the setup itself cannot be rostered.
+        return {
+          status: 'infeasible',
+          assignments: [],
+          objective: null,
+          reasons: productReasons(pm, res.reasons),
+          violations: [],
+          rounds,
+        };
+      }
+      if (res.status !== 'feasible' || !res.roster) {
+        if (res.status === 'no_feasible_found' && round === 0) {
+          unplaced = res.unplaced.map((personId) => ({
             rule: 'none_found',
             messageKey: 'solver.infeasible.noneFound',
             personId,
             detail: 'no roster satisfying every hard rule found in the time limit',
-          })),
-        );
+            params: { employees: personId },
+          }));
+        }
+        break;
       }
-      return {
-        status: res.status === 'feasible' ? 'no_feasible_found' : res.status,
-        assignments: [],
-        objective: null,
-        reasons,
-        violations: last,
-        rounds: round + 1,
-      };
+      const assignments = rosterToAssignments(pm, res.roster);
+      const violations = checkRoster(checkInputOf(setup, assignments));
+      if (!violations.some((v) => v.severity === 'block')) {
+        return {
+          status: 'feasible',
+          assignments,
+          objective: res.objective,
+          reasons: [],
+          violations,
+          rounds,
+        };
+      }
+      last = violations;
+      const bad = violations.filter(repairable);
+      if (bad.length === 0) break;
+      const next = Int16Array.from(res.roster);
+      const H = pm.dates.length;
+      for (const v of bad) {
+        pinnedOff.push({ personId: v.personId!, date: v.date });
+        const e = pm.personIds.indexOf(v.personId!);
+        const d = pm.dates.indexOf(v.date);
+        if (e >= 0 && d >= 0) next[e * H + d] = OFF;
+      }
+      initial = next;
     }
-    const assignments = rosterToAssignments(pm, res.roster);
-    const violations = checkRoster(checkInputOf(setup, assignments));
-    const bad = violations.filter(repairable);
-    if (!violations.some((v) => v.severity === 'block')) {
-      return {
-        status: 'feasible',
-        assignments,
-        objective: res.objective,
-        reasons: [],
-        violations,
-        rounds: round + 1,
-      };
-    }
-    last = violations;
-    if (bad.length === 0) break;
-    const next = Int16Array.from(res.roster);
-    const H = pm.dates.length;
-    for (const v of bad) {
-      pinnedOff.push({ personId: v.personId!, date: v.date });
-      const e = pm.personIds.indexOf(v.personId!);
-      const d = pm.dates.indexOf(v.date);
-      if (e >= 0 && d >= 0) next[e * H + d] = OFF;
-    }
-    initial = next;
   }
+  const fromRules: ProductReason[] = last
+    .filter((v) => v.severity === 'block')
+    .map((v) => ({
+      rule: v.rule,
+      messageKey: v.messageKey,
+      ...(v.personId ? { personId: v.personId } : {}),
+      date: v.date,
+      ...(v.postId ? { postId: v.postId } : {}),
+      ...(v.shiftTypeId ? { shiftTypeId: v.shiftTypeId } : {}),
+      detail: JSON.stringify(v.params),
+      params: v.params,
+    }));
   return {
     status: 'no_feasible_found',
     assignments: [],
     objective: null,
-    reasons: last
-      .filter((v) => v.severity === 'block')
-      .map((v) => ({
-        rule: v.rule,
-        messageKey: v.messageKey,
-        ...(v.personId ? { personId: v.personId } : {}),
-        date: v.date,
-        ...(v.postId ? { postId: v.postId } : {}),
-        ...(v.shiftTypeId ? { shiftTypeId: v.shiftTypeId } : {}),
-        detail: JSON.stringify(v.params),
-      })),
+    reasons: fromRules.length > 0 ? fromRules : unplaced,
     violations: last,
-    rounds: maxRounds,
+    rounds,
   };
 }
 
