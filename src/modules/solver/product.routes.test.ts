@@ -214,6 +214,7 @@ describe.each(DIALECTS)('the solver in the product on %s', (dialect) => {
     expect(view.assignments.length).toBe(done.result!.assignments);
     expect(view.assignments.length).toBeGreaterThanOrEqual(62);
     expect(view.violations.filter((v) => v.severity === 'block')).toEqual([]);
+    expect(view.assignments.every((a) => a.postId === postId)).toBe(true);
     const totalNights = done.result!.fairness.reduce((s, f) => s + f.nights, 0);
     expect(totalNights).toBeGreaterThanOrEqual(31);
     // Running the job again (a redelivery) changes nothing.
