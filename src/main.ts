@@ -190,6 +190,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     dialect: database.dialect,
     clock,
     roster,
+    teamsOf: async (personId) =>
+      (await users.listTeams())
+        .filter((team) => team.members.some((m) => m.id === personId))
+        .map((team) => team.id),
   });
 
   const directory: Directory = {

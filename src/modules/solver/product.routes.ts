@@ -115,6 +115,7 @@ export function solverProductRoutes(svc: SolverProductService): RoutePlugin {
       },
       async (request) => ({
         items: await svc.myRequests(principalOf(request).userId, request.query.from),
+        shiftTypes: await svc.myShiftTypes(principalOf(request).userId),
         nextMonth: svc.nextMonthStart(),
       }),
     );

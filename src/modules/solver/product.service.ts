@@ -44,6 +44,8 @@ export interface SolverProductDeps {
   workers?: number;
   /** Time each repair round may take (default 3 s). */
   repairMs?: number;
+  /** The teams a person belongs to (the users module answers). */
+  teamsOf?: (personId: string) => Promise<string[]>;
 }
 
 export interface CellChange {
@@ -119,6 +121,18 @@ export function createSolverProductService(deps: SolverProductDeps) {
 
   async function myRequests(personId: string, from?: string) {
     return store.listRequests(db, { personIds: [personId], ...(from ? { from } : {}) });
+  }
+
+  /** The shift types a person may ask for: those of their teams. */
+  async function myShiftTypes(personId: string) {
+    const teams = (await deps.teamsOf?.(personId)) ?? [];
+    const out: { id: string; code: string; name: string; team: string }[] = [];
+    for (const teamId of teams) {
+      const s = await roster.getSetup(teamId);
+      for (const st of s.shiftTypes)
+        out.push({ id: st.id, code: st.code, name: st.name, team: s.team.name });
+    }
+    return out;
   }
 
   async function addRequest(
@@ -597,6 +611,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
 
   return {
     myRequests,
+    myShiftTypes,
     addRequest,
     removeRequest,
     teamRequests,

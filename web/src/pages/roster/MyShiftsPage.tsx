@@ -26,6 +26,7 @@ import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
 import { formatInZone, monthWeeks, shiftMonth } from './rosterModel';
 import type { LeaveItem, MyShift, RosterView, SwapItem } from './rosterTypes';
+import { MyShiftRequests } from './MyShiftRequests';
 
 const H = 3_600_000;
 
@@ -541,6 +542,7 @@ export default function MyShiftsPage() {
           await load();
         }}
       />
+      <MyShiftRequests />
       <LeaveRequestDialog
         open={leaveOpen}
         onClose={() => setLeaveOpen(false)}
