@@ -30,6 +30,8 @@ import { DomainError } from './lib/errors.js';
 import { isRole } from './server/permissions.js';
 import { rosterRoutes } from './modules/roster/roster.routes.js';
 import { createRosterService } from './modules/roster/roster.service.js';
+import { solverProductRoutes } from './modules/solver/product.routes.js';
+import { createSolverProductService } from './modules/solver/product.service.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import {
   type AlertsService,
@@ -213,6 +215,17 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     },
   });
 
+  const solverProduct = createSolverProductService({
+    db,
+    dialect: database.dialect,
+    clock,
+    roster,
+    teamsOf: async (personId) =>
+      (await users.listTeams())
+        .filter((team) => team.members.some((m) => m.id === personId))
+        .map((team) => team.id),
+  });
+
   const directory: Directory = {
     async teamZone(teamId) {
       try {
@@ -379,6 +392,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);
+    jobs.register(solverProduct.runJob);
     jobs.register(mail.processJob);
     jobs.register(mail.purgeJob);
     jobs.every(MAIL_PURGE_JOB, 86_400_000);
@@ -430,6 +444,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read', alerts: 'alerts.read' }),
         rosterRoutes(roster, clock),
+        solverProductRoutes(solverProduct),
         alertsRoutes(alerts),
         alertsSetupRoutes(alertsSetup),
         magicLinkRoutes({

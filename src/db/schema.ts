@@ -545,6 +545,34 @@ export interface TicketMailThreadTable {
   created_at: number;
 }
 
+export interface SolverRequestTable {
+  id: string;
+  person_id: string;
+  date: string;
+  kind: string;
+  shift_type_id: string | null;
+  note: string;
+  created_at: number;
+}
+
+export interface SolverRunTable {
+  id: string;
+  roster_id: string;
+  kind: string;
+  status: string;
+  time_limit_ms: number;
+  keep_existing: number;
+  actor_json: string;
+  stop_requested: number;
+  objective: number | null;
+  progress_json: string;
+  result_json: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
 export interface DB {
   mail_inbound: MailInboundTable;
   ticket_attachment: TicketAttachmentTable;
@@ -596,6 +624,8 @@ export interface DB {
   audit_event: AuditEventTable;
   job: JobTable;
   magic_link: MagicLinkTable;
+  solver_request: SolverRequestTable;
+  solver_run: SolverRunTable;
 }
 
 /** A requester's sign-in link (ADR 0006): only the token's SHA-256 is kept. */

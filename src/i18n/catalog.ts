@@ -7,6 +7,7 @@ import { notify } from '../modules/notify/notify.messages.js';
 import { roster } from '../modules/roster/roster.messages.js';
 import { rosterService } from '../modules/roster/roster-service.messages.js';
 import { solver } from '../modules/solver/solver.messages.js';
+import { solverProduct } from '../modules/solver/product.messages.js';
 import { mail } from '../modules/mail/mail.messages.js';
 import { ticketMail } from '../modules/tickets/ticket-mail.messages.js';
 import { magicLinkMessages } from '../modules/users/magic-link.messages.js';
@@ -25,6 +26,7 @@ const parts = [
   roster,
   rosterService,
   solver,
+  solverProduct,
   mail,
   ticketMail,
   magicLinkMessages,

@@ -27,6 +27,7 @@ import { TID } from '../../testids';
 import { CalendarFeedsCard } from './CalendarFeedsCard';
 import { formatInZone, monthWeeks, shiftMonth } from './rosterModel';
 import type { LeaveItem, MyShift, RosterView, SwapItem } from './rosterTypes';
+import { MyShiftRequests } from './MyShiftRequests';
 
 const H = 3_600_000;
 
@@ -543,6 +544,7 @@ export default function MyShiftsPage() {
           await load();
         }}
       />
+      <MyShiftRequests />
       <LeaveRequestDialog
         open={leaveOpen}
         onClose={() => setLeaveOpen(false)}

@@ -22,6 +22,7 @@ import { TID } from '../../testids';
 import { RosterCellDialog } from './RosterCellDialog';
 import { RosterMonthGrid } from './RosterMonthGrid';
 import { RosterRotationDialog } from './RosterRotationDialog';
+import { SolverPanel } from './SolverPanel';
 import { type CellChange, type CellRef, formatInZone } from './rosterModel';
 import type { Duty, RosterSummary, RosterView } from './rosterTypes';
 
@@ -301,6 +302,9 @@ export default function RosterMonthPage() {
             {t('roster.month.exportExcel')}
           </Button>
         </Space>
+      )}
+      {view && canManage && status && status !== 'closed' && (
+        <SolverPanel rosterId={view.roster.id} status={status} onChanged={loadView} />
       )}
       {confirmations && unconfirmed && confirmations.people.length > 0 && (
         <Typography.Text
