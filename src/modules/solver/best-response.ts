@@ -23,6 +23,13 @@ export interface WindowBounds {
 }
 
 const INF = Number.POSITIVE_INFINITY;
+/** weekendMode(): no weekend resource needed / weekends priced instead of counted. */
+const FREE_WK = 0;
+const PRICED = -1;
+/** Above this many DP states the weekend resource is priced rather than exact. */
+const EXACT_WEEKEND_STATES = 3_000_000;
+/** Successive weekend prices; past the last, 1e9 (weekends minimised first). */
+const WK_PRICES = [0, 5, 20, 60, 200, 1000, 10000];
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -76,6 +83,17 @@ export class BestResponse {
   private counts: Int32Array;
   private forbid: Uint8Array;
   private lenU: Int32Array;
+  private wkPrice = 0;
+  private readonly C: number;
+  private readonly G: number;
+  private readonly cls: Int32Array;
+  private readonly grp: Int32Array;
+  private readonly rep: Int32Array;
+  private readonly gCls: Int32Array;
+  private readonly gLen: Int32Array;
+  private backU = new Int16Array(0);
+  private gBest = new Float64Array(0);
+  private gU = new Int16Array(0);
 
   constructor(private readonly cm: CompiledModel) {
     this.penalty = new Float64Array(cm.T);
@@ -85,6 +103,38 @@ export class BestResponse {
     this.counts = new Int32Array(cm.T);
     this.forbid = new Uint8Array(cm.T);
     this.lenU = Int32Array.from(cm.len, (l) => Math.round(l / this.gcdLen));
+    // Shift types with the same forbidden successors are one DP state ("class"); types of a
+    // class with the same length are one transition ("group"), priced by its cheapest member.
+    const { T } = cm;
+    const rowKey = (t: number) => Array.from(cm.forbidNext.subarray(t * T, t * T + T)).join('');
+    const classOf = new Map<string, number>();
+    const groupOf = new Map<string, number>();
+    this.cls = new Int32Array(T);
+    this.grp = new Int32Array(T);
+    const rep: number[] = [];
+    const gCls: number[] = [];
+    const gLen: number[] = [];
+    for (let t = 0; t < T; t++) {
+      const key = rowKey(t);
+      if (!classOf.has(key)) {
+        classOf.set(key, rep.length);
+        rep.push(t);
+      }
+      const c = classOf.get(key)!;
+      this.cls[t] = c;
+      const gk = `${c}:${this.lenU[t]}`;
+      if (!groupOf.has(gk)) {
+        groupOf.set(gk, gCls.length);
+        gCls.push(c);
+        gLen.push(this.lenU[t]!);
+      }
+      this.grp[t] = groupOf.get(gk)!;
+    }
+    this.C = rep.length;
+    this.rep = Int32Array.from(rep);
+    this.G = gCls.length;
+    this.gCls = Int32Array.from(gCls);
+    this.gLen = Int32Array.from(gLen);
   }
 
   /**
@@ -105,10 +155,25 @@ export class BestResponse {
     this.penalty.fill(0);
     this.forbid.fill(0);
     const counts = this.counts;
+    // Weekends: an exact resource when the window is small, else priced (see weekendMode).
+    const mode = this.weekendMode(e, a, b, bounds);
+    this.wkPrice = 0;
     // Price the per-type maxima; if pricing does not settle, forbid the types still over.
     for (let attempt = 0; attempt < 12 + T; attempt++) {
-      const v = this.run(roster, e, a, b, cost, bounds, out);
+      let v = this.run(roster, e, a, b, cost, bounds, out, mode);
       if (v === INF) return INF;
+      if (mode === PRICED) {
+        // Raise the weekend price until the weekends fit; the last step minimises them
+        // lexicographically, so a window with any feasible roster ends feasible.
+        let step = 0;
+        while (this.weekendsIn(out, a, b) > bounds.maxWeekends) {
+          step++;
+          this.wkPrice = step >= WK_PRICES.length ? 1e9 : WK_PRICES[step]!;
+          if (step > WK_PRICES.length) return INF;
+          v = this.run(roster, e, a, b, cost, bounds, out, mode);
+          if (v === INF) return INF;
+        }
+      }
       counts.fill(0);
       for (let i = 0; i <= b - a; i++) if (out[i] !== OFF) counts[out[i]!]!++;
       let ok = true;
@@ -135,13 +200,58 @@ export class BestResponse {
     if (!bands) return 0;
     const emp = this.cm.model.employees[e]!;
     const S =
-      this.cm.T * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) +
+      this.C * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) +
       2 * emp.minConsecutiveDaysOff;
-    const Wn = Math.min(bounds.maxWeekends, this.cm.model.weekends.length) + 1;
+    const mode = this.weekendMode(e, a, b, bounds);
+    const Wn = mode > 0 ? mode : 1;
     let total = 0;
     for (let i = 0; i <= b - a; i++) total += (bands.hi[i]! - bands.lo[i]! + 1) * S * Wn;
     void roster;
     return total;
+  }
+
+  /** Weekend groups starting inside [a, b]. */
+  private weekendsStarting(a: number, b: number): number {
+    let n = 0;
+    for (let d = a; d <= b; d++) if (this.cm.weekendStart[d] === 1) n++;
+    return n;
+  }
+
+  /** Weekends worked in a window's result. */
+  private weekendsIn(out: Int16Array, a: number, b: number): number {
+    const { weekendOf } = this.cm;
+    let n = 0;
+    let last = -1;
+    for (let d = a; d <= b; d++) {
+      const w = weekendOf[d]!;
+      if (w >= 0 && w !== last && out[d - a] !== OFF) {
+        n++;
+        last = w;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * How weekends are handled over [a, b]: FREE_WK (the window holds no more weekends than
+   * still allowed: no resource at all), PRICED (the exact resource would make the DP too big:
+   * a Lagrangian price per weekend, raised until the result fits), or the number of weekend
+   * levels Wn of the exact resource.
+   */
+  weekendMode(e: number, a: number, b: number, bounds: WindowBounds): number {
+    const inWin = this.weekendsStarting(a, b);
+    if (bounds.maxWeekends >= inWin) return FREE_WK;
+    const Wn = Math.max(0, bounds.maxWeekends) + 1;
+    if (Wn <= 2) return Wn;
+    const bands = this.bands(e, a, b, bounds);
+    if (!bands) return Wn;
+    const emp = this.cm.model.employees[e]!;
+    const S =
+      this.C * (emp.maxConsecutive + Math.max(0, emp.minConsecutive - 1)) +
+      2 * emp.minConsecutiveDaysOff;
+    let total = 0;
+    for (let i = 0; i <= b - a; i++) total += (bands.hi[i]! - bands.lo[i]! + 1) * S;
+    return total * Wn > EXACT_WEEKEND_STATES ? PRICED : Wn;
   }
 
   /**
@@ -196,6 +306,7 @@ export class BestResponse {
     cost: Float64Array,
     bounds: WindowBounds,
     out: Int16Array,
+    mode: number,
   ): number {
     const cm = this.cm;
     const { H, T, forbidNext, weekendOf, weekendStart } = cm;
@@ -206,13 +317,17 @@ export class BestResponse {
     const RWB = Math.min(minC - 1, maxC);
     const RW = maxC + RWB;
     const RO = minO + minO - 1;
-    const OFF0 = T * RW;
+    const C = this.C;
+    const G = this.G;
+    const OFF0 = C * RW;
     const S = OFF0 + RO;
     if (bounds.maxWeekends < 0) return INF;
     const bands = this.bands(e, a, b, bounds);
     if (!bands) return INF;
     const { lo, hi } = bands;
-    const Wn = Math.min(bounds.maxWeekends, cm.model.weekends.length) + 1;
+    const Wn = mode > 0 ? mode : 1;
+    const countWk = mode > 0 ? 1 : 0;
+    const wkCost = mode === PRICED ? this.wkPrice : 0;
     const L = b - a + 1;
     // Day i's layout: index = (s * Bw_i + (m - lo_i)) * Wn + w, stored at offset_i in back.
     const offset = new Int32Array(L + 1);
@@ -227,13 +342,26 @@ export class BestResponse {
       this.cur = new Float64Array(maxN);
       this.next = new Float64Array(maxN);
     }
-    if (this.back.length < offset[L]!) this.back = new Int32Array(offset[L]!);
+    if (this.back.length < offset[L]!) {
+      this.back = new Int32Array(offset[L]!);
+      this.backU = new Int16Array(offset[L]!);
+    }
+    if (this.gBest.length < (C + 1) * G) {
+      this.gBest = new Float64Array((C + 1) * G);
+      this.gU = new Int16Array((C + 1) * G);
+    }
+    const backU = this.backU;
+    const gBest = this.gBest;
+    const gU = this.gU;
+    const gCls = this.gCls;
+    const gLen = this.gLen;
+    const grp = this.grp;
+    const repT = this.rep;
     if (this.cellCost.length < L * (T + 1)) this.cellCost = new Float64Array(L * (T + 1));
     let cur = this.cur;
     let next = this.next;
     const back = this.back;
     const cc = this.cellCost;
-    const lenU = this.lenU;
 
     for (let i = 0; i < L; i++) {
       const d = a + i;
@@ -258,7 +386,7 @@ export class BestResponse {
       const border = a - r === 0;
       if (prev !== OFF) {
         const rr = Math.min(r, maxC);
-        entryState = prev * RW + (border && rr < minC ? maxC + rr - 1 : rr - 1);
+        entryState = this.cls[prev]! * RW + (border && rr < minC ? maxC + rr - 1 : rr - 1);
       } else {
         const rr = Math.min(r, minO);
         entryState = OFF0 + (border && r < minO ? minO + r - 1 : rr - 1);
@@ -277,6 +405,21 @@ export class BestResponse {
       const co = cc[rowCost + T]!;
       const isWeekend = weekendOf[d]! >= 0;
       const wStart = weekendStart[d] === 1;
+      // Cheapest member of each group after a shift of class pc (pc = C: after off / start).
+      gBest.fill(INF, 0, (C + 1) * G);
+      for (let pc = 0; pc <= C; pc++) {
+        const row = pc < C ? repT[pc]! * T : -1;
+        for (let u = 0; u < T; u++) {
+          const cu = cc[rowCost + u]!;
+          if (cu === INF) continue;
+          if (row >= 0 && forbidNext[row + u]) continue;
+          const gi = pc * G + grp[u]!;
+          if (cu < gBest[gi]!) {
+            gBest[gi] = cu;
+            gU[gi] = u;
+          }
+        }
+      }
       const loP = i === 0 ? 0 : lo[i - 1]!;
       const hiP = i === 0 ? 0 : hi[i - 1]!;
       const BwP = hiP - loP + 1;
@@ -312,7 +455,9 @@ export class BestResponse {
         let k2 = 0;
         if (start) k2 = 1 < minC ? maxC : 0;
         else if (isWork) k2 = border && r + 1 < minC ? maxC + r : r;
-        const wk = isWeekend && (wStart || !isWork || start) ? 1 : 0;
+        const wkHit = isWeekend && (wStart || !isWork || start);
+        const wk = wkHit ? countWk : 0;
+        const wkc = wkHit ? wkCost : 0;
         for (let m = loP; m <= hiP; m++) {
           for (let w = 0; w < Wn; w++) {
             let v: number;
@@ -337,17 +482,18 @@ export class BestResponse {
             if (!canWork) continue;
             const nw = w + wk;
             if (nw >= Wn) continue;
-            for (let u = 0; u < T; u++) {
-              const cu = cc[rowCost + u]!;
+            const gRow = (isWork ? t : C) * G;
+            for (let g = 0; g < G; g++) {
+              const cu = gBest[gRow + g]!;
               if (cu === INF) continue;
-              if (isWork && forbidNext[t * T + u]) continue;
-              const nm = m + lenU[u]!;
+              const nm = m + gLen[g]!;
               if (nm < loN || nm > hiN) continue;
-              const idx = ((u * RW + k2) * BwN + (nm - loN)) * Wn + nw;
-              const nv = v + cu;
+              const idx = ((gCls[g]! * RW + k2) * BwN + (nm - loN)) * Wn + nw;
+              const nv = v + cu + wkc;
               if (nv < next[idx]!) {
                 next[idx] = nv;
                 back[bo + idx] = from;
+                backU[bo + idx] = gU[gRow + g]!;
               }
             }
           }
@@ -390,7 +536,7 @@ export class BestResponse {
       const r = isWork ? (border ? k - maxC + 1 : k + 1) : border ? k - minO + 1 : k + 1;
       if (suffixKind === 1) {
         if (isWork) {
-          if (forbidNext[t * T + suffixShift]) continue;
+          if (forbidNext[repT[t]! * T + suffixShift]) continue;
           if (r + suffixLen > maxC) continue;
           if (r + suffixLen < minC && !border && !touchesEnd) continue;
         } else {
@@ -419,7 +565,7 @@ export class BestResponse {
     for (let i = L - 1; i >= 0; i--) {
       const Bw = hi[i]! - lo[i]! + 1;
       const s = Math.floor(idx / (Bw * Wn));
-      out[i] = s < OFF0 ? Math.floor(s / RW) : OFF;
+      out[i] = s < OFF0 ? backU[offset[i]! + idx]! : OFF;
       idx = back[offset[i]! + idx]!;
     }
     return best;

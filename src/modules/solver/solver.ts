@@ -59,6 +59,8 @@ export interface SolveResult {
 const NOISE = [0, 0.9, 5, 30];
 const T_START = 100;
 const T_END = 1;
+/** Construction uses the exact full-horizon DP per employee up to this many states. */
+const FULL_HORIZON_STATES = 2_500_000;
 
 /** Small fast seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -357,7 +359,7 @@ class Search {
       for (let d = 0; d < H; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
       const full = windowBounds(this.cm, this.st.roster, e, 0, H - 1);
       if (
-        this.br.estimate(this.st.roster, e, 0, H - 1, full) <= 40_000_000 &&
+        this.br.estimate(this.st.roster, e, 0, H - 1, full) <= FULL_HORIZON_STATES &&
         this.improve(e, 0, H - 1, full, 0)
       ) {
         this.feasible[e] = employeeFeasible(this.cm, this.st.roster, e) ? 1 : 0;
