@@ -6,8 +6,10 @@ import {
   dayKindOf,
   dropChanges,
   formatInZone,
+  instantOfWallTime,
   monthWeeks,
   shiftMonth,
+  wallTimeOf,
   weekdayOf,
 } from '../web/src/pages/roster/rosterModel.js';
 import type { Assignment } from '../web/src/pages/roster/rosterTypes.js';
@@ -151,5 +153,44 @@ describe('the month calendar', () => {
     expect(dayKindOf('2026-10-10', cal)).toBe('weekday');
     expect(dayKindOf('2026-10-11', cal)).toBe('weekend');
     expect(dayKindOf('2026-10-12', cal)).toBe('weekday');
+  });
+});
+
+describe('wall times in the team zone (the on-duty time picker)', () => {
+  const zones = [
+    'Asia/Shanghai',
+    'Europe/Berlin',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'UTC',
+  ];
+  it('an instant read as wall time and back is the same instant, or its first occurrence', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2090, 0, 1) }),
+        fc.constantFrom(...zones),
+        (raw, zone) => {
+          const ms = Math.floor(raw / 60_000) * 60_000;
+          const wall = wallTimeOf(ms, zone);
+          const back = instantOfWallTime(wall, zone);
+          expect(wallTimeOf(back, zone)).toBe(wall);
+          expect(back).toBeLessThanOrEqual(ms);
+          expect(ms - back).toBeLessThanOrEqual(3_600_000);
+        },
+      ),
+    );
+  });
+  it('knows the zone, the repeated hour and the gap', () => {
+    expect(instantOfWallTime('2026-12-10T03:00', 'Asia/Shanghai')).toBe(
+      Date.UTC(2026, 11, 9, 19, 0),
+    );
+    // Berlin falls back on 25 Oct 2026: 02:30 happens at 00:30Z and 01:30Z; the first is meant.
+    expect(instantOfWallTime('2026-10-25T02:30', 'Europe/Berlin')).toBe(
+      Date.UTC(2026, 9, 25, 0, 30),
+    );
+    // Springs forward on 29 Mar 2026: 02:30 does not exist; it means 03:30 (01:30Z).
+    expect(instantOfWallTime('2026-03-29T02:30', 'Europe/Berlin')).toBe(
+      Date.UTC(2026, 2, 29, 1, 30),
+    );
   });
 });

@@ -178,6 +178,11 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await expect.poll(() => card.innerText()).toContain('A 张伟');
       expect(await card.innerText()).toContain('12-10 09:00 – 12-10 17:00');
       expect(await page.getByTestId('override-open').count()).toBe(0);
+      // The picker shows the team's time (Shanghai), not the browser's (UTC here).
+      const picker = page.locator(
+        '[data-testid="onduty-at"] input, input[data-testid="onduty-at"]',
+      );
+      expect(await picker.first().inputValue()).toBe('2026-12-10 10:00');
       await noSideways();
       await page.screenshot({ path: join(shots, 'roster-phone-on-duty.png'), fullPage: true });
 

@@ -200,7 +200,7 @@ export const zh = {
     onDuty: {
       title: '当前值班',
       now: '现在',
-      zone: '团队时区 {{zone}} · {{time}}',
+      zone: '时间按团队时区 {{zone}}',
       noPosts: '这个团队还没有岗位',
       nobody: '这个时间没有人值班',
       override: '紧急调班',
@@ -501,7 +501,7 @@ export const en: typeof zh = {
     onDuty: {
       title: 'On duty now',
       now: 'Now',
-      zone: 'Team time zone {{zone}} · {{time}}',
+      zone: 'Times are in the team time zone, {{zone}}',
       noPosts: 'This team has no posts yet',
       nobody: 'Nobody is on duty at this time',
       override: 'Emergency override',

@@ -22,7 +22,7 @@ import type { Team } from '../../api/types';
 import { useCan } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
-import { formatInZone } from './rosterModel';
+import { formatInZone, instantOfWallTime, wallTimeOf } from './rosterModel';
 import type { RosterSetup } from './rosterTypes';
 
 interface Segment {
@@ -46,14 +46,15 @@ function OverrideDialog({
   open,
   setup,
   onDuty,
-  at,
+  atMs,
   onClose,
   onDone,
 }: {
   open: boolean;
   setup: RosterSetup | null;
   onDuty: Segment[];
-  at: Dayjs;
+  /** The instant the page shows; the dialog's times are the team's wall times. */
+  atMs: number;
   onClose(): void;
   onDone(): Promise<void>;
 }) {
@@ -61,15 +62,19 @@ function OverrideDialog({
   const showError = useApiErrors();
   const [form] = Form.useForm<OverrideForm>();
   const postId = Form.useWatch('postId', form);
+  const zone = setup?.team.timeZone ?? 'UTC';
   useEffect(() => {
     if (!open) return;
+    const start = dayjs(wallTimeOf(atMs, zone));
     form.resetFields();
     form.setFieldsValue({
       reason: '',
-      range: [at, at.add(8, 'hour')],
+      range: [start, start.add(8, 'hour')],
       ...(setup?.posts[0] ? { postId: setup.posts[0].id } : {}),
     });
-  }, [open, form, at, setup]);
+  }, [open, form, atMs, zone, setup]);
+  const instant = (d: Dayjs | undefined) =>
+    d ? instantOfWallTime(d.format('YYYY-MM-DDTHH:mm'), zone) : 0;
   const people = setup?.people ?? [];
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
   const handleSubmit = async (v: OverrideForm) => {
@@ -78,8 +83,8 @@ function OverrideDialog({
         postId: v.postId ?? '',
         personId: v.personId ?? '',
         ...(v.replacesPersonId ? { replacesPersonId: v.replacesPersonId } : {}),
-        startMs: v.range?.[0]?.valueOf() ?? 0,
-        endMs: v.range?.[1]?.valueOf() ?? 0,
+        startMs: instant(v.range?.[0]),
+        endMs: instant(v.range?.[1]),
         reason: v.reason ?? '',
       });
       await onDone();
@@ -164,7 +169,7 @@ export default function OnDutyPage() {
   const [teams, setTeams] = useState<Team[]>([]);
   const [teamId, setTeamId] = useState<string>();
   const [setup, setSetup] = useState<RosterSetup | null>(null);
-  const [at, setAt] = useState<Dayjs>(dayjs());
+  const [atMs, setAtMs] = useState(() => Date.now());
   const [segments, setSegments] = useState<Segment[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [overrideOpen, setOverrideOpen] = useState(false);
@@ -189,14 +194,14 @@ export default function OnDutyPage() {
     try {
       const r = await api.get<{ segments: Segment[] }>('/api/roster/on-duty', {
         teamId,
-        at: at.valueOf(),
+        at: atMs,
       });
       setSegments(r.segments);
       setLoaded(true);
     } catch (err) {
       showError(err);
     }
-  }, [teamId, at, showError]);
+  }, [teamId, atMs, showError]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -222,13 +227,13 @@ export default function OnDutyPage() {
         <DatePicker
           showTime={{ format: 'HH:mm' }}
           format="YYYY-MM-DD HH:mm"
-          value={at}
+          value={dayjs(wallTimeOf(atMs, zone))}
           allowClear={false}
           inputReadOnly
-          onChange={(v) => v && setAt(v)}
+          onChange={(v) => v && setAtMs(instantOfWallTime(v.format('YYYY-MM-DDTHH:mm'), zone))}
           data-testid="onduty-at"
         />
-        <Button onClick={() => setAt(dayjs())} data-testid="onduty-now">
+        <Button onClick={() => setAtMs(Date.now())} data-testid="onduty-now">
           {t('roster.onDuty.now')}
         </Button>
         {canOverride && (
@@ -238,9 +243,7 @@ export default function OnDutyPage() {
         )}
       </Space>
       {setup && (
-        <Typography.Text type="secondary">
-          {t('roster.onDuty.zone', { zone, time: time(at.valueOf()) })}
-        </Typography.Text>
+        <Typography.Text type="secondary">{t('roster.onDuty.zone', { zone })}</Typography.Text>
       )}
       {setup && setup.posts.length === 0 && <Empty description={t('roster.onDuty.noPosts')} />}
       {(setup?.posts ?? []).map((post) => {
@@ -283,7 +286,7 @@ export default function OnDutyPage() {
         open={overrideOpen}
         setup={setup}
         onDuty={segments}
-        at={at}
+        atMs={atMs}
         onClose={() => setOverrideOpen(false)}
         onDone={async () => {
           setOverrideOpen(false);

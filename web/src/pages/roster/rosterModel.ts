@@ -119,3 +119,36 @@ export function formatInZone(ms: number, timeZone: string): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
+
+/** 'YYYY-MM-DDTHH:mm' wall time of an instant in a time zone. */
+export function wallTimeOf(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * The instant a wall time 'YYYY-MM-DDTHH:mm' names in a time zone (a time picked on the page is
+ * the team's, wherever the browser is). A time that occurs twice is its first occurrence; a time
+ * in a spring-forward gap moves forward by the gap.
+ */
+export function instantOfWallTime(wall: string, timeZone: string): number {
+  const asUtc = Date.parse(`${wall}:00Z`);
+  const offsetAt = (ms: number) => Date.parse(`${wallTimeOf(ms, timeZone)}:00Z`) - ms;
+  // The earlier of the two offsets around the wall time gives the first occurrence.
+  const candidates = [offsetAt(asUtc - 86_400_000), offsetAt(asUtc + 86_400_000)]
+    .map((off) => asUtc - off)
+    .filter((ms) => wallTimeOf(ms, timeZone) === wall)
+    .sort((a, b) => a - b);
+  if (candidates[0] !== undefined) return candidates[0];
+  // In a gap: the offset before the change, which lands after the gap.
+  return asUtc - offsetAt(asUtc - 86_400_000);
+}
