@@ -93,6 +93,7 @@ export interface Dutydesk {
     tickets: ReturnType<typeof createTicketsService>;
     roster: ReturnType<typeof createRosterService>;
     alerts: ReturnType<typeof createAlertsService>;
+    magicLinks: ReturnType<typeof createMagicLinkService>;
   };
   close(): Promise<void>;
 }
@@ -383,6 +384,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       maxAttempts: 3,
       run: async () => {
         await auth.purgeExpired();
+        await magicLinks.purgeOld();
         await purgeFinishedJobs(db, clock.now(), 7 * 86_400_000);
       },
     });
@@ -483,7 +485,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     url,
     firstAdmin,
     smtpPort: smtp?.port,
-    services: { inbox, tickets, roster, alerts, mail },
+    services: { inbox, tickets, roster, alerts, mail, magicLinks },
     async close() {
       if (closed) return;
       closed = true;

@@ -202,7 +202,17 @@ export function createMagicLinkService(deps: MagicLinkDeps) {
     return { token: sessionToken, csrfToken, userId: user.id };
   }
 
-  return { request, consume, mailJob };
+  /** Housekeeping: request rows are only needed for the limits and for the link's lifetime. */
+  async function purgeOld(): Promise<number> {
+    const before = clock.now() - 24 * 3_600_000;
+    const r = await db
+      .deleteFrom('magic_link')
+      .where('requested_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  return { request, consume, mailJob, purgeOld };
 }
 
 export type MagicLinkService = ReturnType<typeof createMagicLinkService>;

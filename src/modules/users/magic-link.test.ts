@@ -123,6 +123,22 @@ describe.each(DIALECTS)('magic sign-in links on %s', (dialect) => {
     expect(last.json().message).toMatch(/\d+/);
   });
 
+  it('forgets requests after a day (housekeeping)', async () => {
+    await post('/api/auth/magic-link', { email: `old-${dialect}@example.com` }, '10.0.6.1');
+    const count = async () =>
+      (
+        await t.dd.database.db
+          .selectFrom('magic_link')
+          .select('id')
+          .where('email', '=', `old-${dialect}@example.com`)
+          .execute()
+      ).length;
+    expect(await count()).toBe(1);
+    t.clock.advance(24 * 3_600_000 + 1);
+    await t.dd.services.magicLinks.purgeOld();
+    expect(await count()).toBe(0);
+  });
+
   it('answers bad input with a 4xx naming the field, never a 500', async () => {
     const bad = await post('/api/auth/magic-link', { email: 'not-an-address' }, '10.0.5.1');
     expect(bad.statusCode).toBe(400);

@@ -225,12 +225,11 @@ export function TicketTimeline({
               from: t(`tickets.status.${String(d.from)}`, String(d.from)),
               to: t(`tickets.status.${String(d.to)}`, String(d.to)),
             });
-            if (typeof d.assigneeId === 'string')
+            // A name only where the reader may know it (requesters see no staff directory).
+            if (typeof d.assigneeId === 'string' && names.has(d.assigneeId))
               extra = (
                 <Typography.Text type="secondary">
-                  {t('tickets.timeline.assignedTo', {
-                    name: names.get(d.assigneeId) ?? d.assigneeId,
-                  })}
+                  {t('tickets.timeline.assignedTo', { name: names.get(d.assigneeId) })}
                 </Typography.Text>
               );
             break;
