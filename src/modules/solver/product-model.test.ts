@@ -270,9 +270,12 @@ describe('product roster → solver model', () => {
     };
     const pm = buildProductModel(setup);
     expect(pm.model.pins).toEqual([{ employee: 0, day: 2, shift: 1 }]);
-    expect(pm.model.offRequests.map((r) => [r.employee, r.day])).toEqual([
-      [1, 1],
-      [1, 1],
+    // Two duties (d, n), each as a core and an extra solver shift.
+    expect(pm.model.offRequests.map((r) => [r.employee, r.day, r.shift])).toEqual([
+      [1, 1, 0],
+      [1, 1, 1],
+      [1, 1, 2],
+      [1, 1, 3],
     ]);
     // n (00:00–08:00) then d (08:00) the next day: rest 24 h, allowed; d then n: 8 h, forbidden.
     expect(pm.model.shifts[0]!.cannotFollow).toContain(1);

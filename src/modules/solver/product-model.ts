@@ -73,6 +73,8 @@ export interface ProductSetup {
 export const WEIGHTS = {
   /** Per person missing below the preferred cover. */
   coverUnder: 100,
+  /** Per person missing below a blocking minimum cover. */
+  coverHard: 10_000,
   /** Per person above the preferred cover (or on a shift without cover). */
   coverOver: 20,
   request: 10,
@@ -210,7 +212,10 @@ export function buildProductModel(setup: ProductSetup): ProductModel {
   });
   const personIndex = new Map(setup.people.map((p, i) => [p.id, i]));
 
-  // Cover: preferred is the soft target, min the hard floor when cover blocks.
+  // Cover. The solver prices a shortfall linearly and has no hard floor of its own, so each
+  // (post, shift type) is two solver shifts: the "core" one (index k) asks for the minimum with
+  // a heavy shortfall price, the "extra" one (index K + k) for preferred − minimum at the
+  // ordinary price. Both map back to the same duty.
   const cover: CoverRequirement[] = [];
   const hardCover = blocks(rules.cover);
   dates.forEach((date, d) => {
@@ -218,13 +223,21 @@ export function buildProductModel(setup: ProductSetup): ProductModel {
     cells.forEach((c, k) => {
       const post = postById.get(c.postId)!;
       const row = post.cover.find((x) => x.shiftTypeId === c.shiftTypeId && x.dayKind === kind);
+      const min = row?.min ?? 0;
       cover.push({
         day: d,
         shift: k,
-        requirement: row?.preferred ?? 0,
-        underWeight: row ? WEIGHTS.coverUnder * (row.min > 0 && !hardCover ? 2 : 1) : 0,
+        requirement: min,
+        underWeight: min > 0 ? (hardCover ? WEIGHTS.coverHard : WEIGHTS.coverUnder * 3) : 0,
         overWeight: WEIGHTS.coverOver,
-        ...(row && hardCover && row.min > 0 ? { hardMin: row.min } : {}),
+        ...(hardCover && min > 0 ? { hardMin: min } : {}),
+      });
+      cover.push({
+        day: d,
+        shift: K + k,
+        requirement: (row?.preferred ?? 0) - min,
+        underWeight: WEIGHTS.coverUnder,
+        overWeight: WEIGHTS.coverOver,
       });
     });
   });
@@ -301,25 +314,49 @@ export function buildProductModel(setup: ProductSetup): ProductModel {
     const list: { day: number; shift: number }[] = [];
     for (let d = 0; d < H; d++)
       for (let k = 0; k < K; k++) if (test(d, k)) list.push({ day: d, shift: k });
-    if (list.length > 0) fairness.push({ name, weight: WEIGHTS.fairness, cells: list });
+    // Re-planning changes as few cells as it can: fairness is not re-balanced there.
+    if (list.length > 0 && !setup.keep)
+      fairness.push({ name, weight: WEIGHTS.fairness, cells: list });
   };
   const kinds = dates.map((date) => dayKindOf(date, setup.calendar));
   term('nights', (_d, k) => isNightShift(cellType[k]!));
   term('weekends', (d) => kinds[d] === 'weekend');
   term('holidays', (d) => kinds[d] === 'holiday');
 
+  // The extra shifts: same duty, same rules (see Cover above).
+  const allShifts = [
+    ...shifts.map((x) => ({
+      ...x,
+      cannotFollow: [...x.cannotFollow, ...x.cannotFollow.map((j) => j + K)],
+    })),
+    ...shifts.map((x) => ({
+      ...x,
+      id: `${x.id}|+`,
+      cannotFollow: [...x.cannotFollow, ...x.cannotFollow.map((j) => j + K)],
+    })),
+  ];
+  for (const emp of employees) emp.maxShifts = [...emp.maxShifts, ...emp.maxShifts];
+  const allOff = [
+    ...offRequests,
+    ...offRequests.map((r) => ({ ...r, shift: r.shift + K })),
+    // An on-request (or keep) is met by either label of the duty.
+    ...onRequests.map((r) => ({ ...r, shift: r.shift + K, weight: -r.weight })),
+  ];
+  for (const f of fairness)
+    f.cells = [...f.cells, ...f.cells.map((c) => ({ ...c, shift: c.shift + K }))];
+
   const model: RosterModel = {
     days: H,
-    shifts,
+    shifts: allShifts,
     employees,
     onRequests,
-    offRequests,
+    offRequests: allOff,
     cover,
     weekends: H > 0 ? weekendsFor(H, isoWeekday(setup.periodStart) - 1) : [],
     pins,
     fairness,
   };
-  return { model, dates, cells, personIds: setup.people.map((p) => p.id) };
+  return { model, dates, cells: [...cells, ...cells], personIds: setup.people.map((p) => p.id) };
 }
 
 /** A solver roster as the product's assignments (date = the day the shift starts). */
@@ -346,7 +383,10 @@ export function assignmentsToRoster(
   const roster = new Int16Array(pm.personIds.length * H).fill(OFF);
   const e = new Map(pm.personIds.map((id, i) => [id, i]));
   const d = new Map(pm.dates.map((x, i) => [x, i]));
-  const k = new Map(pm.cells.map((c, i) => [`${c.postId}|${c.shiftTypeId}`, i]));
+  const k = new Map<string, number>();
+  pm.cells.forEach((c, i) => {
+    if (!k.has(`${c.postId}|${c.shiftTypeId}`)) k.set(`${c.postId}|${c.shiftTypeId}`, i);
+  });
   for (const a of assignments) {
     const ei = e.get(a.personId);
     const di = d.get(a.date);

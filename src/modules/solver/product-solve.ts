@@ -81,9 +81,8 @@ export function productReasons(
   reasons: readonly InfeasibilityReason[],
 ): ProductReason[] {
   return reasons.map((r) => {
-    const cell = r.shift
-      ? pm.cells.find((c) => `${c.postId}|${c.shiftTypeId}` === r.shift)
-      : undefined;
+    const idx = r.shift ? pm.model.shifts.findIndex((s) => s.id === r.shift) : -1;
+    const cell = idx >= 0 ? pm.cells[idx] : undefined;
     return {
       rule: r.rule,
       messageKey: r.messageKey,

@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DIALECTS, createTestDatabase } from '../../../test/helpers/db.js';
+import { type Client, httpClient } from '../../../test/helpers/paging.js';
+
+/*
+ * A real `dutydesk serve` process is killed with SIGKILL while a Generate run is solving. After
+ * a restart the run is marked failed (interrupted) once its job's lease runs out; nothing is
+ * written into the draft, nothing is applied twice, and a new run works.
+ */
+
+const ADMIN_PASSWORD = 'admin-password-for-solver-durability';
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const c of [...children]) await kill9(c);
+  for (const f of cleanups) await f();
+}, 30_000);
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function serve(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    env: {
+      ...process.env,
+      ...env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DUTYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      JOB_POLL_MS: '100',
+      JOB_LEASE_MS: '3000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/ready at|listening on/.test(out)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  children.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+async function ok<T = Record<string, unknown>>(
+  c: Client,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const r = await c.request(method, url, body);
+  if (r.statusCode >= 300) throw new Error(`${method} ${url} → ${r.statusCode} ${r.body}`);
+  return r.json() as T;
+}
+
+interface Run {
+  status: string;
+  progress: unknown[];
+  result: null | { error: string | null; assignments: number };
+}
+
+async function until(
+  c: Client,
+  runId: string,
+  test: (r: Run) => boolean,
+  ms: number,
+): Promise<Run> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await ok<Run>(c, 'GET', `/api/solver/runs/${runId}`);
+    if (test(r)) return r;
+    if (Date.now() > end) throw new Error(`run ${runId} stuck at ${r.status}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) => {
+  it('is marked failed after restart, writes nothing, and is never applied twice', async () => {
+    const tdb = await createTestDatabase(dialect);
+    const dataDir = mkdtempSync(join(tmpdir(), 'dutydesk-solver-kill-'));
+    cleanups.push(
+      () => rmSync(dataDir, { recursive: true, force: true }),
+      () => tdb.drop(),
+    );
+    const port = await freePort();
+    const env = { DATABASE_URL: tdb.url, DATA_DIR: dataDir, PORT: String(port) };
+    const base = `http://127.0.0.1:${port}`;
+    let child = await serve(env);
+    let admin = await httpClient(base, 'admin', ADMIN_PASSWORD);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const u = await ok<{ user: { id: string } }>(admin, 'POST', '/api/users', {
+        username: `kill${i}`,
+        displayName: `值班员${i}`,
+        roles: ['technician'],
+        password: `password-k${i}`,
+      });
+      ids.push(u.user.id);
+    }
+    const team = await ok<{ team: { id: string } }>(admin, 'POST', '/api/teams', {
+      name: '运维',
+      timeZone: 'Asia/Shanghai',
+    });
+    const teamId = team.team.id;
+    await ok(admin, 'PUT', `/api/teams/${teamId}/members`, { userIds: ids });
+    const d = await ok<{ id: string }>(admin, 'POST', `/api/roster/teams/${teamId}/shift-types`, {
+      code: 'D',
+      name: '白班',
+      start: '08:00',
+      end: '20:00',
+      colour: '#ffd666',
+    });
+    const n = await ok<{ id: string }>(admin, 'POST', `/api/roster/teams/${teamId}/shift-types`, {
+      code: 'N',
+      name: '夜班',
+      start: '20:00',
+      end: '08:00',
+      colour: '#1d39c4',
+    });
+    const cover = (s: string) =>
+      (['weekday', 'weekend', 'holiday'] as const).map((dayKind) => ({
+        shiftTypeId: s,
+        dayKind,
+        min: 1,
+        preferred: 2,
+      }));
+    await ok(admin, 'POST', `/api/roster/teams/${teamId}/posts`, {
+      name: '值班',
+      shiftTypeIds: [d.id, n.id],
+      cover: [...cover(d.id), ...cover(n.id)],
+    });
+    const created = await ok<{ roster: { id: string } }>(admin, 'POST', '/api/roster/rosters', {
+      teamId,
+      periodStart: '2027-01-01',
+      periodEnd: '2027-01-31',
+    });
+    const rosterId = created.roster.id;
+
+    const started = await ok<{ id: string }>(
+      admin,
+      'POST',
+      `/api/solver/rosters/${rosterId}/generate`,
+      { timeLimitSeconds: 120 },
+    );
+    await until(admin, started.id, (r) => r.status === 'running' && r.progress.length > 0, 60_000);
+    await kill9(child);
+
+    child = await serve(env);
+    admin = await httpClient(base, 'admin', ADMIN_PASSWORD);
+    const failed = await until(admin, started.id, (r) => r.status !== 'running', 30_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.result!.error).toBeTruthy();
+    const view = await ok<{ assignments: unknown[] }>(
+      admin,
+      'GET',
+      `/api/roster/rosters/${rosterId}`,
+    );
+    expect(view.assignments).toEqual([]);
+    // Past another lease: the killed run is not taken up again.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await ok<Run>(admin, 'GET', `/api/solver/runs/${started.id}`)).status).toBe('failed');
+
+    // A new run works and writes its result once.
+    const again = await ok<{ id: string }>(
+      admin,
+      'POST',
+      `/api/solver/rosters/${rosterId}/generate`,
+      { timeLimitSeconds: 15 },
+    );
+    const done = await until(
+      admin,
+      again.id,
+      (r) => !['queued', 'running', 'applying'].includes(r.status),
+      90_000,
+    );
+    expect(done.status).toBe('done');
+    const after = await ok<{ assignments: unknown[] }>(
+      admin,
+      'GET',
+      `/api/roster/rosters/${rosterId}`,
+    );
+    expect(after.assignments.length).toBe(done.result!.assignments);
+    const audit = await ok<{ items: { action: string }[] }>(admin, 'GET', '/api/audit?limit=200');
+    expect(audit.items.filter((a) => a.action === 'roster.cells.set')).toHaveLength(1);
+    await kill9(child);
+  }, 240_000);
+});
