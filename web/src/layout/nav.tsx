@@ -19,7 +19,6 @@ import {
   StarOutlined,
   SwapOutlined,
   TeamOutlined,
-  ThunderboltOutlined,
   UserOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
@@ -27,7 +26,6 @@ import type { ReactNode } from 'react';
 
 /** Capabilities of DESIGN.md whose pages are not built yet; each renders NotBuiltPage. */
 export const NOT_BUILT = [
-  'solver',
   'handover',
   'inspections',
   'emergencies',
@@ -53,7 +51,6 @@ export interface NavItem {
  * has it; otherwise any staff member (teams.read is every role but requester).
  */
 const notBuiltPermission: Record<NotBuiltKey, string> = {
-  solver: 'roster.manage',
   handover: 'teams.read',
   inspections: 'teams.read',
   emergencies: 'teams.read',
@@ -64,7 +61,6 @@ const notBuiltPermission: Record<NotBuiltKey, string> = {
 };
 
 const icons: Record<NotBuiltKey, ReactNode> = {
-  solver: <ThunderboltOutlined />,
   handover: <SwapOutlined />,
   inspections: <CheckSquareOutlined />,
   emergencies: <WarningOutlined />,
