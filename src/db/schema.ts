@@ -192,11 +192,6 @@ export interface TicketEventTable {
   dedupe_key: string | null;
 }
 
-export interface TicketTokenTable {
-  token: string;
-  ticket_id: string;
-}
-
 export interface TicketSearchTable {
   ticket_id: string;
   doc: string;
@@ -557,7 +552,6 @@ export interface DB {
   ticket_setting: TicketSettingTable;
   ticket_sequence: TicketSequenceTable;
   ticket_event: TicketEventTable;
-  ticket_token: TicketTokenTable;
   ticket_search: TicketSearchTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
