@@ -165,9 +165,9 @@ export async function listTickets(
   // Search on SQLite is driven by the FTS tables in rowid order (= indexing order = creation
   // order), newest first, so a common term stops after one page instead of sorting every match.
   const ftsDriven = dialect === 'sqlite' && trigrams.length + shorts.length > 0;
+  const drive = trigrams.length > 0 ? 'ticket_fts' : 'ticket_short';
   let q = db.selectFrom('ticket').selectAll('ticket');
   if (ftsDriven) {
-    const drive = trigrams.length > 0 ? 'ticket_fts' : 'ticket_short';
     q = (db as unknown as Kysely<SearchDb>)
       .selectFrom(drive)
       .innerJoin('ticket_search', 'ticket_search.rowid', `${drive}.rowid`)
@@ -205,7 +205,8 @@ export async function listTickets(
       ]),
     );
   }
-  if (ftsDriven) q = q.orderBy(sql`ticket_search.rowid`, 'desc');
+  // FTS5 consumes "ORDER BY rowid DESC" on its own table (no sort, stops at the limit).
+  if (ftsDriven) q = q.orderBy(sql.ref(`${drive}.rowid`), 'desc');
   else q = q.orderBy('ticket.created_at', 'desc').orderBy('ticket.id', 'desc');
   return q.limit(f.limit).execute();
 }
