@@ -192,6 +192,25 @@ export interface TicketEventTable {
   dedupe_key: string | null;
 }
 
+export interface TicketSavedViewTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  query_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketReplyTemplateTable {
+  id: string;
+  team_id: string | null;
+  name: string;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface TicketSearchTable {
   ticket_id: string;
   doc: string;
@@ -553,6 +572,8 @@ export interface DB {
   ticket_sequence: TicketSequenceTable;
   ticket_event: TicketEventTable;
   ticket_search: TicketSearchTable;
+  ticket_saved_view: TicketSavedViewTable;
+  ticket_reply_template: TicketReplyTemplateTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
   roster_team_setting: RosterTeamSettingTable;

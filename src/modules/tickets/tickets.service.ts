@@ -2,6 +2,7 @@ import { createAdminUseCases } from './ticket-admin.service.js';
 import { type TicketsDeps, createTicketContext } from './ticket-context.js';
 import { createIntakeUseCases } from './ticket-intake.service.js';
 import { createTicketJobs } from './ticket-jobs.js';
+import { createViewUseCases } from './ticket-views.service.js';
 import { createWorkUseCases } from './ticket-work.service.js';
 
 /**
@@ -33,6 +34,7 @@ export function createTicketsService(deps: TicketsDeps) {
   const work = createWorkUseCases(ctx);
   const admin = createAdminUseCases(ctx);
   const jobs = createTicketJobs(ctx);
+  const views = createViewUseCases(ctx, work.list);
   return {
     createTicket: intake.createTicket,
     getTicket: work.getTicket,
@@ -51,6 +53,7 @@ export function createTicketsService(deps: TicketsDeps) {
     putSetting: admin.putSetting,
     slaJob: jobs.slaJob,
     autoCloseJob: jobs.autoCloseJob,
+    ...views,
   };
 }
 

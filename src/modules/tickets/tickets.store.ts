@@ -144,6 +144,8 @@ export interface ListFilter {
   assigneeId?: string;
   unassigned?: boolean;
   groupId?: string;
+  /** Any of these groups (a user's own teams); empty matches nothing. */
+  groupIds?: readonly string[];
   requesterId?: string;
   type?: string;
   priority?: string;
@@ -191,6 +193,10 @@ export async function listTickets(
   if (f.assigneeId) q = q.where('ticket.assignee_id', '=', f.assigneeId);
   if (f.unassigned) q = q.where('ticket.assignee_id', 'is', null);
   if (f.groupId) q = q.where('ticket.group_id', '=', f.groupId);
+  if (f.groupIds)
+    q = f.groupIds.length
+      ? q.where('ticket.group_id', 'in', f.groupIds)
+      : q.where(sql<SqlBool>`1 = 0`);
   if (f.requesterId) q = q.where('ticket.requester_id', '=', f.requesterId);
   if (f.type) q = q.where('ticket.type', '=', f.type);
   if (f.priority) q = q.where('ticket.priority', '=', f.priority);
