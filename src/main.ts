@@ -19,6 +19,7 @@ import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
 import { ticketsRoutes } from './modules/tickets/tickets.routes.js';
 import { ticketViewsRoutes } from './modules/tickets/ticket-views.routes.js';
+import { ticketFollowUpRoutes } from './modules/tickets/ticket-follow-up.routes.js';
 import {
   AUTO_CLOSE_JOB,
   type Directory,
@@ -385,6 +386,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         inboxRoutes(inbox),
         ticketsRoutes(tickets),
         ticketViewsRoutes(tickets),
+        ticketFollowUpRoutes(tickets),
         ticketAttachmentRoutes(attachments),
         mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read' }),

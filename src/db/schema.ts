@@ -211,6 +211,20 @@ export interface TicketReplyTemplateTable {
   updated_at: number;
 }
 
+export interface TicketFollowUpTable {
+  id: string;
+  ticket_id: string;
+  assignee_id: string;
+  due_at: number;
+  note: string | null;
+  status: string;
+  customer_said: string | null;
+  outcome: string | null;
+  created_by: string | null;
+  created_at: number;
+  done_at: number | null;
+}
+
 export interface TicketSearchTable {
   ticket_id: string;
   doc: string;
@@ -574,6 +588,7 @@ export interface DB {
   ticket_search: TicketSearchTable;
   ticket_saved_view: TicketSavedViewTable;
   ticket_reply_template: TicketReplyTemplateTable;
+  ticket_follow_up: TicketFollowUpTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
   roster_team_setting: RosterTeamSettingTable;

@@ -190,4 +190,75 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
       204,
     );
   });
+
+  it('schedules a follow-up visit on a resolved ticket, lists it when due, records the answer once', async () => {
+    const tk = (await agent.request('POST', '/api/tickets', phone(line1, '回访测试'))).json() as {
+      id: string;
+    };
+    const early = await agent.request('POST', `/api/tickets/${tk.id}/follow-ups`, {
+      assigneeId: agent.id,
+      dueAt: t.clock.now() + 60_000,
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.body).toContain('status');
+    await tech.request('POST', `/api/tickets/${tk.id}/transitions`, { action: 'start' });
+    const resolved = await tech.request('POST', `/api/tickets/${tk.id}/transitions`, {
+      action: 'resolve',
+      note: '已修复',
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+
+    const before = await count('ticket_follow_up');
+    for (const [body, field] of [
+      [{ assigneeId: 'nobody', dueAt: 1 }, 'assigneeId'],
+      [{ assigneeId: agent.id, dueAt: 'tomorrow' }, 'dueAt'],
+      [{ assigneeId: agent.id }, 'dueAt'],
+    ] as const) {
+      const r = await agent.request('POST', `/api/tickets/${tk.id}/follow-ups`, body);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.body).toContain(field);
+    }
+    expect(await count('ticket_follow_up')).toBe(before);
+
+    const created = await agent.request('POST', `/api/tickets/${tk.id}/follow-ups`, {
+      assigneeId: agent.id,
+      dueAt: t.clock.now() + 60 * 60_000,
+      note: '确认网络稳定',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const fu = created.json() as { id: string };
+    const due = async (q: string) =>
+      (
+        (await agent.request('GET', `/api/tickets/follow-ups?${q}`)).json() as {
+          items: { id: string }[];
+        }
+      ).items.map((x) => x.id);
+    expect(await due('assignee=me')).not.toContain(fu.id);
+    expect(await due('assignee=me&dueWithin=120')).toContain(fu.id);
+
+    const bad = await agent.request('POST', `/api/tickets/follow-ups/${fu.id}/record`, {
+      customerSaid: '好了',
+      outcome: 'great',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('outcome');
+    const rec = await agent.request('POST', `/api/tickets/follow-ups/${fu.id}/record`, {
+      customerSaid: '客户表示网络已稳定，满意',
+      outcome: 'satisfied',
+    });
+    expect(rec.statusCode, rec.body).toBe(200);
+    const again = await agent.request('POST', `/api/tickets/follow-ups/${fu.id}/record`, {
+      customerSaid: '再次',
+      outcome: 'satisfied',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(await due('assignee=me&dueWithin=120')).not.toContain(fu.id);
+    const detail = (await agent.request('GET', `/api/tickets/${tk.id}`)).json() as {
+      events: { kind: string; body: string | null; visibility: string }[];
+    };
+    const ev = detail.events.find((e) => e.kind === 'follow_up');
+    expect(ev?.body).toBe('客户表示网络已稳定，满意');
+    expect(ev?.visibility).toBe('internal');
+    expect((await requester.request('GET', '/api/tickets/follow-ups')).statusCode).toBe(403);
+  });
 });

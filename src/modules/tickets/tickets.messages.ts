@@ -28,6 +28,8 @@ export const tickets = {
         attachmentType: '不接受此类型的附件（字段 {{field}}）',
         attachmentName: '附件文件名或扩展名不被接受（字段 {{field}}）',
         emailTooLarge: '邮件过大，已转交管理员处理',
+        followUpState: '状态为“{{status}}”的工单不能安排回访（需已解决或已关闭）',
+        followUpDone: '该回访已记录，不能重复记录',
         viewNameTaken: '已有名为“{{name}}”的视图（字段 {{field}}）',
         templatePlaceholder:
           '模板中有未知的占位符 {{placeholder}}（字段 {{field}}），可用：{{known}}',
@@ -107,6 +109,9 @@ export const tickets = {
         attachmentType: 'This type of attachment is not accepted (field {{field}})',
         attachmentName: 'The attachment’s file name or extension is not accepted (field {{field}})',
         emailTooLarge: 'The email is too large; it was passed to an admin',
+        followUpState:
+          'A ticket in status "{{status}}" cannot get a follow-up visit (it must be resolved or closed)',
+        followUpDone: 'This follow-up visit is already recorded',
         viewNameTaken: 'You already have a view named "{{name}}" (field {{field}})',
         templatePlaceholder:
           'The template has an unknown placeholder {{placeholder}} (field {{field}}); known: {{known}}',

@@ -2,6 +2,7 @@ import { createAdminUseCases } from './ticket-admin.service.js';
 import { type TicketsDeps, createTicketContext } from './ticket-context.js';
 import { createIntakeUseCases } from './ticket-intake.service.js';
 import { createTicketJobs } from './ticket-jobs.js';
+import { createFollowUpUseCases } from './ticket-follow-up.service.js';
 import { createViewUseCases } from './ticket-views.service.js';
 import { createWorkUseCases } from './ticket-work.service.js';
 
@@ -35,6 +36,7 @@ export function createTicketsService(deps: TicketsDeps) {
   const admin = createAdminUseCases(ctx);
   const jobs = createTicketJobs(ctx);
   const views = createViewUseCases(ctx, work.list);
+  const followUps = createFollowUpUseCases(ctx);
   return {
     createTicket: intake.createTicket,
     getTicket: work.getTicket,
@@ -54,6 +56,7 @@ export function createTicketsService(deps: TicketsDeps) {
     slaJob: jobs.slaJob,
     autoCloseJob: jobs.autoCloseJob,
     ...views,
+    ...followUps,
   };
 }
 
