@@ -11,6 +11,7 @@ import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-i
 import * as ticketShortIndex from './migrations/2026-11-28-0040-ticket-short-index.js';
 import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views-templates.js';
 import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
+import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-28-0040-ticket-short-index', ticketShortIndex.up],
   ['2026-11-28-0041-ticket-views-templates', ticketViewsTemplates.up],
   ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
+  ['2026-11-28-0043-ticket-link', ticketLink.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

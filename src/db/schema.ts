@@ -225,6 +225,15 @@ export interface TicketFollowUpTable {
   done_at: number | null;
 }
 
+export interface TicketLinkTable {
+  id: string;
+  from_id: string;
+  to_id: string;
+  kind: string;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface TicketSearchTable {
   ticket_id: string;
   doc: string;
@@ -589,6 +598,7 @@ export interface DB {
   ticket_saved_view: TicketSavedViewTable;
   ticket_reply_template: TicketReplyTemplateTable;
   ticket_follow_up: TicketFollowUpTable;
+  ticket_link: TicketLinkTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
   roster_team_setting: RosterTeamSettingTable;

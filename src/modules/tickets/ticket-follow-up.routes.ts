@@ -82,5 +82,53 @@ export function ticketFollowUpRoutes(tickets: TicketsService): RoutePlugin {
       },
       async (request) => tickets.recordFollowUp(callerOf(request), request.params.id, request.body),
     );
+
+    // ---- links between tickets ----
+    const LinkSchema = z.object({
+      id: z.string(),
+      kind: z.string(),
+      direction: z.enum(['outgoing', 'incoming']),
+      ticketId: z.string(),
+      createdAt: z.number(),
+    });
+    app.get(
+      '/api/tickets/:id/links',
+      {
+        config: { access: 'tickets.read' },
+        schema: {
+          tags,
+          params: z.strictObject({ id: z.uuid() }),
+          response: { 200: z.object({ items: z.array(LinkSchema) }) },
+        },
+      },
+      async (request) => ({ items: await tickets.listLinks(callerOf(request), request.params.id) }),
+    );
+    app.post(
+      '/api/tickets/:id/links',
+      {
+        config: { access: 'tickets.work' },
+        schema: {
+          tags,
+          params: z.strictObject({ id: z.uuid() }),
+          body: AnyBody,
+          response: { 201: LinkSchema },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await tickets.createLink(callerOf(request), request.params.id, request.body)),
+    );
+    app.delete(
+      '/api/tickets/:id/links/:linkId',
+      {
+        config: { access: 'tickets.work' },
+        schema: { tags, params: z.strictObject({ id: z.uuid(), linkId: z.uuid() }) },
+      },
+      async (request, reply) => {
+        await tickets.deleteLink(callerOf(request), request.params.id, request.params.linkId);
+        return reply.status(204).send();
+      },
+    );
   };
 }

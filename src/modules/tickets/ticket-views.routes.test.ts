@@ -261,4 +261,44 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     expect(ev?.visibility).toBe('internal');
     expect((await requester.request('GET', '/api/tickets/follow-ups')).statusCode).toBe(403);
   });
+
+  it('links tickets (both directions listed), refuses self, duplicates and unknown kinds, audits', async () => {
+    const mk = async (title: string) =>
+      ((await agent.request('POST', '/api/tickets', phone(line1, title))).json() as { id: string })
+        .id;
+    const a = await mk('主故障');
+    const b = await mk('重复报障');
+    const audit0 = await count('audit_event');
+    const link = await tech.request('POST', `/api/tickets/${b}/links`, {
+      toTicketId: a,
+      kind: 'duplicate_of',
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    const before = await count('ticket_link');
+    for (const [body, status, field] of [
+      [{ toTicketId: b, kind: 'related' }, 400, 'toTicketId'],
+      [{ toTicketId: a, kind: 'sibling' }, 400, 'kind'],
+      [{ toTicketId: 'missing', kind: 'related' }, 400, 'toTicketId'],
+      [{ toTicketId: a, kind: 'duplicate_of' }, 409, 'toTicketId'],
+    ] as const) {
+      const r = await tech.request('POST', `/api/tickets/${b}/links`, body);
+      expect(r.statusCode, r.body).toBe(status);
+      expect(r.body).toContain(field);
+    }
+    expect(await count('ticket_link')).toBe(before);
+    const fromA = (
+      (await tech.request('GET', `/api/tickets/${a}/links`)).json() as {
+        items: { id: string; direction: string; ticketId: string; kind: string }[];
+      }
+    ).items;
+    expect(fromA).toEqual([
+      expect.objectContaining({ direction: 'incoming', ticketId: b, kind: 'duplicate_of' }),
+    ]);
+    expect((await requester.request('GET', `/api/tickets/${a}/links`)).statusCode).toBe(403);
+    expect(
+      (await tech.request('DELETE', `/api/tickets/${a}/links/${fromA[0]!.id}`)).statusCode,
+    ).toBe(204);
+    expect(await count('ticket_link')).toBe(before - 1);
+    expect(await count('audit_event')).toBe(audit0 + 2);
+  });
 });

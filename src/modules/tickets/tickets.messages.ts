@@ -30,6 +30,8 @@ export const tickets = {
         emailTooLarge: '邮件过大，已转交管理员处理',
         followUpState: '状态为“{{status}}”的工单不能安排回访（需已解决或已关闭）',
         followUpDone: '该回访已记录，不能重复记录',
+        linkSelf: '工单不能关联到自身（字段 {{field}}）',
+        linkExists: '这两张工单已有此关联（字段 {{field}}）',
         viewNameTaken: '已有名为“{{name}}”的视图（字段 {{field}}）',
         templatePlaceholder:
           '模板中有未知的占位符 {{placeholder}}（字段 {{field}}），可用：{{known}}',
@@ -112,6 +114,8 @@ export const tickets = {
         followUpState:
           'A ticket in status "{{status}}" cannot get a follow-up visit (it must be resolved or closed)',
         followUpDone: 'This follow-up visit is already recorded',
+        linkSelf: 'A ticket cannot be linked to itself (field {{field}})',
+        linkExists: 'These tickets already have this link (field {{field}})',
         viewNameTaken: 'You already have a view named "{{name}}" (field {{field}})',
         templatePlaceholder:
           'The template has an unknown placeholder {{placeholder}} (field {{field}}); known: {{known}}',

@@ -3,6 +3,7 @@ import { type TicketsDeps, createTicketContext } from './ticket-context.js';
 import { createIntakeUseCases } from './ticket-intake.service.js';
 import { createTicketJobs } from './ticket-jobs.js';
 import { createFollowUpUseCases } from './ticket-follow-up.service.js';
+import { createLinkUseCases } from './ticket-link.service.js';
 import { createViewUseCases } from './ticket-views.service.js';
 import { createWorkUseCases } from './ticket-work.service.js';
 
@@ -37,6 +38,7 @@ export function createTicketsService(deps: TicketsDeps) {
   const jobs = createTicketJobs(ctx);
   const views = createViewUseCases(ctx, work.list);
   const followUps = createFollowUpUseCases(ctx);
+  const links = createLinkUseCases(ctx);
   return {
     createTicket: intake.createTicket,
     getTicket: work.getTicket,
@@ -57,6 +59,7 @@ export function createTicketsService(deps: TicketsDeps) {
     autoCloseJob: jobs.autoCloseJob,
     ...views,
     ...followUps,
+    ...links,
   };
 }
 
