@@ -20,6 +20,8 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createInboxService } from './modules/inbox/inbox.service.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
 import { ticketsRoutes } from './modules/tickets/tickets.routes.js';
+import { ticketViewsRoutes } from './modules/tickets/ticket-views.routes.js';
+import { ticketFollowUpRoutes } from './modules/tickets/ticket-follow-up.routes.js';
 import {
   AUTO_CLOSE_JOB,
   type Directory,
@@ -238,6 +240,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     },
     teamMemberIds: async (teamId) =>
       (await users.listUsers({ teamId, includeDisabled: false })).map((u) => u.id),
+    teamIdsOf: async (userId) =>
+      (await users.listTeams())
+        .filter((t) => t.members.some((m) => m.id === userId))
+        .map((t) => t.id),
     existingUserIds: async (ids) =>
       (await users.listUsers({ ids, includeDisabled: false })).map((u) => u.id),
     userIdsWithRole: async (role) =>
@@ -442,6 +448,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         jobsRoutes(db),
         inboxRoutes(inbox),
         ticketsRoutes(tickets),
+        ticketViewsRoutes(tickets),
+        ticketFollowUpRoutes(tickets),
         ticketAttachmentRoutes(attachments),
         mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read', alerts: 'alerts.read' }),

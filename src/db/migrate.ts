@@ -10,6 +10,10 @@ import * as ticketMail from './migrations/2026-11-27-0031-ticket-mail.js';
 import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-indexes.js';
 import * as magicLink from './migrations/2026-11-28-0050-magic-link.js';
 import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
+import * as ticketShortIndex from './migrations/2026-11-28-0040-ticket-short-index.js';
+import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views-templates.js';
+import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
+import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -28,6 +32,10 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-27-0060-roster-setup-indexes', rosterSetupIndexes.up],
   ['2026-11-28-0050-magic-link', magicLink.up],
   ['2026-11-28-0070-solver-runs', solverRuns.up],
+  ['2026-11-28-0040-ticket-short-index', ticketShortIndex.up],
+  ['2026-11-28-0041-ticket-views-templates', ticketViewsTemplates.up],
+  ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
+  ['2026-11-28-0043-ticket-link', ticketLink.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

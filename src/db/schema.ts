@@ -192,9 +192,46 @@ export interface TicketEventTable {
   dedupe_key: string | null;
 }
 
-export interface TicketTokenTable {
-  token: string;
+export interface TicketSavedViewTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  query_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketReplyTemplateTable {
+  id: string;
+  team_id: string | null;
+  name: string;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketFollowUpTable {
+  id: string;
   ticket_id: string;
+  assignee_id: string;
+  due_at: number;
+  note: string | null;
+  status: string;
+  customer_said: string | null;
+  outcome: string | null;
+  created_by: string | null;
+  created_at: number;
+  done_at: number | null;
+}
+
+export interface TicketLinkTable {
+  id: string;
+  from_id: string;
+  to_id: string;
+  kind: string;
+  created_by: string | null;
+  created_at: number;
 }
 
 export interface TicketSearchTable {
@@ -585,8 +622,11 @@ export interface DB {
   ticket_setting: TicketSettingTable;
   ticket_sequence: TicketSequenceTable;
   ticket_event: TicketEventTable;
-  ticket_token: TicketTokenTable;
   ticket_search: TicketSearchTable;
+  ticket_saved_view: TicketSavedViewTable;
+  ticket_reply_template: TicketReplyTemplateTable;
+  ticket_follow_up: TicketFollowUpTable;
+  ticket_link: TicketLinkTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
   roster_team_setting: RosterTeamSettingTable;

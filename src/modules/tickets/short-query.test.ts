@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { matchesPlan, normaliseForSearch, planSearch, shortTokens } from './short-query.js';
+import {
+  encodeShortToken,
+  matchesPlan,
+  normaliseForSearch,
+  planSearch,
+  shortTokens,
+} from './short-query.js';
 
 const docs = [
   '机房三楼交换机故障，整层断网',
@@ -78,5 +84,19 @@ describe('short query properties', () => {
         expect(shortTokens(doc)).toContain(sub);
       }),
     );
+  });
+});
+
+describe('encodeShortToken', () => {
+  it('is injective and gives one ASCII word the FTS5 ascii tokenizer keeps whole', () => {
+    const token = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(token, token, (a, b) => {
+        const ea = encodeShortToken(a);
+        expect(ea).toMatch(/^[0-9a-fx]+$/);
+        if (a !== b) expect(ea).not.toBe(encodeShortToken(b));
+      }),
+    );
+    expect(encodeShortToken('故障')).toBe('6545x969c');
   });
 });

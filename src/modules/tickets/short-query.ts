@@ -2,8 +2,8 @@
  * Search for queries shorter than three characters. SQLite FTS5's trigram tokenizer and pg_trgm
  * cannot match a one- or two-character term (故障, 断网, 网, "5G"), yet those are the commonest
  * Chinese searches. So tickets get a second index: every distinct 1- and 2-character substring of
- * their normalised searchable text (no whitespace inside), stored as rows
- * `ticket_token(token, ticket_id)`. A short term is then one exact token lookup, with neither
+ * their normalised searchable text (no whitespace inside), stored as a posting list per token
+ * (SQLite: FTS5 table `ticket_short`; PostgreSQL: `ticket_search.tokens` under GIN). A short term is then one exact token lookup, with neither
  * false negatives nor false positives against a plain substring test of the normalised text.
  *
  * Size: distinct unigrams + distinct bigrams per ticket, about twice the text length at most; a
@@ -18,7 +18,7 @@ export function normaliseForSearch(text: string): string {
 
 const SPACE = /\s/u;
 
-/** The distinct 1- and 2-code-point tokens of a text, for the `ticket_token` table. */
+/** The distinct 1- and 2-code-point tokens of a text, for the short-token index. */
 export function shortTokens(text: string): string[] {
   const chars = Array.from(normaliseForSearch(text));
   const out = new Set<string>();
@@ -30,6 +30,15 @@ export function shortTokens(text: string): string[] {
     if (b !== undefined && !SPACE.test(b)) out.add(a + b);
   }
   return [...out];
+}
+
+/**
+ * A short token as one ASCII word for SQLite's FTS5 `ascii` tokenizer (table `ticket_short`):
+ * the hexadecimal code points joined by `x` ("故障" → "6545x969c"). Injective, and free of the
+ * characters FTS5 treats as separators or query syntax.
+ */
+export function encodeShortToken(token: string): string {
+  return Array.from(token, (c) => c.codePointAt(0)!.toString(16)).join('x');
 }
 
 export type SearchTerm =

@@ -62,6 +62,8 @@ export interface Directory {
   /** The team's IANA zone, or null when there is no such team. */
   teamZone(teamId: string): Promise<string | null>;
   teamMemberIds(teamId: string): Promise<string[]>;
+  /** The teams a user belongs to (the "my group" view); absent means none known. */
+  teamIdsOf?(userId: string): Promise<string[]>;
   /** The ids among `ids` that belong to enabled users. */
   existingUserIds(ids: readonly string[]): Promise<string[]>;
   /** Enabled users holding a role (SLA breaches without a group go to the duty managers). */

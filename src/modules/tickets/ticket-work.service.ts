@@ -37,6 +37,8 @@ export interface ListQuery {
   assignee?: string;
   unassigned?: boolean;
   group?: string;
+  /** Any of these groups (the built-in "my group" view). */
+  groups?: string[];
   breachingWithinMinutes?: number;
   type?: string;
   priority?: string;
@@ -95,6 +97,7 @@ export function createWorkUseCases(ctx: TicketContext) {
         : {}),
       ...(staff && q.unassigned ? { unassigned: true } : {}),
       ...(staff && q.group ? { groupId: q.group } : {}),
+      ...(staff && q.groups ? { groupIds: q.groups } : {}),
       ...(staff ? {} : { requesterId: caller.userId }),
       ...(q.type ? { type: q.type } : {}),
       ...(q.priority ? { priority: q.priority } : {}),

@@ -28,6 +28,15 @@ export const tickets = {
         attachmentType: '不接受此类型的附件（字段 {{field}}）',
         attachmentName: '附件文件名或扩展名不被接受（字段 {{field}}）',
         emailTooLarge: '邮件过大，已转交管理员处理',
+        followUpState: '状态为“{{status}}”的工单不能安排回访（需已解决或已关闭）',
+        followUpDone: '该回访已记录，不能重复记录',
+        linkSelf: '工单不能关联到自身（字段 {{field}}）',
+        linkExists: '这两张工单已有此关联（字段 {{field}}）',
+        viewNameTaken: '已有名为“{{name}}”的视图（字段 {{field}}）',
+        templatePlaceholder:
+          '模板中有未知的占位符 {{placeholder}}（字段 {{field}}），可用：{{known}}',
+        templateTeam: '此模板属于其他班组，不能用于这张工单（字段 {{field}}）',
+        unknownTeam: '班组“{{id}}”不存在（字段 {{field}}）',
         surveyForbidden: '角色 {{role}} 无权提交此工单的满意度评价',
         surveyNotClosed: '工单关闭后才能评价（当前状态“{{status}}”）',
         surveyDone: '此工单已评价过',
@@ -102,6 +111,17 @@ export const tickets = {
         attachmentType: 'This type of attachment is not accepted (field {{field}})',
         attachmentName: 'The attachment’s file name or extension is not accepted (field {{field}})',
         emailTooLarge: 'The email is too large; it was passed to an admin',
+        followUpState:
+          'A ticket in status "{{status}}" cannot get a follow-up visit (it must be resolved or closed)',
+        followUpDone: 'This follow-up visit is already recorded',
+        linkSelf: 'A ticket cannot be linked to itself (field {{field}})',
+        linkExists: 'These tickets already have this link (field {{field}})',
+        viewNameTaken: 'You already have a view named "{{name}}" (field {{field}})',
+        templatePlaceholder:
+          'The template has an unknown placeholder {{placeholder}} (field {{field}}); known: {{known}}',
+        templateTeam:
+          'This template belongs to another team and cannot be used on this ticket (field {{field}})',
+        unknownTeam: 'Team "{{id}}" does not exist (field {{field}})',
         surveyForbidden: 'Role {{role}} may not rate this ticket',
         surveyNotClosed: 'A ticket can be rated once it is closed (it is "{{status}}")',
         surveyDone: 'This ticket has already been rated',

@@ -44,7 +44,7 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     tickets: await count('ticket'),
     events: await count('ticket_event'),
     audit: await count('audit_event'),
-    tokens: await count('ticket_token'),
+    searchDocs: await count('ticket_search'),
     jobs: await count('job'),
   });
   const runJobs = async () => {

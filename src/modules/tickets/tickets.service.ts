@@ -2,6 +2,9 @@ import { createAdminUseCases } from './ticket-admin.service.js';
 import { type TicketsDeps, createTicketContext } from './ticket-context.js';
 import { createIntakeUseCases } from './ticket-intake.service.js';
 import { createTicketJobs } from './ticket-jobs.js';
+import { createFollowUpUseCases } from './ticket-follow-up.service.js';
+import { createLinkUseCases } from './ticket-link.service.js';
+import { createViewUseCases } from './ticket-views.service.js';
 import { createWorkUseCases } from './ticket-work.service.js';
 
 /**
@@ -33,6 +36,9 @@ export function createTicketsService(deps: TicketsDeps) {
   const work = createWorkUseCases(ctx);
   const admin = createAdminUseCases(ctx);
   const jobs = createTicketJobs(ctx);
+  const views = createViewUseCases(ctx, work.list);
+  const followUps = createFollowUpUseCases(ctx);
+  const links = createLinkUseCases(ctx);
   return {
     createTicket: intake.createTicket,
     getTicket: work.getTicket,
@@ -51,6 +57,9 @@ export function createTicketsService(deps: TicketsDeps) {
     putSetting: admin.putSetting,
     slaJob: jobs.slaJob,
     autoCloseJob: jobs.autoCloseJob,
+    ...views,
+    ...followUps,
+    ...links,
   };
 }
 

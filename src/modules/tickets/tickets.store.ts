@@ -1,4 +1,4 @@
-import { type Kysely, type SqlBool, type Expression, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type {
   DB,
@@ -8,7 +8,14 @@ import type {
   TicketTable,
 } from '../../db/schema.js';
 import type { SearchPlan } from './short-query.js';
-import { normaliseForSearch, shortTokens } from './short-query.js';
+import { encodeShortToken, normaliseForSearch, shortTokens } from './short-query.js';
+
+/** The search tables Kysely does not know: SQLite's FTS5 tables and the rowid they share. */
+type SearchDb = DB & {
+  ticket_fts: { rowid: number; doc: string };
+  ticket_short: { rowid: number; tokens: string };
+  ticket_search: { rowid: number };
+};
 
 /**
  * The only code that touches the ticket tables. Dialect-specific SQL (the two search indexes and
@@ -97,59 +104,38 @@ export async function searchDocument(trx: Kysely<DB>, ticketId: string): Promise
   );
 }
 
-/** Rewrites the ticket's trigram document and adds its new short tokens. */
+/** Rewrites the ticket's trigram document and its short-token posting list. */
 export async function reindexTicket(
   trx: Kysely<DB>,
   dialect: DialectName,
   ticketId: string,
 ): Promise<void> {
   const doc = await searchDocument(trx, ticketId);
+  const tokens = shortTokens(doc);
   if (dialect === 'sqlite') {
     // UPSERT keeps the rowid (the FTS row) stable; the triggers update ticket_fts.
-    await sql`INSERT INTO ticket_search (ticket_id, doc) VALUES (${ticketId}, ${doc})
-      ON CONFLICT (ticket_id) DO UPDATE SET doc = excluded.doc`.execute(trx);
+    const { rows } = await sql<{ rowid: number }>`INSERT INTO ticket_search (ticket_id, doc)
+      VALUES (${ticketId}, ${doc})
+      ON CONFLICT (ticket_id) DO UPDATE SET doc = excluded.doc RETURNING rowid`.execute(trx);
+    const rowid = rows[0]!.rowid;
+    await sql`DELETE FROM ticket_short WHERE rowid = ${rowid}`.execute(trx);
+    await sql`INSERT INTO ticket_short (rowid, tokens)
+      VALUES (${rowid}, ${tokens.map(encodeShortToken).join(' ')})`.execute(trx);
   } else {
-    await trx
-      .insertInto('ticket_search')
-      .values({ ticket_id: ticketId, doc })
-      .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ doc }))
-      .execute();
+    await sql`INSERT INTO ticket_search (ticket_id, doc, tokens) VALUES (${ticketId}, ${doc}, ${tokens})
+      ON CONFLICT (ticket_id) DO UPDATE SET doc = excluded.doc, tokens = excluded.tokens`.execute(
+      trx,
+    );
   }
-  // Text is only ever added (replies), so tokens only grow: insert the ones not yet there.
-  const have = new Set(
-    (
-      await trx
-        .selectFrom('ticket_token')
-        .select('token')
-        .where('ticket_id', '=', ticketId)
-        .execute()
-    ).map((r) => r.token),
-  );
-  const tokens = shortTokens(doc).filter((t) => !have.has(t));
-  for (let i = 0; i < tokens.length; i += 400)
-    await trx
-      .insertInto('ticket_token')
-      .values(tokens.slice(i, i + 400).map((token) => ({ token, ticket_id: ticketId })))
-      .execute();
 }
 
 function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** A condition "ticket.id matches every term of the plan", on the dialect's indexes. */
-function searchCondition(dialect: DialectName, plan: SearchPlan): Expression<SqlBool>[] {
-  return plan.terms.map((term) => {
-    if (term.kind === 'token')
-      return sql<SqlBool>`ticket.id IN (SELECT ticket_id FROM ticket_token WHERE token = ${term.token})`;
-    if (dialect === 'sqlite') {
-      // A quoted FTS5 string: with the trigram tokenizer it matches the substring.
-      const phrase = `"${term.text.replace(/"/g, '""')}"`;
-      return sql<SqlBool>`ticket.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.rowid IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ${phrase}))`;
-    }
-    return sql<SqlBool>`ticket.id IN (SELECT ticket_id FROM ticket_search WHERE doc LIKE ${`%${likeEscape(term.text)}%`})`;
-  });
-}
+/** An FTS5 query: every string quoted (a substring for trigram, a whole word for ticket_short). */
+const ftsAll = (words: readonly string[]) =>
+  words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
 
 // ---- lists ----
 
@@ -158,6 +144,8 @@ export interface ListFilter {
   assigneeId?: string;
   unassigned?: boolean;
   groupId?: string;
+  /** Any of these groups (a user's own teams); empty matches nothing. */
+  groupIds?: readonly string[];
   requesterId?: string;
   type?: string;
   priority?: string;
@@ -174,27 +162,59 @@ export async function listTickets(
   dialect: DialectName,
   f: ListFilter,
 ): Promise<TicketRow[]> {
-  let q = db.selectFrom('ticket').selectAll();
-  if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
-  if (f.unassigned) q = q.where('assignee_id', 'is', null);
-  if (f.groupId) q = q.where('group_id', '=', f.groupId);
-  if (f.requesterId) q = q.where('requester_id', '=', f.requesterId);
-  if (f.type) q = q.where('type', '=', f.type);
-  if (f.priority) q = q.where('priority', '=', f.priority);
+  const trigrams = f.plan?.terms.flatMap((t) => (t.kind === 'trigram' ? [t.text] : [])) ?? [];
+  const shorts = f.plan?.terms.flatMap((t) => (t.kind === 'token' ? [t.token] : [])) ?? [];
+  // Search on SQLite is driven by the FTS tables in rowid order (= indexing order = creation
+  // order), newest first, so a common term stops after one page instead of sorting every match.
+  const ftsDriven = dialect === 'sqlite' && trigrams.length + shorts.length > 0;
+  const drive = trigrams.length > 0 ? 'ticket_fts' : 'ticket_short';
+  let q = db.selectFrom('ticket').selectAll('ticket');
+  if (ftsDriven) {
+    q = (db as unknown as Kysely<SearchDb>)
+      .selectFrom(drive)
+      .innerJoin('ticket_search', 'ticket_search.rowid', `${drive}.rowid`)
+      .innerJoin('ticket', 'ticket.id', 'ticket_search.ticket_id')
+      .selectAll('ticket');
+    if (trigrams.length > 0) q = q.where(sql<SqlBool>`ticket_fts MATCH ${ftsAll(trigrams)}`);
+    if (shorts.length > 0 && drive === 'ticket_fts')
+      q = q.where(
+        sql<SqlBool>`EXISTS (SELECT 1 FROM ticket_short WHERE ticket_short MATCH ${ftsAll(shorts.map(encodeShortToken))} AND ticket_short.rowid = ticket_search.rowid)`,
+      );
+    else if (shorts.length > 0)
+      q = q.where(sql<SqlBool>`ticket_short MATCH ${ftsAll(shorts.map(encodeShortToken))}`);
+  } else if (trigrams.length + shorts.length > 0) {
+    const like = trigrams.map((t) => sql<SqlBool>`s.doc LIKE ${`%${likeEscape(t)}%`}`);
+    const tokens = shorts.length > 0 ? [sql<SqlBool>`s.tokens @> ${shorts}::text[]`] : [];
+    q = q.where(
+      sql<SqlBool>`EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = ticket.id AND ${sql.join([...like, ...tokens], sql` AND `)})`,
+    );
+  }
+  if (f.status?.length) q = q.where('ticket.status', 'in', f.status);
+  if (f.assigneeId) q = q.where('ticket.assignee_id', '=', f.assigneeId);
+  if (f.unassigned) q = q.where('ticket.assignee_id', 'is', null);
+  if (f.groupId) q = q.where('ticket.group_id', '=', f.groupId);
+  if (f.groupIds)
+    q = f.groupIds.length
+      ? q.where('ticket.group_id', 'in', f.groupIds)
+      : q.where(sql<SqlBool>`1 = 0`);
+  if (f.requesterId) q = q.where('ticket.requester_id', '=', f.requesterId);
+  if (f.type) q = q.where('ticket.type', '=', f.type);
+  if (f.priority) q = q.where('ticket.priority', '=', f.priority);
   if (f.dueBefore !== undefined)
-    q = q.where('sla_due_at', '<=', f.dueBefore).where('status', 'in', OPEN_STATUSES);
-  if (f.plan) for (const c of searchCondition(dialect, f.plan)) q = q.where(c);
+    q = q.where('ticket.sla_due_at', '<=', f.dueBefore).where('ticket.status', 'in', OPEN_STATUSES);
   if (f.after) {
     const { createdAt, id } = f.after;
     q = q.where((eb) =>
       eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
+        eb('ticket.created_at', '<', createdAt),
+        eb.and([eb('ticket.created_at', '=', createdAt), eb('ticket.id', '<', id)]),
       ]),
     );
   }
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  // FTS5 consumes "ORDER BY rowid DESC" on its own table (no sort, stops at the limit).
+  if (ftsDriven) q = q.orderBy(sql.ref(`${drive}.rowid`), 'desc');
+  else q = q.orderBy('ticket.created_at', 'desc').orderBy('ticket.id', 'desc');
+  return q.limit(f.limit).execute();
 }
 
 /** Earlier tickets of a caller: contact key or name starting with the typed text. */
