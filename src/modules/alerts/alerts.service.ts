@@ -117,6 +117,23 @@ function newIntegrationKey(): string {
 
 const parseJson = <T>(s: string): T => JSON.parse(s) as T;
 
+/** Memoises `load` per key for `ms` (failures are not kept); bounded by clearing. */
+function ttlCache<K, V>(ms: number, load: (k: K) => Promise<V>) {
+  const map = new Map<K, { at: number; value: Promise<V> }>();
+  return {
+    get(k: K): Promise<V> {
+      const now = Date.now();
+      const hit = map.get(k);
+      if (hit && now - hit.at < ms && now >= hit.at) return hit.value;
+      if (map.size > 10_000) map.clear();
+      const value = load(k);
+      map.set(k, { at: now, value });
+      value.catch(() => map.delete(k));
+      return value;
+    },
+  };
+}
+
 export function createAlertsService(deps: AlertsDeps) {
   const { db, dialect, clock } = deps;
   const minuteMs = deps.minuteMs ?? MINUTE;
@@ -1031,6 +1048,11 @@ export function createAlertsService(deps: AlertsDeps) {
     });
   }
 
+  // A message needs the service's name and the person's language: both change rarely, and a
+  // few seconds' staleness saves three reads per send.
+  const serviceNames = ttlCache(5000, (id: string) => store.findService(db, id));
+  const locales = ttlCache(5000, (userId: string) => deps.userLocale(userId));
+
   async function sendJob(p: SendPayload): Promise<void> {
     if (await store.sendDelivered(db, p.sendKey)) return;
     const page = await store.findPage(db, p.pageId);
@@ -1061,7 +1083,7 @@ export function createAlertsService(deps: AlertsDeps) {
       );
       return;
     }
-    const service = await store.findService(db, page.service_id);
+    const service = await serviceNames.get(page.service_id);
     const message = pageMessage({
       page: {
         id: page.id,
@@ -1071,7 +1093,7 @@ export function createAlertsService(deps: AlertsDeps) {
         alertCount: page.alert_count,
       },
       userId: p.userId,
-      locale: await deps.userLocale(p.userId),
+      locale: await locales.get(p.userId),
       baseUrl: deps.publicUrl,
       linkSecret: await secret(),
       now,
