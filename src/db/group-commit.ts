@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { DialectName } from './database.js';
 import type { DB } from './schema.js';
 
 /**
@@ -32,9 +33,26 @@ export class GroupCommit {
   /** Transactions committed and units run: for tests and benchmarks. */
   readonly stats = { transactions: 0, units: 0 };
 
-  constructor(private readonly db: Kysely<DB>) {}
+  /**
+   * `grouped: false` (PostgreSQL): each unit is a transaction of its own, run concurrently; the
+   * server groups concurrent commits into one WAL flush itself, and one lane of round trips
+   * was the slower choice there.
+   */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly grouped = true,
+  ) {}
 
   run<T>(unit: WriteUnit<T>): Promise<T> {
+    if (!this.grouped)
+      return this.db
+        .transaction()
+        .execute(unit)
+        .then((v) => {
+          this.stats.transactions++;
+          this.stats.units++;
+          return v;
+        });
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
       void this.drain();
@@ -108,11 +126,11 @@ export class GroupCommit {
 
 const writers = new WeakMap<Kysely<DB>, GroupCommit>();
 
-/** The process's group-commit writer for this database handle. */
-export function groupCommit(db: Kysely<DB>): GroupCommit {
+/** The process's group-commit writer for this database handle (grouped on SQLite only). */
+export function groupCommit(db: Kysely<DB>, dialect: DialectName): GroupCommit {
   let w = writers.get(db);
   if (!w) {
-    w = new GroupCommit(db);
+    w = new GroupCommit(db, dialect === 'sqlite');
     writers.set(db, w);
   }
   return w;

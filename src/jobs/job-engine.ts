@@ -140,6 +140,16 @@ export class JobEngine {
     this.leaseMs = opts.leaseMs ?? 60_000;
   }
 
+  /**
+   * The engine's own writes (claims, finishes, retries, periodic slots). On SQLite they join
+   * the process's group commit: a commit blocks the thread there, so sharing it matters. On
+   * PostgreSQL they run on their own (the server groups concurrent commits itself).
+   */
+  private write<T>(unit: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db, 'sqlite').run(unit);
+    return unit(this.opts.db);
+  }
+
   register<P>(handler: JobHandler<P>): this {
     if (this.handlers.has(handler.kind))
       throw new Error(`job kind ${handler.kind} registered twice`);
@@ -213,7 +223,7 @@ export class JobEngine {
     for (const p of this.periodic) {
       const slot = Math.floor(now / p.everyMs);
       if (this.periodicSlots.get(p.kind) === slot) continue;
-      await groupCommit(this.opts.db).run((trx) =>
+      await this.write((trx) =>
         enqueueJob(trx, this.opts.dialect, this.opts.clock, {
           kind: p.kind,
           payload: { slot },
@@ -257,7 +267,7 @@ export class JobEngine {
       return rows;
     }
     // SQLite: the claim joins the process's group commit (one fsync with the other writes).
-    return groupCommit(this.opts.db).run(async (trx) => {
+    return this.write(async (trx) => {
       const { rows } = await sql<JobTable>`
         UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
           attempts = attempts + 1, updated_at = ${now}
@@ -314,7 +324,7 @@ export class JobEngine {
           'job failed; will retry',
         );
         this.opts.onOutcome?.(job.kind, 'retry');
-        await groupCommit(db).run((trx) =>
+        await this.write((trx) =>
           trx
             .updateTable('job')
             .set({
@@ -341,7 +351,7 @@ export class JobEngine {
     this.opts.onOutcome?.(job.kind, status);
     const now = this.opts.clock.now();
     // Group commit: the finishes of many jobs share one transaction (and one fsync).
-    await groupCommit(this.opts.db).run((trx) =>
+    await this.write((trx) =>
       trx
         .updateTable('job')
         .set({

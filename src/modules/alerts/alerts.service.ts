@@ -139,7 +139,7 @@ export function createAlertsService(deps: AlertsDeps) {
   const minuteMs = deps.minuteMs ?? MINUTE;
   let linkSecret: Promise<string> | undefined;
   const secret = () => (linkSecret ??= store.ensureSetting(db, 'link_secret', randomToken()));
-  const writer = groupCommit(db);
+  const writer = groupCommit(db, dialect);
   // Keyed by the transaction object: a batch's reads die with it.
   const batchReads = new WeakMap<Kysely<DB>, BatchReads>();
   function readsOf(trx: Kysely<DB>): BatchReads {
@@ -1050,6 +1050,10 @@ export function createAlertsService(deps: AlertsDeps) {
 
   // A message needs the service's name and the person's language: both change rarely, and a
   // few seconds' staleness saves three reads per send.
+  // A send's outcome: group-committed on SQLite (a commit blocks the thread there); on
+  // PostgreSQL a transaction of its own.
+  const sendWrite = (unit: (trx: Kysely<DB>) => Promise<void>): Promise<void> =>
+    dialect === 'sqlite' ? writer.run(unit) : db.transaction().execute(unit);
   const serviceNames = ttlCache(5000, (id: string) => store.findService(db, id));
   const locales = ttlCache(5000, (userId: string) => deps.userLocale(userId));
 
@@ -1059,7 +1063,7 @@ export function createAlertsService(deps: AlertsDeps) {
     if (!page) return;
     const now = clock.now();
     if (page.status !== 'triggered') {
-      await writer.run((trx) =>
+      await sendWrite((trx) =>
         store.insertTimeline(trx, {
           pageId: p.pageId,
           at: now,
@@ -1072,7 +1076,7 @@ export function createAlertsService(deps: AlertsDeps) {
     }
     const method = await store.findContactMethod(db, p.contactMethodId);
     if (!method || method.verified !== 1 || method.disabled === 1) {
-      await writer.run((trx) =>
+      await sendWrite((trx) =>
         store.insertTimeline(trx, {
           pageId: p.pageId,
           at: now,
@@ -1109,7 +1113,7 @@ export function createAlertsService(deps: AlertsDeps) {
     const after = clock.now();
     const decision = decideRetry(outcome, p.attempt, after);
     // Group commit: the outcomes of many sends share one transaction.
-    await writer.run(async (trx) => {
+    await sendWrite(async (trx) => {
       await store.insertTimeline(trx, {
         pageId: p.pageId,
         at: after,
