@@ -25,6 +25,11 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DUPLICATE_SHARE = 0.3;
+/** Extra node flags for the server (e.g. `--cpu-prof`), and the dialects to run (profiling). */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as (
+  'sqlite' | 'postgres'
+)[];
 const ADMIN_PASSWORD = 'bench-admin-password';
 const SECRET = 'bench-webhook-secret';
 
@@ -171,7 +176,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   const fake = await webhookFake({ secret: SECRET, now: () => Date.now() }).start();
   const port = await freePort();
   const server = await startChild(
-    ['--import', 'tsx', 'src/cli.ts', 'serve'],
+    [...SERVER_NODE_ARGS, '--import', 'tsx', 'src/cli.ts', 'serve'],
     {
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
@@ -309,9 +314,8 @@ async function main() {
       `${DUPLICATE_SHARE * 100} % duplicate keys, grouping off (every new alert pages)`,
   );
   const results: Record<string, Result> = {};
-  for (const dialect of ['sqlite', 'postgres'] as const)
-    results[dialect] = await runDialect(dialect);
-  const cols = Object.keys(results.sqlite!) as (keyof Result)[];
+  for (const dialect of DIALECTS) results[dialect] = await runDialect(dialect);
+  const cols = Object.keys(Object.values(results)[0]!) as (keyof Result)[];
   console.log(['dialect', ...cols].map((c) => c.padEnd(26)).join(''));
   for (const [d, r] of Object.entries(results))
     console.log([d, ...cols.map((c) => String(r[c]))].map((c) => c.padEnd(26)).join(''));

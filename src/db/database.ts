@@ -25,6 +25,26 @@ export function sqlitePathFromUrl(url: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Kysely prepares every query afresh; the same few hundred statements run again and again, so
+ * the compiled statements are kept (bounded: a flood of distinct SQL just empties the cache).
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string): SQLite.Statement {
+      let stmt = cache.get(source);
+      if (!stmt) {
+        if (cache.size >= 1000) cache.clear();
+        stmt = sqlite.prepare(source);
+        cache.set(source, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 /** Open the database named by `url`: `sqlite:<path>` or `postgres://…`. */
 export function openDatabase(
   url: string,
@@ -39,7 +59,9 @@ export function openDatabase(
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    });
     return {
       db,
       dialect: 'sqlite',

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { DialectName } from '../db/database.js';
+import { groupCommit } from '../db/group-commit.js';
 import type { DB, JobTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -45,6 +46,8 @@ export interface EnqueueOptions<P> {
 }
 
 const NOTIFY_CHANNEL = 'dutydesk_jobs';
+/** Transactions that have already sent their NOTIFY (one per transaction is enough). */
+const notified = new WeakSet<Kysely<DB>>();
 /** In-process wake-up: lets a worker in this process start a new job without waiting a poll. */
 export const jobSignals = new EventEmitter();
 jobSignals.setMaxListeners(100);
@@ -86,8 +89,11 @@ export async function enqueueJob<P>(
   const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   if (inserted) {
     // Delivered to listeners on commit, in every process.
-    if (dialect === 'postgres')
-      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${opts.kind})`.execute(trx);
+    // Listeners only need to know that there is new work: one NOTIFY per transaction.
+    if (dialect === 'postgres' && !notified.has(trx)) {
+      if (trx.isTransaction) notified.add(trx);
+      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, 'enqueued')`.execute(trx);
+    }
     setImmediate(() => jobSignals.emit('enqueued', opts.kind));
   }
   return inserted;
@@ -121,6 +127,8 @@ export class JobEngine {
   private polling = false;
   private pollAgain = false;
   private unlisten: (() => Promise<void>) | undefined;
+  /** The last slot of each periodic kind this process has written (it need not write it again). */
+  private readonly periodicSlots = new Map<string, number>();
   private readonly onSignal = (kind: string) => {
     if (this.handlers.has(kind)) this.kick();
   };
@@ -130,6 +138,16 @@ export class JobEngine {
     this.pollMs = opts.pollMs ?? 500;
     this.concurrency = opts.concurrency ?? 4;
     this.leaseMs = opts.leaseMs ?? 60_000;
+  }
+
+  /**
+   * The engine's own writes (claims, finishes, retries, periodic slots). On SQLite they join
+   * the process's group commit: a commit blocks the thread there, so sharing it matters. On
+   * PostgreSQL they run on their own (the server groups concurrent commits itself).
+   */
+  private write<T>(unit: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db, 'sqlite').run(unit);
+    return unit(this.opts.db);
   }
 
   register<P>(handler: JobHandler<P>): this {
@@ -204,13 +222,17 @@ export class JobEngine {
     const now = this.opts.clock.now();
     for (const p of this.periodic) {
       const slot = Math.floor(now / p.everyMs);
-      await enqueueJob(this.opts.db, this.opts.dialect, this.opts.clock, {
-        kind: p.kind,
-        payload: { slot },
-        runAt: slot * p.everyMs,
-        idempotencyKey: `periodic:${p.kind}:${slot}`,
-        maxAttempts: 3,
-      });
+      if (this.periodicSlots.get(p.kind) === slot) continue;
+      await this.write((trx) =>
+        enqueueJob(trx, this.opts.dialect, this.opts.clock, {
+          kind: p.kind,
+          payload: { slot },
+          runAt: slot * p.everyMs,
+          idempotencyKey: `periodic:${p.kind}:${slot}`,
+          maxAttempts: 3,
+        }),
+      );
+      this.periodicSlots.set(p.kind, slot);
     }
   }
 
@@ -244,12 +266,15 @@ export class JobEngine {
         RETURNING *`.execute(this.opts.db);
       return rows;
     }
-    const { rows } = await sql<JobTable>`
-      UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
-        attempts = attempts + 1, updated_at = ${now}
-      WHERE id IN (SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${limit})
-      RETURNING *`.execute(this.opts.db);
-    return rows;
+    // SQLite: the claim joins the process's group commit (one fsync with the other writes).
+    return this.write(async (trx) => {
+      const { rows } = await sql<JobTable>`
+        UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
+          attempts = attempts + 1, updated_at = ${now}
+        WHERE id IN (SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${limit})
+        RETURNING *`.execute(trx);
+      return rows;
+    });
   }
 
   private async execute(job: JobTable): Promise<void> {
@@ -299,19 +324,21 @@ export class JobEngine {
           'job failed; will retry',
         );
         this.opts.onOutcome?.(job.kind, 'retry');
-        await db
-          .updateTable('job')
-          .set({
-            status: 'pending',
-            run_at: clock.now() + delay,
-            locked_by: null,
-            locked_until: null,
-            last_error: message.slice(0, 2000),
-            updated_at: clock.now(),
-          })
-          .where('id', '=', job.id)
-          .where('locked_by', '=', this.workerId)
-          .execute();
+        await this.write((trx) =>
+          trx
+            .updateTable('job')
+            .set({
+              status: 'pending',
+              run_at: clock.now() + delay,
+              locked_by: null,
+              locked_until: null,
+              last_error: message.slice(0, 2000),
+              updated_at: clock.now(),
+            })
+            .where('id', '=', job.id)
+            .where('locked_by', '=', this.workerId)
+            .execute(),
+        );
       }
     }
   }
@@ -323,19 +350,22 @@ export class JobEngine {
   ): Promise<void> {
     this.opts.onOutcome?.(job.kind, status);
     const now = this.opts.clock.now();
-    await this.opts.db
-      .updateTable('job')
-      .set({
-        status,
-        finished_at: now,
-        locked_by: null,
-        locked_until: null,
-        last_error: error?.slice(0, 2000) ?? null,
-        updated_at: now,
-      })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', this.workerId)
-      .execute();
+    // Group commit: the finishes of many jobs share one transaction (and one fsync).
+    await this.write((trx) =>
+      trx
+        .updateTable('job')
+        .set({
+          status,
+          finished_at: now,
+          locked_by: null,
+          locked_until: null,
+          last_error: error?.slice(0, 2000) ?? null,
+          updated_at: now,
+        })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.workerId)
+        .execute(),
+    );
   }
 }
 

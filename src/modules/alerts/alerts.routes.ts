@@ -104,6 +104,8 @@ export function alertsRoutes(alerts: AlertsService): RoutePlugin {
         '/v2/enqueue',
         {
           config: { access: 'public' },
+          // The hot path: no request log lines at info (warnings and errors still show).
+          logLevel: 'warn',
           schema: {
             tags: ['alerts'],
             summary: 'PagerDuty Events API v2–compatible intake (routing_key = integration key)',
@@ -129,6 +131,7 @@ export function alertsRoutes(alerts: AlertsService): RoutePlugin {
           `/api/integrations/:key/${kind}`,
           {
             config: { access: 'public' },
+            logLevel: 'warn',
             schema: { tags: ['alerts'], summary: `${kind} alert intake`, params: KeyParams },
           },
           async (request, reply) => {

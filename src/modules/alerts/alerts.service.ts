@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DialectName } from '../../db/database.js';
+import { groupCommit } from '../../db/group-commit.js';
 import type { DB } from '../../db/schema.js';
 import { t } from '../../i18n/i18n.js';
 import { enqueueJob, type JobHandler } from '../../jobs/job-engine.js';
@@ -94,19 +95,20 @@ interface Prepared {
   resolve: ResolveTargets;
 }
 
-interface PendingIntake {
-  prepared: Prepared;
-  events: NormalisedEvent[];
-  at: number;
-  done: () => void;
-  fail: (e: unknown) => void;
+/**
+ * What the units of one group-commit transaction read once and share: nothing in it changes
+ * within the transaction except through these same units, which only add alerts and pages.
+ */
+interface BatchReads {
+  lockedServices: Set<string>;
+  maintenance?: { at: number; windows: MaintenanceWindow[] };
+  rules: Map<string, Promise<[store.RuleRow[], store.ContactMethodRow[]]>>;
 }
 
 export type IntakeAnswer =
   { kind: 'unknown_key' } | { kind: 'answer'; status: number; body: unknown };
 
 const MINUTE = 60_000;
-const BATCH_MAX = 256;
 
 /** A 32-character alphanumeric key: the format PagerDuty routing keys have. */
 function newIntegrationKey(): string {
@@ -115,11 +117,39 @@ function newIntegrationKey(): string {
 
 const parseJson = <T>(s: string): T => JSON.parse(s) as T;
 
+/** Memoises `load` per key for `ms` (failures are not kept); bounded by clearing. */
+function ttlCache<K, V>(ms: number, load: (k: K) => Promise<V>) {
+  const map = new Map<K, { at: number; value: Promise<V> }>();
+  return {
+    get(k: K): Promise<V> {
+      const now = Date.now();
+      const hit = map.get(k);
+      if (hit && now - hit.at < ms && now >= hit.at) return hit.value;
+      if (map.size > 10_000) map.clear();
+      const value = load(k);
+      map.set(k, { at: now, value });
+      value.catch(() => map.delete(k));
+      return value;
+    },
+  };
+}
+
 export function createAlertsService(deps: AlertsDeps) {
   const { db, dialect, clock } = deps;
   const minuteMs = deps.minuteMs ?? MINUTE;
   let linkSecret: Promise<string> | undefined;
   const secret = () => (linkSecret ??= store.ensureSetting(db, 'link_secret', randomToken()));
+  const writer = groupCommit(db, dialect);
+  // Keyed by the transaction object: a batch's reads die with it.
+  const batchReads = new WeakMap<Kysely<DB>, BatchReads>();
+  function readsOf(trx: Kysely<DB>): BatchReads {
+    let r = batchReads.get(trx);
+    if (!r) {
+      r = { lockedServices: new Set(), rules: new Map() };
+      batchReads.set(trx, r);
+    }
+    return r;
+  }
 
   /** The policy as the state machine sees it, with delays in real minutes of this process. */
   function scaled(policy: EscalationPolicy): EscalationPolicy {
@@ -184,8 +214,13 @@ export function createAlertsService(deps: AlertsDeps) {
     notifyKey: string,
     at: number,
   ): Promise<void> {
-    const rules = await store.listRules(trx, userId);
-    const methods = await store.listContactMethods(trx, userId);
+    const cache = readsOf(trx).rules;
+    let read = cache.get(userId);
+    if (!read) {
+      read = Promise.all([store.listRules(trx, userId), store.listContactMethods(trx, userId)]);
+      cache.set(userId, read);
+    }
+    const [rules, methods] = await read;
     const plan = planSends(
       notifyKey,
       at,
@@ -306,7 +341,11 @@ export function createAlertsService(deps: AlertsDeps) {
     ev: NormalisedEvent,
     at: number,
   ): Promise<void> {
-    await store.lockService(trx, dialect, p.serviceId);
+    const reads = readsOf(trx);
+    if (!reads.lockedServices.has(p.serviceId)) {
+      await store.lockService(trx, dialect, p.serviceId);
+      reads.lockedServices.add(p.serviceId);
+    }
     const open = await store.findOpenAlert(trx, p.serviceId, ev.dedupKey);
     const creating = open === undefined && ev.action === 'trigger';
     const needsFlap = creating || (open !== undefined && ev.action === 'resolve');
@@ -314,21 +353,27 @@ export function createAlertsService(deps: AlertsDeps) {
       ? await store.getFlapState(trx, p.serviceId, ev.dedupKey)
       : undefined;
     const flapState: FlapState = flapJson ? parseJson<FlapState>(flapJson) : EMPTY_FLAP_STATE;
-    const maintenance: MaintenanceWindow[] = creating
-      ? (await store.listMaintenance(trx, at)).map((w) => ({
+    // The windows ending after `at`, read once per batch (again only for an earlier `at`).
+    if (creating && !(reads.maintenance && reads.maintenance.at <= at))
+      reads.maintenance = {
+        at,
+        windows: (await store.listMaintenance(trx, at)).map((w) => ({
           id: w.id,
           serviceIds: w.service_ids_json === null ? null : parseJson<string[]>(w.service_ids_json),
           startsAt: w.starts_at,
           endsAt: w.ends_at,
-        }))
-      : [];
-    const openPages = creating
-      ? (await store.openPagesOfService(trx, p.serviceId)).map((r) => ({
-          id: r.id,
-          openedAt: r.opened_at,
-          status: r.status as 'triggered' | 'acknowledged',
-        }))
-      : [];
+        })),
+      };
+    const maintenance: MaintenanceWindow[] = creating ? reads.maintenance!.windows : [];
+    // A grouping window of 0 turns grouping off: the open pages do not matter.
+    const openPages =
+      creating && p.groupingWindowMs > 0
+        ? (await store.openPagesOfService(trx, p.serviceId)).map((r) => ({
+            id: r.id,
+            openedAt: r.opened_at,
+            status: r.status as 'triggered' | 'acknowledged',
+          }))
+        : [];
     const d = decideIntake({
       serviceId: p.serviceId,
       event: ev,
@@ -442,51 +487,6 @@ export function createAlertsService(deps: AlertsDeps) {
     }
   }
 
-  /*
-   * Group commit: intakes that arrive while a transaction commits wait and are committed
-   * together in the next one, so one fsync serves many requests. A batch that fails is
-   * retried one intake at a time, so one bad intake cannot fail its neighbours.
-   */
-  const queue: PendingIntake[] = [];
-  let draining = false;
-
-  async function commitOne(item: PendingIntake): Promise<void> {
-    try {
-      await db.transaction().execute(async (trx) => {
-        for (const ev of item.events) await applyEvent(trx, item.prepared, ev, item.at);
-      });
-      item.done();
-    } catch (err) {
-      item.fail(err);
-    }
-  }
-
-  async function runBatch(): Promise<void> {
-    let batch: PendingIntake[] = [];
-    try {
-      await db.transaction().execute(async (trx) => {
-        // Taken once the connection is ours: whatever arrived while we waited for it joins.
-        batch = queue.splice(0, BATCH_MAX);
-        for (const item of batch)
-          for (const ev of item.events) await applyEvent(trx, item.prepared, ev, item.at);
-      });
-      for (const item of batch) item.done();
-    } catch (err) {
-      if (batch.length === 1) batch[0]!.fail(err);
-      else for (const item of batch) await commitOne(item);
-    }
-  }
-
-  async function drain(): Promise<void> {
-    if (draining) return;
-    draining = true;
-    try {
-      while (queue.length > 0) await runBatch();
-    } finally {
-      draining = false;
-    }
-  }
-
   // What an intake needs of its service changes rarely; a second's staleness saves two reads
   // per request on the hot path.
   const preparedCache = new Map<string, { at: number; prepared: Promise<Prepared> }>();
@@ -503,9 +503,11 @@ export function createAlertsService(deps: AlertsDeps) {
   async function recordEvents(serviceId: string, events: NormalisedEvent[]): Promise<void> {
     const at = clock.now();
     const prepared = await preparedFor(serviceId, at);
-    await new Promise<void>((done, fail) => {
-      queue.push({ prepared, events, at, done, fail });
-      void drain();
+    // Group commit: committed together with whatever other writes are waiting (one fsync for
+    // many requests); resolves only once committed. Events of one request apply in order, and
+    // requests in the order they were queued, so dedup decides exactly as one at a time.
+    await writer.run(async (trx) => {
+      for (const ev of events) await applyEvent(trx, prepared, ev, at);
     });
   }
 
@@ -1046,33 +1048,46 @@ export function createAlertsService(deps: AlertsDeps) {
     });
   }
 
+  // A message needs the service's name and the person's language: both change rarely, and a
+  // few seconds' staleness saves three reads per send.
+  // A send's outcome: group-committed on SQLite (a commit blocks the thread there); on
+  // PostgreSQL a transaction of its own.
+  const sendWrite = (unit: (trx: Kysely<DB>) => Promise<void>): Promise<void> =>
+    dialect === 'sqlite' ? writer.run(unit) : db.transaction().execute(unit);
+  const serviceNames = ttlCache(5000, (id: string) => store.findService(db, id));
+  const locales = ttlCache(5000, (userId: string) => deps.userLocale(userId));
+
   async function sendJob(p: SendPayload): Promise<void> {
     if (await store.sendDelivered(db, p.sendKey)) return;
     const page = await store.findPage(db, p.pageId);
     if (!page) return;
     const now = clock.now();
     if (page.status !== 'triggered') {
-      await store.insertTimeline(db, {
-        pageId: p.pageId,
-        at: now,
-        type: 'notification_cancelled',
-        sendKey: p.sendKey,
-        data: { userId: p.userId, pageStatus: page.status },
-      });
+      await sendWrite((trx) =>
+        store.insertTimeline(trx, {
+          pageId: p.pageId,
+          at: now,
+          type: 'notification_cancelled',
+          sendKey: p.sendKey,
+          data: { userId: p.userId, pageStatus: page.status },
+        }),
+      );
       return;
     }
     const method = await store.findContactMethod(db, p.contactMethodId);
     if (!method || method.verified !== 1 || method.disabled === 1) {
-      await store.insertTimeline(db, {
-        pageId: p.pageId,
-        at: now,
-        type: 'notification_skipped',
-        sendKey: p.sendKey,
-        data: { userId: p.userId, contactMethodId: p.contactMethodId },
-      });
+      await sendWrite((trx) =>
+        store.insertTimeline(trx, {
+          pageId: p.pageId,
+          at: now,
+          type: 'notification_skipped',
+          sendKey: p.sendKey,
+          data: { userId: p.userId, contactMethodId: p.contactMethodId },
+        }),
+      );
       return;
     }
-    const service = await store.findService(db, page.service_id);
+    const service = await serviceNames.get(page.service_id);
     const message = pageMessage({
       page: {
         id: page.id,
@@ -1082,7 +1097,7 @@ export function createAlertsService(deps: AlertsDeps) {
         alertCount: page.alert_count,
       },
       userId: p.userId,
-      locale: await deps.userLocale(p.userId),
+      locale: await locales.get(p.userId),
       baseUrl: deps.publicUrl,
       linkSecret: await secret(),
       now,
@@ -1097,7 +1112,8 @@ export function createAlertsService(deps: AlertsDeps) {
     );
     const after = clock.now();
     const decision = decideRetry(outcome, p.attempt, after);
-    await db.transaction().execute(async (trx) => {
+    // Group commit: the outcomes of many sends share one transaction.
+    await sendWrite(async (trx) => {
       await store.insertTimeline(trx, {
         pageId: p.pageId,
         at: after,

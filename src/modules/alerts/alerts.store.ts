@@ -158,6 +158,8 @@ export function listRules(db: Kysely<DB>, userId: string) {
     .execute();
 }
 
+export type RuleRow = Awaited<ReturnType<typeof listRules>>[number];
+
 export async function deleteRule(db: Kysely<DB>, userId: string, id: string): Promise<number> {
   const r = await db
     .deleteFrom('notification_rule')
