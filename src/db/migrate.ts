@@ -8,6 +8,7 @@ import * as tickets from './migrations/2026-11-21-0003-tickets.js';
 import * as mail from './migrations/2026-11-27-0030-mail.js';
 import * as ticketMail from './migrations/2026-11-27-0031-ticket-mail.js';
 import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-indexes.js';
+import * as notifyDigest from './migrations/2026-11-28-0021-notify-digest.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-27-0030-mail', mail.up],
   ['2026-11-27-0031-ticket-mail', ticketMail.up],
   ['2026-11-27-0060-roster-setup-indexes', rosterSetupIndexes.up],
+  ['2026-11-28-0021-notify-digest', notifyDigest.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

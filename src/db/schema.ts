@@ -595,4 +595,25 @@ export interface DB {
   login_attempt: LoginAttemptTable;
   audit_event: AuditEventTable;
   job: JobTable;
+  notify_rate_state: NotifyRateStateTable;
+  notify_held: NotifyHeldTable;
+}
+
+export interface NotifyRateStateTable {
+  target_key: string;
+  state_json: string;
+  updated_at: number;
+}
+
+export interface NotifyHeldTable {
+  id: string;
+  target_key: string;
+  target_json: string;
+  message_json: string;
+  page_id: string | null;
+  send_key: string | null;
+  held_at: number;
+  release_at: number;
+  digest_id: string | null;
+  sent_at: number | null;
 }
