@@ -14,6 +14,7 @@ import * as ticketShortIndex from './migrations/2026-11-28-0040-ticket-short-ind
 import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views-templates.js';
 import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
 import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
+import * as notifyDigest from './migrations/2026-11-28-0021-notify-digest.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-28-0041-ticket-views-templates', ticketViewsTemplates.up],
   ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
   ['2026-11-28-0043-ticket-link', ticketLink.up],
+  ['2026-11-28-0021-notify-digest', notifyDigest.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

@@ -666,6 +666,8 @@ export interface DB {
   magic_link: MagicLinkTable;
   solver_request: SolverRequestTable;
   solver_run: SolverRunTable;
+  notify_rate_state: NotifyRateStateTable;
+  notify_held: NotifyHeldTable;
 }
 
 /** A requester's sign-in link (ADR 0006): only the token's SHA-256 is kept. */
@@ -680,4 +682,23 @@ export interface MagicLinkTable {
   token_hash: string | null;
   mailed_at: number | null;
   used_at: number | null;
+}
+
+export interface NotifyRateStateTable {
+  target_key: string;
+  state_json: string;
+  updated_at: number;
+}
+
+export interface NotifyHeldTable {
+  id: string;
+  target_key: string;
+  target_json: string;
+  message_json: string;
+  page_id: string | null;
+  send_key: string | null;
+  held_at: number;
+  release_at: number;
+  digest_id: string | null;
+  sent_at: number | null;
 }

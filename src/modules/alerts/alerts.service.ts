@@ -15,6 +15,7 @@ import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { ChannelTarget, Locale, NotificationMessage } from '../notify/channel.js';
 import { type createChannels, deliver } from '../notify/channel-registry.js';
 import { decideRetry } from '../notify/retry-policy.js';
+import { admit, digestJobHandler } from '../notify/digest-queue.js';
 import type { SsrfPolicy } from '../notify/ssrf.js';
 import { verifyActionLink, type ActionClaims } from './action-link.js';
 import type {
@@ -55,6 +56,7 @@ import type { MaintenanceWindow } from './maintenance.js';
 import { planSends } from './notification-rules.js';
 import type { OnDutyProvider } from './on-duty.js';
 import { pageMessage } from './page-message.js';
+import { recordDigestOnTimelines, sendHeld } from './digest-timeline.js';
 
 export const ESCALATE_JOB = 'alerts.escalate';
 export const SEND_JOB = 'notify.send';
@@ -1103,13 +1105,36 @@ export function createAlertsService(deps: AlertsDeps) {
       now,
       sendKey: p.sendKey,
     });
+    // A robot at its rate limit: the message waits for the target's digest (notify/digest-queue).
+    const target = parseJson<ChannelTarget>(method.target_json);
+    if (await sendHeld(db, p.sendKey)) return;
+    const admitted = await db.transaction().execute(async (trx) => {
+      const a = await admit(trx, dialect, clock, target, message, {
+        pageId: p.pageId,
+        sendKey: p.sendKey,
+      });
+      if (a.kind === 'held')
+        await store.insertTimeline(trx, {
+          pageId: p.pageId,
+          at: now,
+          type: 'notification_held',
+          sendKey: p.sendKey,
+          data: {
+            userId: p.userId,
+            contactMethodId: method.id,
+            channel: method.kind,
+            until: a.releaseAt,
+          },
+        });
+      return a;
+    });
+    if (admitted.kind === 'held') return;
     const handedAt = clock.now();
-    const outcome = await deliver(
-      deps.channels,
-      message,
-      parseJson<ChannelTarget>(method.target_json),
-      { now: handedAt, timeoutMs: deps.sendTimeoutMs ?? 10_000, ssrf: deps.ssrf },
-    );
+    const outcome = await deliver(deps.channels, message, target, {
+      now: handedAt,
+      timeoutMs: deps.sendTimeoutMs ?? 10_000,
+      ssrf: deps.ssrf,
+    });
     const after = clock.now();
     const decision = decideRetry(outcome, p.attempt, after);
     // Group commit: the outcomes of many sends share one transaction.
@@ -1149,6 +1174,15 @@ export function createAlertsService(deps: AlertsDeps) {
     },
     { kind: SEND_JOB, maxAttempts: 5, run: (payload) => sendJob(payload as SendPayload) },
     { kind: HEARTBEAT_JOB, maxAttempts: 3, run: () => checkHeartbeats() },
+    digestJobHandler({
+      db,
+      dialect,
+      clock,
+      channels: deps.channels,
+      ssrf: deps.ssrf,
+      ...(deps.sendTimeoutMs === undefined ? {} : { timeoutMs: deps.sendTimeoutMs }),
+      onDigest: recordDigestOnTimelines,
+    }),
   ];
 
   // ---- action links ----------------------------------------------------------------------------

@@ -29,7 +29,11 @@ export function buildDigest(
   const lines = shown.map((m) => {
     const sev =
       m.severity === undefined ? '' : `[${label(locale, `notify.severity.${m.severity}`)}] `;
-    return `• ${sev}${m.title}${m.links.view ? ` ${m.links.view}` : ''}`;
+    // Each page keeps its acknowledge link (as text: robots allow buttons for one page only).
+    const ack = m.links.acknowledge
+      ? ` ${label(locale, 'notify.actions.acknowledge')}: ${m.links.acknowledge}`
+      : '';
+    return `• ${sev}${m.title}${m.links.view ? ` ${m.links.view}` : ''}${ack}`;
   });
   if (sorted.length > shown.length)
     lines.push(label(locale, 'notify.digest.more', { count: sorted.length - shown.length }));

@@ -92,6 +92,9 @@ export const zh = {
       no_contact_method: '{{user}} 没有可用的通知方式',
       notification_cancelled: '呼叫已{{status}}，取消对 {{user}} 的通知',
       notification_skipped: '{{user}} 的通知方式未验证或已停用，跳过',
+      notification_held: '{{user}} 的机器人已达发送频率上限，通知暂存，{{until}} 合并发送',
+      notification_sent_in_digest: '暂存的通知已合并发送',
+      notification_digest_failed: '合并发送失败',
       attempt: '通知 {{user}}（{{channel}}，第 {{attempt}} 次）：{{outcome}}{{detail}}{{next}}',
     },
     outcome: {
@@ -327,6 +330,9 @@ export const en: typeof zh = {
       no_contact_method: '{{user}} has no usable contact method',
       notification_cancelled: 'Page {{status}}; notification to {{user}} cancelled',
       notification_skipped: "{{user}}'s contact method is unverified or disabled; skipped",
+      notification_held: "{{user}}'s robot is at its rate limit; held for digest at {{until}}",
+      notification_sent_in_digest: 'Sent in digest',
+      notification_digest_failed: 'Digest could not be sent',
       attempt: 'Notified {{user}} ({{channel}}, try {{attempt}}): {{outcome}}{{detail}}{{next}}',
     },
     outcome: {
