@@ -129,6 +129,8 @@ export class JobEngine {
   private unlisten: (() => Promise<void>) | undefined;
   /** The last slot of each periodic kind this process has written (it need not write it again). */
   private readonly periodicSlots = new Map<string, number>();
+  /** Jobs this engine has run to an outcome (runDue counts those it waited for). */
+  private finished = 0;
   private readonly onSignal = (kind: string) => {
     if (this.handlers.has(kind)) this.kick();
   };
@@ -211,10 +213,16 @@ export class JobEngine {
 
   /** Claim and run due jobs once; resolves when the claimed jobs have finished. For tests and CLI. */
   async runDue(): Promise<number> {
+    const before = this.finished;
     await this.ensurePeriodic();
-    const n = await this.claimAndRun();
-    await Promise.allSettled([...this.inFlight]);
-    return n;
+    await this.claimAndRun();
+    // A background poll (the engine is running) may have claimed due work at the same moment:
+    // wait for it and for every job in flight, and count those too.
+    while (this.polling || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.polling) await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.finished - before;
   }
 
   private async ensurePeriodic(): Promise<void> {
@@ -242,6 +250,7 @@ export class JobEngine {
     const jobs = await this.claim(free);
     for (const job of jobs) {
       const p = this.execute(job).finally(() => {
+        this.finished++;
         this.inFlight.delete(p);
         // A slot freed up: more due work may be waiting.
         this.kick();
