@@ -77,6 +77,9 @@ async function choose(testId: string, labels: string[]): Promise<void> {
       .click();
   }
   await page.keyboard.press('Escape');
+  // The closing dropdown stays in the page while it animates out: the next choose() must not
+  // find its options.
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
 }
 
 beforeAll(async () => {

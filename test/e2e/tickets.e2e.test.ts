@@ -61,6 +61,9 @@ async function choose(page: Page, testId: string, label: string): Promise<void> 
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
     .first()
     .click();
+  // The closing dropdown stays in the page while it animates out: the next choose() must not
+  // find its options.
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
 }
 
 beforeAll(async () => {
