@@ -31,7 +31,10 @@ export function csvField(value: CellValue): string {
 }
 
 /** A whole CSV document: CRLF line ends and a UTF-8 BOM so Excel reads Chinese correctly. */
-export function toCsv(rows: readonly (readonly CellValue[])[]): string {
+export function toCsv(
+  rows: readonly (readonly CellValue[])[],
+  options: { bom?: boolean } = {},
+): string {
   const body = rows.map((r) => r.map(csvField).join(',')).join('\r\n');
-  return '\ufeff' + body + (rows.length ? '\r\n' : '');
+  return ((options.bom ?? true) ? '\ufeff' : '') + body + (rows.length ? '\r\n' : '');
 }

@@ -1,6 +1,6 @@
 import { forbidden, invalid } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { toCsv } from './export-safe.js';
+import { toCsv } from '../../lib/spreadsheet-safe.js';
 import { assertSurveyAllowed } from './follow-up.js';
 import { planSearch } from './short-query.js';
 import {

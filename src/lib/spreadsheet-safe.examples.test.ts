@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { csvField, isFormulaLike, neutraliseCell, toCsv } from './export-safe.js';
+import { csvField, isFormulaLike, neutraliseCell, toCsv } from './spreadsheet-safe.js';
 
 /** A small RFC 4180 reader, to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
