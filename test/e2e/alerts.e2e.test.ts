@@ -1,18 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../helpers/server.js';
+import { apiAs, choose, launchBrowser, prepareWeb, root, shots } from './harness.js';
 
 // Alerts in the browser: a duty manager writes an escalation policy, sets up a service and an
 // Alertmanager integration (URL, key and receiver snippet shown; the URL really takes an
 // Alertmanager webhook), sends a test alert; a technician on a phone-sized screen sees the page
 // appear live on the list, opens it and acknowledges it; the manager then edits the policy.
-
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -20,30 +16,6 @@ let server: Server;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const ids: Record<string, string> = {};
-
-/** The admin's API session, for the setup a test does not walk through in the browser. */
-async function adminApi() {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: server.admin.username, password: server.admin.password }),
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
 
 /** A browser of its own (cookies apart) signed in as `username`. */
 async function signedIn(username: string, viewport: { width: number; height: number }) {
@@ -59,29 +31,10 @@ async function signedIn(username: string, viewport: { width: number; height: num
   return page;
 }
 
-/** Picks an option of the antd Select with this test id. */
-async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
-  // The closing dropdown stays in the page while it animates out: the next choose() must not
-  // find its options.
-  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
-}
-
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer({ env: { ROLES: 'api' } });
-  const api = await adminApi();
+  const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   for (const [username, displayName, role] of [
     ['duty.manager', '值班经理', 'duty_manager'],
     ['tech.a', 'A 张伟', 'technician'],
@@ -95,10 +48,7 @@ beforeAll(async () => {
     });
     ids[username] = r.user.id;
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
@@ -196,7 +146,7 @@ describe('alerts in the browser', () => {
       });
       expect(am.status).toBe(202);
       const stored = await (
-        await adminApi()
+        await apiAs(server.baseUrl, server.admin.username, server.admin.password)
       )<{ items: { source: string; summary: string }[] }>('GET', '/api/alerts?limit=10');
       expect(stored.items.length).toBeGreaterThanOrEqual(2);
 
@@ -214,7 +164,7 @@ describe('alerts in the browser', () => {
         .fill('10');
       await manager.getByTestId('policy-submit').click();
       await manager.getByTestId('policy-核心网络-level-1').filter({ hasText: 'B 李娜' }).waitFor();
-      const api = await adminApi();
+      const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
       const policies = await api<{ items: { name: string; levels: unknown[] }[] }>(
         'GET',
         '/api/alerts/policies',

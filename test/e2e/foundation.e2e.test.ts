@@ -1,17 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../helpers/server.js';
+import { launchContext, prepareWeb, shots } from './harness.js';
 
 // Browser walk through the foundation: sign in, switch language, create a user, sign out.
 // Selectors are the data-testid values documented in web/src/testids.ts.
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 const HAN = /[\u4e00-\u9fff]/;
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -35,29 +32,10 @@ async function signOut(): Promise<void> {
 
 beforeAll(async () => {
   // The server serves the built SPA; build it once if this checkout never has.
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer();
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
+  context = await launchContext(profileDir, { width: 1280, height: 800 });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
 }, 120_000);

@@ -1,20 +1,18 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer } from '../helpers/server.js';
+import * as harness from './harness.js';
+import { apiAs, choose, launchContext, prepareWeb, shots, signOut } from './harness.js';
 
 // The roster at 3 a.m. and the duty admin's follow-up, in the browser: a technician on a phone
 // sees who is on duty and subscribes to (and revokes) a calendar feed; the duty manager puts
 // someone on duty by emergency override (a reason is required); the duty admin reads the
 // month's attendance (a missed shift), downloads its CSV and reminds the unconfirmed.
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 // 10:00 in Shanghai on Thursday 10 December 2026: A stands the 09:00–17:00 watch; B missed
 // yesterday's.
 const NOW = Date.UTC(2026, 11, 10, 2, 0);
@@ -27,72 +25,16 @@ let page: Page;
 let profileDir: string;
 const ids: Record<string, string> = {};
 
-/** The admin's API session, for the setup a test does not walk through in the browser. */
-async function adminApi() {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: server.admin.username, password: server.admin.password }),
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
-
 async function signIn(username: string): Promise<void> {
   // Each walk starts signed out, even when the one before it failed half-way.
   await context.clearCookies();
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(`pw-${username}-12345`);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByTestId('user-menu').click();
-  await page.getByTestId('signout').click();
-  await page.getByTestId('signin-username').waitFor();
-}
-
-/** Picks options of the antd Select with this test id (by option text). */
-async function choose(testId: string, labels: string[]): Promise<void> {
-  await page.getByTestId(testId).click();
-  for (const label of labels) {
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-      .first()
-      .click();
-  }
-  await page.keyboard.press('Escape');
-  // The closing dropdown stays in the page while it animates out: the next choose() must not
-  // find its options.
-  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+  await harness.signIn(page, server.baseUrl, username);
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer({ clock: new ManualClock(NOW), env: { ROLES: 'api' } });
-  const api = await adminApi();
+  const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
     const r = await api<{ user: { id: string } }>('POST', '/api/users', {
       username,
@@ -141,20 +83,7 @@ beforeAll(async () => {
   await api('POST', `/api/roster/rosters/${dec.roster.id}/publish`, {});
 
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-  });
+  context = await launchContext(profileDir);
   await context.clock.setFixedTime(new Date(NOW));
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
@@ -205,7 +134,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
       await expect.poll(() => page.getByTestId('feeds-item').count()).toBe(0);
       expect((await fetch(urlText)).status).toBe(404);
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-feeds-failure.png'), fullPage: true });
       throw err;
@@ -222,8 +151,8 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       const card = page.getByTestId('onduty-post-机房值守');
       await expect.poll(() => card.innerText()).toContain('A 张伟');
       await page.getByTestId('override-open').click();
-      await choose('override-person', ['B 李娜']);
-      await choose('override-replaces', ['A 张伟']);
+      await choose(page, 'override-person', ['B 李娜']);
+      await choose(page, 'override-replaces', ['A 张伟']);
       await page.getByTestId('override-submit').click();
       const reasonError = page.locator('.ant-form-item-explain-error:visible').first();
       await reasonError.waitFor();
@@ -236,7 +165,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       expect(await card.innerText()).not.toContain('A 张伟');
       await noSideways();
       await page.screenshot({ path: join(shots, 'roster-phone-override.png'), fullPage: true });
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-override-failure.png'), fullPage: true });
       throw err;
@@ -268,7 +197,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await page.getByTestId('roster-remind').click();
       await page.locator('.ant-message').getByText('已提醒 2 人').waitFor();
       await page.screenshot({ path: join(shots, 'roster-remind.png') });
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-attendance-failure.png'), fullPage: true });
       throw err;
@@ -282,7 +211,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await page.goto(`${server.baseUrl}/my-shifts`);
       await page.getByTestId('my-day-2026-12-20').click();
       await page.getByTestId('my-shift').getByRole('button', { name: /换班/ }).click();
-      await choose('swap-substitute', ['B 李娜']);
+      await choose(page, 'swap-substitute', ['B 李娜']);
       await page.getByTestId('swap-submit').click();
       await expect.poll(() => page.locator('body').innerText()).toContain('等待替班人同意');
       await noSideways();
@@ -290,13 +219,13 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
         path: join(shots, 'roster-phone-swap-requested.png'),
         fullPage: true,
       });
-      await signOut();
+      await signOut(page);
 
       await signIn('tech.b');
       await page.goto(`${server.baseUrl}/my-shifts`);
       await page.getByRole('button', { name: /同\s?意/ }).click();
       await expect.poll(() => page.getByRole('button', { name: /同\s?意/ }).count()).toBe(0);
-      await signOut();
+      await signOut(page);
     } finally {
       await page.setViewportSize({ width: 1366, height: 900 });
     }
@@ -309,7 +238,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await page.screenshot({ path: join(shots, 'roster-requests-check.png'), fullPage: true });
       await page.locator('[data-testid^="approve-"]').first().click();
       await expect.poll(() => page.locator('[data-testid^="approve-"]').count()).toBe(0);
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-swap-failure.png'), fullPage: true });
       throw err;

@@ -1,20 +1,26 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer } from '../helpers/server.js';
+import * as harness from './harness.js';
+import {
+  apiAs,
+  choose,
+  chooseByKeyboard,
+  launchContext,
+  prepareWeb,
+  shots,
+  signOut,
+} from './harness.js';
 
 // Rosters in the browser: a duty admin sets up shift types and posts, builds next month from a
 // rotation, drags a shift into a cell and sees the rest-rule violation, moves it away and
 // publishes; a technician on a phone confirms and checks in; a requester sees no staff pages.
 // The server and the browser share one fixed instant, so "today" and "next month" are known.
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 // 08:40 in Shanghai on Thursday 10 December 2026: 20 minutes before the 09:00 shift.
 const NOW = Date.UTC(2026, 11, 10, 0, 40);
 
@@ -26,69 +32,16 @@ let page: Page;
 let profileDir: string;
 const ids: Record<string, string> = {};
 
-/** The admin's API session, for the setup a test does not walk through in the browser. */
-async function adminApi() {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: server.admin.username, password: server.admin.password }),
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
-
 async function signIn(username: string): Promise<void> {
   // Each walk starts signed out, even when the one before it failed half-way.
   await context.clearCookies();
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(`pw-${username}-12345`);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByTestId('user-menu').click();
-  await page.getByTestId('signout').click();
-  await page.getByTestId('signin-username').waitFor();
-}
-
-/** Picks options of the antd Select with this test id. */
-async function choose(testId: string, labels: string[]): Promise<void> {
-  await page.getByTestId(testId).click();
-  for (const label of labels) {
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-      .first()
-      .click();
-  }
-  await page.keyboard.press('Escape');
+  await harness.signIn(page, server.baseUrl, username);
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer({ clock: new ManualClock(NOW), env: { ROLES: 'api' } });
-  const api = await adminApi();
+  const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
     const r = await api<{ user: { id: string } }>('POST', '/api/users', {
       username,
@@ -137,20 +90,7 @@ beforeAll(async () => {
   await api('POST', `/api/roster/rosters/${dec.roster.id}/publish`, {});
 
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-  });
+  context = await launchContext(profileDir);
   await context.clock.setFixedTime(new Date(NOW));
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
@@ -196,7 +136,7 @@ describe('rosters in the browser', () => {
       await page.getByTestId('setup-tab-posts').click();
       await page.getByTestId('post-add').click();
       await page.getByTestId('post-name').fill('技术');
-      await choose('post-shifts', ['D · 白班', 'N · 夜班']);
+      await choose(page, 'post-shifts', ['D · 白班', 'N · 夜班']);
       await page.getByTestId('cover-D-weekday-min').fill('1');
       await page.getByTestId('post-submit').click();
       const coverError = page.locator('.ant-form-item-explain-error:visible').first();
@@ -228,11 +168,7 @@ describe('rosters in the browser', () => {
       await cell('2027-01-03').focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('roster-cell-save').waitFor();
-      await page.keyboard.type('N');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'N · 夜班' })
-        .waitFor();
-      await page.keyboard.press('Enter');
+      await chooseByKeyboard(page, 'roster-cell-select', 'N', 'N · 夜班');
       await page.getByTestId('roster-cell-save').focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => cell('2027-01-03').innerText()).toContain('N');
@@ -259,7 +195,7 @@ describe('rosters in the browser', () => {
       await page.getByTestId('roster-confirmations').waitFor();
       expect(await page.getByTestId('roster-confirmations').innerText()).toContain('A 张伟');
       await page.screenshot({ path: join(shots, 'roster-month-published.png'), fullPage: true });
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-admin-failure.png'), fullPage: true });
       throw err;
@@ -304,7 +240,7 @@ describe('rosters in the browser', () => {
       expect(await page.getByTestId('nav-rosterSetup').count()).toBe(0);
       expect(await page.getByTestId('nav-rosterRequests').count()).toBe(0);
       await page.keyboard.press('Escape');
-      await signOut();
+      await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-phone-failure.png'), fullPage: true });
       throw err;
@@ -320,6 +256,6 @@ describe('rosters in the browser', () => {
       expect(await page.getByTestId(`nav-${key}`).count(), key).toBe(0);
     }
     await page.screenshot({ path: join(shots, 'roster-requester-nav.png') });
-    await signOut();
+    await signOut(page);
   }, 60_000);
 });

@@ -1,18 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer } from '../helpers/server.js';
+import * as harness from './harness.js';
+import { apiAs, chooseByKeyboard, launchContext, prepareWeb, shots } from './harness.js';
 
 // The solver in the browser: a duty admin generates next month on a small team, watches the
 // progress, sees the fairness report and the soft rules not met, edits a cell and publishes.
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 // 08:40 in Shanghai on Thursday 10 December 2026: 20 minutes before the 09:00 shift.
 const NOW = Date.UTC(2026, 11, 10, 0, 40);
 
@@ -24,54 +22,19 @@ let page: Page;
 let profileDir: string;
 const ids: Record<string, string> = {};
 
-/** The admin's API session, for the setup a test does not walk through in the browser. */
-async function adminApi() {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: server.admin.username, password: server.admin.password }),
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
-
 async function signIn(username: string): Promise<void> {
   // Each walk starts signed out, even when the one before it failed half-way.
   await context.clearCookies();
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(`pw-${username}-12345`);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('user-menu').waitFor();
+  await harness.signIn(page, server.baseUrl, username);
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer({
     clock: new ManualClock(NOW),
     env: { ROLES: 'api,worker', JOB_POLL_MS: '200' },
   });
-  const api = await adminApi();
+  const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
     const r = await api<{ user: { id: string } }>('POST', '/api/users', {
       username,
@@ -138,20 +101,7 @@ beforeAll(async () => {
   });
 
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-solver-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-  });
+  context = await launchContext(profileDir);
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
 }, 180_000);
@@ -204,11 +154,7 @@ describe('the solver in the browser', () => {
       await cell(free).focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('roster-cell-save').waitFor();
-      await page.keyboard.type('D');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'D · 白班' })
-        .waitFor();
-      await page.keyboard.press('Enter');
+      await chooseByKeyboard(page, 'roster-cell-select', 'D', 'D · 白班');
       await page.getByTestId('roster-cell-save').focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => cell(free).innerText()).toContain('D');

@@ -1,20 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
+import * as harness from './harness.js';
+import { apiAs, choose, launchContext, prepareWeb, shots } from './harness.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 
 // The service desk in the browser: an agent logs a phone call, the inbox (open in another tab)
 // shows the new ticket live, the agent replies, adds an internal note and resolves it; a
 // requester on a phone asks for a sign-in link, opens it from the mail the SMTP fake received,
 // confirms the fix and rates it. Real server (SQLite file, job worker), real SMTP, real Chromium.
-
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let server: Server;
@@ -23,63 +20,17 @@ let context: BrowserContext;
 let profileDir: string;
 const ids: Record<string, string> = {};
 
-async function apiAs(username: string, password: string) {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(`pw-${username}-12345`);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
-  // The closing dropdown stays in the page while it animates out: the next choose() must not
-  // find its options.
-  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+function signIn(page: Page, username: string): Promise<void> {
+  return harness.signIn(page, server.baseUrl, username);
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   smtp = await startSmtpSink();
   server = await startServer({
     env: { ...smtp.env, ROLES: 'api,worker', JOB_POLL_MS: '100' },
   });
-  const admin = await apiAs(server.admin.username, server.admin.password);
+  const admin = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string, email?: string) => {
     const r = await admin<{ user: { id: string } }>('POST', '/api/users', {
       username,
@@ -105,7 +56,7 @@ beforeAll(async () => {
   await admin('PUT', '/api/tickets/settings/portalGroupId', { value: ids.team });
 
   // The requester's own ticket, filed in the portal and already resolved by the desk.
-  const customer = await apiAs('customer', 'pw-customer-12345');
+  const customer = await apiAs(server.baseUrl, 'customer', 'pw-customer-12345');
   const mine = await customer<{ id: string; number: string }>('POST', '/api/portal/tickets', {
     channel: 'portal',
     type: 'fault',
@@ -115,7 +66,7 @@ beforeAll(async () => {
   });
   ids.customerTicket = mine.id;
   ids.customerNumber = mine.number;
-  const agentApi = await apiAs('agent', 'pw-agent-12345');
+  const agentApi = await apiAs(server.baseUrl, 'agent', 'pw-agent-12345');
   await agentApi('POST', `/api/tickets/${mine.id}/transitions`, {
     action: 'assign',
     assigneeId: ids.agent,
@@ -130,20 +81,7 @@ beforeAll(async () => {
   });
 
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-  });
+  context = await launchContext(profileDir);
 }, 180_000);
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { Button, Modal, Select, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import type { RefSelectProps } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CellRef } from './rosterModel';
 import { dutiesOf } from './rosterModel';
@@ -20,6 +21,7 @@ export function RosterCellDialog({
   const { t } = useTranslation();
   const [choice, setChoice] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
+  const selectRef = useRef<RefSelectProps>(null);
   useEffect(() => {
     if (cell)
       setChoice(dutiesOf(view.assignments, cell).map((d) => `${d.postId}|${d.shiftTypeId}`));
@@ -50,6 +52,14 @@ export function RosterCellDialog({
       open={cell !== null}
       title={cell ? t('roster.grid.cellTitle', { person, date: cell.date }) : ''}
       onCancel={onClose}
+      // The dialog may take the focus while it opens; give it to the picker once it is open, so
+      // a keyboard user can type a shift code straight away, unless they are already on a field
+      // or a button (a fast typist must not have the focus pulled from under them).
+      afterOpenChange={(open) => {
+        const active = document.activeElement;
+        const onControl = active instanceof HTMLInputElement || active instanceof HTMLButtonElement;
+        if (open && !onControl) selectRef.current?.focus();
+      }}
       destroyOnHidden
       footer={[
         <Button
@@ -76,6 +86,7 @@ export function RosterCellDialog({
         mode="multiple"
         allowClear
         autoFocus
+        ref={selectRef}
         data-testid="roster-cell-select"
         style={{ width: '100%' }}
         placeholder={t('roster.grid.off')}
