@@ -8,19 +8,21 @@ import * as tickets from './migrations/2026-11-21-0003-tickets.js';
 import * as mail from './migrations/2026-11-27-0030-mail.js';
 import * as ticketMail from './migrations/2026-11-27-0031-ticket-mail.js';
 import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-indexes.js';
-import * as magicLink from './migrations/2026-11-28-0050-magic-link.js';
-import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
+import * as notifyDigest from './migrations/2026-11-28-0021-notify-digest.js';
 import * as ticketShortIndex from './migrations/2026-11-28-0040-ticket-short-index.js';
 import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views-templates.js';
 import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
 import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
-import * as notifyDigest from './migrations/2026-11-28-0021-notify-digest.js';
+import * as magicLink from './migrations/2026-11-28-0050-magic-link.js';
+import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
 /**
- * Every migration, in order. Append only: never edit one that has shipped. Listed here
- * (rather than read from a folder) so the same list works from TypeScript and from dist/.
+ * Every migration, in the order they run: Kysely applies them by name, so the list is kept in
+ * name order too (a test checks it). Never edit one that has shipped, and name a new one so it
+ * sorts after every shipped one (today's date first). Listed here (rather than read from a
+ * folder) so the same list works from TypeScript and from dist/.
  */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-21-0001-foundation', foundation.up],
@@ -31,13 +33,13 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-27-0030-mail', mail.up],
   ['2026-11-27-0031-ticket-mail', ticketMail.up],
   ['2026-11-27-0060-roster-setup-indexes', rosterSetupIndexes.up],
-  ['2026-11-28-0050-magic-link', magicLink.up],
-  ['2026-11-28-0070-solver-runs', solverRuns.up],
+  ['2026-11-28-0021-notify-digest', notifyDigest.up],
   ['2026-11-28-0040-ticket-short-index', ticketShortIndex.up],
   ['2026-11-28-0041-ticket-views-templates', ticketViewsTemplates.up],
   ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
   ['2026-11-28-0043-ticket-link', ticketLink.up],
-  ['2026-11-28-0021-notify-digest', notifyDigest.up],
+  ['2026-11-28-0050-magic-link', magicLink.up],
+  ['2026-11-28-0070-solver-runs', solverRuns.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {
