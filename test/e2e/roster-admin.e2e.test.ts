@@ -182,8 +182,13 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await expect.poll(() => summary.innerText()).toContain('B 李娜');
       const table = page.getByTestId('attendance-table');
       await expect.poll(() => table.innerText()).toContain('缺勤');
+      // B's emergency cover is on the list, and A's watch says who relieved A (A had not
+      // checked in for the hour before, so that hour is missed).
+      expect(await table.innerText()).toContain('紧急顶班');
+      expect(await table.innerText()).toContain('顶班：B 李娜');
       await page.getByTestId('attendance-problems').click();
-      await expect.poll(() => table.innerText()).not.toContain('A 张伟');
+      await expect.poll(() => table.innerText()).not.toContain('紧急顶班');
+      expect(await table.innerText()).toContain('B 李娜');
       await page.screenshot({ path: join(shots, 'roster-attendance.png'), fullPage: true });
       const href = await page.getByTestId('attendance-csv').getAttribute('href');
       const csv = await page.request.get(`${server.baseUrl}${href!}`);
@@ -191,6 +196,7 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       const text = await csv.text();
       expect(text).toContain('B 李娜,2026-12-09,W,机房值守');
       expect(text).toContain('缺勤');
+      expect(text).toContain('紧急顶班');
 
       await page.getByTestId('nav-rosters').click();
       await page.getByTestId('roster-confirmations').waitFor();

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { classifyAttendance } from './check-in.js';
+import { classifyAttendance, owedInterval } from './check-in.js';
 
 const M = 60_000;
 const shift = { startMs: 1000 * M, endMs: 1480 * M };
@@ -60,6 +60,46 @@ describe('classifyAttendance', () => {
             expect(['ok', 'early_leave', 'no_check_out']).toContain(r.departure);
         },
       ),
+    );
+  });
+});
+
+describe('owedInterval', () => {
+  it('relieves the start, the end, all or none of a shift', () => {
+    const at = (a: number, b: number) => ({ startMs: a * M, endMs: b * M });
+    expect(owedInterval(shift, [])).toEqual(shift);
+    expect(owedInterval(shift, [at(900, 1100)])).toEqual(at(1100, 1480));
+    expect(owedInterval(shift, [at(1400, 1600)])).toEqual(at(1000, 1400));
+    expect(owedInterval(shift, [at(1100, 1200)])).toEqual(shift);
+    expect(owedInterval(shift, [at(1000, 1480)])).toBeNull();
+    // Two overrides end to end cover it all, in either order.
+    expect(owedInterval(shift, [at(1200, 1500), at(990, 1200)])).toBeNull();
+  });
+
+  it('owes a part of the shift that no override covers, or nothing when they cover it all', () => {
+    const cover = fc
+      .tuple(fc.integer({ min: 900, max: 1600 }), fc.integer({ min: 1, max: 400 }))
+      .map(([a, len]) => ({ startMs: a * M, endMs: (a + len) * M }));
+    fc.assert(
+      fc.property(fc.array(cover, { maxLength: 5 }), (covers) => {
+        const owed = owedInterval(shift, covers);
+        // Sample the shift minute by minute: which minutes are covered.
+        const covered = (t: number) => covers.some((c) => c.startMs <= t && t < c.endMs);
+        const minutes = Array.from({ length: 480 }, (_, i) => shift.startMs + i * M);
+        if (owed === null) {
+          expect(minutes.every(covered)).toBe(true);
+          return;
+        }
+        expect(owed.startMs).toBeGreaterThanOrEqual(shift.startMs);
+        expect(owed.endMs).toBeLessThanOrEqual(shift.endMs);
+        expect(owed.startMs).toBeLessThan(owed.endMs);
+        // Its first and last minutes are not covered; everything cut off before it is.
+        expect(covered(owed.startMs)).toBe(false);
+        expect(covered(owed.endMs - M)).toBe(false);
+        for (const t of minutes) {
+          if (t < owed.startMs || t >= owed.endMs) expect(covered(t)).toBe(true);
+        }
+      }),
     );
   });
 });

@@ -15,13 +15,18 @@ export const defaultAttendanceConfig: AttendanceConfig = {
   earlyLeaveGraceMinutes: 0,
 };
 
-export type Arrival = 'early' | 'on_time' | 'late' | 'missing' | 'pending';
-export type Departure = 'ok' | 'early_leave' | 'no_check_out' | 'pending';
+/** What a check-in (or its absence) makes of a shift. */
+export type JudgedArrival = 'early' | 'on_time' | 'late' | 'missing' | 'pending';
+export type JudgedDeparture = 'ok' | 'early_leave' | 'no_check_out' | 'pending';
+/** And, on the attendance report, `replaced`: an emergency override handed the whole shift to
+ * someone else; `override`: on duty by an emergency override (no check-in is asked of it). */
+export type Arrival = JudgedArrival | 'replaced' | 'override';
+export type Departure = JudgedDeparture | 'replaced' | 'override';
 
-export interface Attendance {
+export interface Attendance<A extends Arrival = Arrival, D extends Departure = Departure> {
   /** early: at least `earlyMinutes` before the start (handover as expected). */
-  arrival: Arrival;
-  departure: Departure;
+  arrival: A;
+  departure: D;
   lateMinutes: number;
   earlyLeaveMinutes: number;
 }
@@ -38,8 +43,8 @@ export function classifyAttendance(
   checkOutMs: number | undefined,
   now: number,
   config: AttendanceConfig = defaultAttendanceConfig,
-): Attendance {
-  let arrival: Arrival;
+): Attendance<JudgedArrival, JudgedDeparture> {
+  let arrival: JudgedArrival;
   let lateMinutes = 0;
   const checkedIn = checkInMs !== undefined && checkInMs < shift.endMs;
   if (!checkedIn) {
@@ -52,7 +57,7 @@ export function classifyAttendance(
     arrival = 'late';
     lateMinutes = Math.ceil((checkInMs - shift.startMs) / MIN);
   }
-  let departure: Departure;
+  let departure: JudgedDeparture;
   let earlyLeaveMinutes = 0;
   const out =
     checkedIn && checkOutMs !== undefined && checkOutMs >= checkInMs ? checkOutMs : undefined;
@@ -63,4 +68,29 @@ export function classifyAttendance(
     earlyLeaveMinutes = Math.ceil((shift.endMs - out) / MIN);
   } else departure = 'ok';
   return { arrival, departure, lateMinutes, earlyLeaveMinutes };
+}
+
+/**
+ * The part of a shift its person still owes after emergency overrides that replace them:
+ * overrides covering the start move the start to where they end, those covering the end move
+ * the end to where they begin (so a relieved person is neither late nor leaving early). An
+ * override in the middle leaves the shift whole. Null when the overrides cover all of it.
+ */
+export function owedInterval(shift: Interval, covers: readonly Interval[]): Interval | null {
+  let { startMs, endMs } = shift;
+  let moved = true;
+  while (moved && startMs < endMs) {
+    moved = false;
+    for (const c of covers) {
+      if (c.startMs <= startMs && c.endMs > startMs) {
+        startMs = c.endMs;
+        moved = true;
+      }
+      if (c.endMs >= endMs && c.startMs < endMs) {
+        endMs = c.startMs;
+        moved = true;
+      }
+    }
+  }
+  return startMs < endMs ? { startMs, endMs } : null;
 }

@@ -6,6 +6,9 @@ import { DIALECTS } from '../../../test/helpers/db.js';
 type Session = Awaited<ReturnType<TestApp['userWith']>>;
 interface AttendanceView {
   rows: {
+    assignmentId: string | null;
+    overrideId: string | null;
+    relievedBy: string[];
     personId: string;
     date: string;
     arrival: string;
@@ -13,7 +16,15 @@ interface AttendanceView {
     lateMinutes: number;
     earlyLeaveMinutes: number;
   }[];
-  people: { personId: string; late: number; missing: number; earlyLeave: number }[];
+  people: {
+    personId: string;
+    shifts: number;
+    late: number;
+    missing: number;
+    earlyLeave: number;
+    replaced: number;
+    overrides: number;
+  }[];
 }
 
 const utc = (iso: string) => Date.parse(iso);
@@ -206,6 +217,63 @@ describe.each(DIALECTS)('roster administration through HTTP on %s', (dialect) =>
       '/api/roster/rosters/00000000-0000-4000-8000-000000000000/attendance',
     );
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('judges a shift an emergency override relieved by what the person still owed', async () => {
+    // The duty manager put B on A's whole shift of Nov 21 (00:00–08:00Z), and A on the first
+    // 20 minutes of B's shift of Nov 22: A is not missing, and B (in at 00:10) is not late.
+    await ok(manager, 'POST', '/api/roster/overrides', {
+      postId,
+      personId: b.id,
+      replacesPersonId: a.id,
+      startMs: utc('2026-11-21T00:00:00Z'),
+      endMs: utc('2026-11-21T08:00:00Z'),
+      reason: 'A 发烧',
+    });
+    await ok(manager, 'POST', '/api/roster/overrides', {
+      postId,
+      personId: a.id,
+      replacesPersonId: b.id,
+      startMs: utc('2026-11-21T23:50:00Z'),
+      endMs: utc('2026-11-22T00:20:00Z'),
+      reason: 'B 堵车',
+    });
+    const view = (await ok(
+      dutyAdmin,
+      'GET',
+      `/api/roster/rosters/${rosterId}/attendance`,
+    )) as unknown as AttendanceView;
+    const shiftOf = (s: Session) =>
+      view.rows.find((r) => r.personId === s.id && r.overrideId === null)!;
+    expect(shiftOf(a)).toMatchObject({
+      date: '2026-11-21',
+      arrival: 'replaced',
+      departure: 'replaced',
+      relievedBy: [`atb_${dialect}`],
+    });
+    expect(shiftOf(b)).toMatchObject({
+      arrival: 'on_time',
+      lateMinutes: 0,
+      departure: 'early_leave',
+      relievedBy: [`ata_${dialect}`],
+    });
+    const overrides = view.rows.filter((r) => r.overrideId !== null);
+    expect(overrides.map((r) => [r.personId, r.date, r.arrival]).sort()).toEqual(
+      [
+        [a.id, '2026-11-22', 'override'],
+        [b.id, '2026-11-21', 'override'],
+      ].sort(),
+    );
+    expect(view.people.find((p) => p.personId === a.id)).toMatchObject({
+      shifts: 1,
+      missing: 0,
+      replaced: 1,
+      overrides: 1,
+    });
+    expect(view.people.find((p) => p.personId === b.id)).toMatchObject({ late: 0, overrides: 1 });
+    const csv = await dutyAdmin.request('GET', `/api/roster/rosters/${rosterId}/attendance.csv`);
+    expect(csv.body).toContain('已由他人顶班');
+    expect(csv.body).toContain('紧急顶班');
   });
 
   it('lists, and revokes, calendar feeds: each person their own, the duty admin all', async () => {

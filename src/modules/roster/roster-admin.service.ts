@@ -2,15 +2,21 @@ import { enqueueJob } from '../../jobs/job-engine.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { type CellValue, toCsv } from '../../lib/spreadsheet-safe.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
-import { classifyAttendance } from './check-in.js';
+import { type Attendance, classifyAttendance, owedInterval } from './check-in.js';
+import { addDays } from './local-date.js';
 import { swapOutcome } from './requests.js';
 import * as store from './roster.store.js';
 import { LIVE_STATUSES, type RosterContext } from './roster-context.service.js';
 import { ROSTER_REMINDER_JOB } from './roster-publish.service.js';
-import { shiftInterval } from './shift-time.js';
+import { localDateOf, localToUtc, shiftInterval } from './shift-time.js';
 
 export interface AttendanceRow {
-  assignmentId: string;
+  /** The shift's assignment; null on a row for an emergency override. */
+  assignmentId: string | null;
+  /** The emergency override this row stands for (someone put on duty), else null. */
+  overrideId: string | null;
+  /** Who an emergency override handed this shift to (or part of it), by name. */
+  relievedBy: string[];
   personId: string;
   personName: string;
   date: string;
@@ -45,9 +51,17 @@ export function createAdminUseCases(c: RosterContext) {
     const records = new Map(
       (await store.listRosterAttendance(db, r.id)).map((x) => [x.assignmentId, x] as const),
     );
+    // Emergency overrides during the period: the person they replace owes only what is left
+    // of the shift, and the person they put on duty gets a row of their own.
+    const periodStartMs = localToUtc(r.periodStart, 0, ctx.team.timeZone);
+    const periodEndMs = localToUtc(addDays(r.periodEnd, 1), 0, ctx.team.timeZone);
+    const overrides = await store.listOverrides(db, r.teamId, periodStartMs, periodEndMs);
     const extraNames = await c.names(
-      assignments.map((a) => a.personId).filter((id) => !dir.names.has(id)),
+      [...assignments.map((a) => a.personId), ...overrides.map((o) => o.personId)].filter(
+        (id) => !dir.names.has(id),
+      ),
     );
+    const nameOf = (id: string) => dir.names.get(id) ?? extraNames.get(id) ?? id;
     const now = clock.now();
     const rows: AttendanceRow[] = [];
     for (const a of assignments) {
@@ -56,17 +70,30 @@ export function createAdminUseCases(c: RosterContext) {
       if (!shift || !post) continue;
       const interval = shiftInterval(a.date, shift, ctx.team.timeZone);
       const rec = records.get(a.id);
-      // Judged now, so a shift nobody checked in to shows as missing once it is over.
-      const judged = classifyAttendance(
-        interval,
-        rec?.checkInAt ?? undefined,
-        rec?.checkOutAt ?? undefined,
-        LIVE_STATUSES.has(r.status) ? now : interval.startMs - 1,
+      const relief = overrides.filter(
+        (o) =>
+          o.replacesPersonId === a.personId &&
+          o.postId === a.postId &&
+          o.startMs < interval.endMs &&
+          o.endMs > interval.startMs,
       );
+      const owed = owedInterval(interval, relief);
+      // Judged now, so a shift nobody checked in to shows as missing once it is over.
+      const judged: Attendance =
+        owed === null
+          ? { arrival: 'replaced', departure: 'replaced', lateMinutes: 0, earlyLeaveMinutes: 0 }
+          : classifyAttendance(
+              owed,
+              rec?.checkInAt ?? undefined,
+              rec?.checkOutAt ?? undefined,
+              LIVE_STATUSES.has(r.status) ? now : owed.startMs - 1,
+            );
       rows.push({
         assignmentId: a.id,
+        overrideId: null,
+        relievedBy: [...new Set(relief.map((o) => nameOf(o.personId)))],
         personId: a.personId,
-        personName: dir.names.get(a.personId) ?? extraNames.get(a.personId) ?? a.personId,
+        personName: nameOf(a.personId),
         date: a.date,
         shiftCode: shift.code,
         postName: post.name,
@@ -75,6 +102,26 @@ export function createAdminUseCases(c: RosterContext) {
         checkInAt: rec?.checkInAt ?? null,
         checkOutAt: rec?.checkOutAt ?? null,
         ...judged,
+      });
+    }
+    for (const o of overrides) {
+      rows.push({
+        assignmentId: null,
+        overrideId: o.id,
+        relievedBy: [],
+        personId: o.personId,
+        personName: nameOf(o.personId),
+        date: localDateOf(o.startMs, ctx.team.timeZone),
+        shiftCode: '',
+        postName: ctx.posts.find((p) => p.id === o.postId)?.name ?? '',
+        startMs: o.startMs,
+        endMs: o.endMs,
+        checkInAt: null,
+        checkOutAt: null,
+        arrival: 'override',
+        departure: 'override',
+        lateMinutes: 0,
+        earlyLeaveMinutes: 0,
       });
     }
     rows.sort((x, y) => x.startMs - y.startMs || x.personName.localeCompare(y.personName));
@@ -87,6 +134,8 @@ export function createAdminUseCases(c: RosterContext) {
         late: number;
         missing: number;
         earlyLeave: number;
+        replaced: number;
+        overrides: number;
       }
     >();
     for (const row of rows) {
@@ -97,8 +146,12 @@ export function createAdminUseCases(c: RosterContext) {
         late: 0,
         missing: 0,
         earlyLeave: 0,
+        replaced: 0,
+        overrides: 0,
       };
-      s.shifts++;
+      if (row.overrideId !== null) s.overrides++;
+      else s.shifts++;
+      if (row.arrival === 'replaced') s.replaced++;
       if (row.arrival === 'late') s.late++;
       if (row.arrival === 'missing') s.missing++;
       if (row.departure === 'early_leave') s.earlyLeave++;

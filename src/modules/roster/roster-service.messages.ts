@@ -56,8 +56,17 @@ export const rosterService = {
           late: '迟到',
           missing: '缺勤',
           pending: '未开始',
+          replaced: '已由他人顶班',
+          override: '紧急顶班',
         },
-        departure: { ok: '正常', early_leave: '早退', no_check_out: '未签退', pending: '未结束' },
+        departure: {
+          ok: '正常',
+          early_leave: '早退',
+          no_check_out: '未签退',
+          pending: '未结束',
+          replaced: '已由他人顶班',
+          override: '紧急顶班',
+        },
       },
       notify: {
         published: {
@@ -160,12 +169,16 @@ export const rosterService = {
           late: 'Late',
           missing: 'Missing',
           pending: 'Not started',
+          replaced: 'Replaced by override',
+          override: 'On duty by override',
         },
         departure: {
           ok: 'OK',
           early_leave: 'Left early',
           no_check_out: 'No check-out',
           pending: 'Not over',
+          replaced: 'Replaced by override',
+          override: 'On duty by override',
         },
       },
       notify: {

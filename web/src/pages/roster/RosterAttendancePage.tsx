@@ -9,7 +9,9 @@ import { formatInZone } from './rosterModel';
 import type { RosterSummary } from './rosterTypes';
 
 interface AttendanceRow {
-  assignmentId: string;
+  assignmentId: string | null;
+  overrideId: string | null;
+  relievedBy: string[];
   personId: string;
   personName: string;
   date: string;
@@ -35,6 +37,8 @@ interface AttendanceView {
     late: number;
     missing: number;
     earlyLeave: number;
+    replaced: number;
+    overrides: number;
   }[];
 }
 
@@ -44,12 +48,16 @@ const arrivalColour: Record<string, string> = {
   late: 'orange',
   missing: 'red',
   pending: 'default',
+  replaced: 'blue',
+  override: 'purple',
 };
 const departureColour: Record<string, string> = {
   ok: 'green',
   early_leave: 'orange',
   no_check_out: 'gold',
   pending: 'default',
+  replaced: 'blue',
+  override: 'purple',
 };
 
 /**
@@ -173,6 +181,8 @@ export default function RosterAttendancePage() {
                 dataIndex: 'earlyLeave',
                 render: (n: number) => (n ? <Tag color="orange">{n}</Tag> : 0),
               },
+              { title: t('roster.attendance.replaced'), dataIndex: 'replaced' },
+              { title: t('roster.attendance.overrides'), dataIndex: 'overrides' },
             ]}
           />
         </Card>
@@ -194,7 +204,7 @@ export default function RosterAttendancePage() {
         >
           <Table
             size="small"
-            rowKey="assignmentId"
+            rowKey={(r: AttendanceRow) => r.assignmentId ?? `override-${r.overrideId}`}
             scroll={{ x: true }}
             dataSource={rows}
             data-testid="attendance-table"
@@ -204,7 +214,10 @@ export default function RosterAttendancePage() {
               { title: t('roster.attendance.person'), dataIndex: 'personName' },
               {
                 title: t('roster.attendance.shift'),
-                render: (_: unknown, r: AttendanceRow) => `${r.shiftCode} · ${r.postName}`,
+                render: (_: unknown, r: AttendanceRow) =>
+                  r.overrideId
+                    ? `${t('roster.attendance.overrideShift', { start: time(r.startMs), end: time(r.endMs) })} · ${r.postName}`
+                    : `${r.shiftCode} · ${r.postName}`,
               },
               {
                 title: t('roster.attendance.checkIn'),
@@ -217,9 +230,16 @@ export default function RosterAttendancePage() {
               {
                 title: t('roster.attendance.arrival'),
                 render: (_: unknown, r: AttendanceRow) => (
-                  <Tag color={arrivalColour[r.arrival]}>
-                    {t(`roster.attendance.arrivals.${r.arrival}`, { minutes: r.lateMinutes })}
-                  </Tag>
+                  <Space size={4} wrap>
+                    <Tag color={arrivalColour[r.arrival]}>
+                      {t(`roster.attendance.arrivals.${r.arrival}`, { minutes: r.lateMinutes })}
+                    </Tag>
+                    {r.relievedBy.length > 0 && (
+                      <Typography.Text type="secondary">
+                        {t('roster.attendance.relievedBy', { names: r.relievedBy.join('、') })}
+                      </Typography.Text>
+                    )}
+                  </Space>
                 ),
               },
               {
