@@ -229,6 +229,10 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
 
       await signIn('tech.b');
       await page.goto(`${server.baseUrl}/my-shifts`);
+      // The substitute sees the rule check before accepting.
+      const before = page.locator('[data-testid^="swap-check-"]').first();
+      await before.waitFor();
+      expect(await before.innerText()).toContain('无新冲突');
       await page.getByRole('button', { name: /同\s?意/ }).click();
       await expect.poll(() => page.getByRole('button', { name: /同\s?意/ }).count()).toBe(0);
       await signOut(page);

@@ -1,5 +1,5 @@
 import { enqueueJob } from '../../jobs/job-engine.js';
-import { conflict, notFound } from '../../lib/errors.js';
+import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { type CellValue, toCsv } from '../../lib/spreadsheet-safe.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { type Attendance, classifyAttendance, owedInterval } from './check-in.js';
@@ -284,9 +284,14 @@ export function createAdminUseCases(c: RosterContext) {
    * The rule check a swap would get on approval, before the duty admin decides: the violations
    * the swap adds to its roster, and whether any of them blocks.
    */
-  async function swapCheck(swapId: string) {
+  /** The rule check a swap would get: for the duty admin, and for the two people it swaps (the
+   * substitute sees it before accepting). */
+  async function swapCheck(caller: { userId: string; canManage: boolean }, swapId: string) {
     const s = await store.findSwap(db, swapId);
     if (!s) throw notFound('swap', swapId);
+    if (!caller.canManage && caller.userId !== s.requesterId && caller.userId !== s.substituteId) {
+      throw forbidden('roster.service.notYourSwap');
+    }
     const r = await c.getRosterOr404(db, s.rosterId);
     const ctx = await c.teamContext(db, await c.dirOf(r.teamId));
     const assignments = await c.effectiveAssignments(db, r.id);

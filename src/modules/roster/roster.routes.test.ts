@@ -344,15 +344,18 @@ describe.each(DIALECTS)('rosters through HTTP on %s', (dialect) => {
       assignmentId: bDec3.id,
       substituteId: a.id,
     });
+    // The substitute sees the rule check before accepting; someone outside the swap does not.
+    const seen = await ok(a, 'GET', `/api/roster/swaps/${String(bad.id)}/check`);
+    expect(seen.blocking).toBe(true);
+    expect((await c.request('GET', `/api/roster/swaps/${String(bad.id)}/check`)).statusCode).toBe(
+      403,
+    );
     await ok(a, 'POST', `/api/roster/swaps/${String(bad.id)}/accept`, {});
     // The duty admin sees the rule check before deciding.
     const check = await ok(dutyAdmin, 'GET', `/api/roster/swaps/${String(bad.id)}/check`);
     expect(check.blocking).toBe(true);
     expect(check.violations).toContainEqual(
       expect.objectContaining({ rule: 'minRest', personId: a.id, message: expect.any(String) }),
-    );
-    expect((await a.request('GET', `/api/roster/swaps/${String(bad.id)}/check`)).statusCode).toBe(
-      403,
     );
     const refused = await dutyAdmin.request(
       'POST',

@@ -520,9 +520,13 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
     }
     app.get(
       '/api/roster/swaps/:id/check',
-      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      { config: { access: 'roster.self' }, schema: { tags, params: z.object({ id }) } },
       async (request) => {
-        const outcome = await roster.swapCheck(request.params.id);
+        const p = principalOf(request);
+        const canManage =
+          rolesAllow(p.roles, 'roster.manage') &&
+          (p.scopes === undefined || p.scopes.includes('roster.manage'));
+        const outcome = await roster.swapCheck({ userId: p.userId, canManage }, request.params.id);
         return {
           blocking: outcome.blocking,
           violations: outcome.added.map((v) => ({

@@ -28,6 +28,7 @@ import { CalendarFeedsCard } from './CalendarFeedsCard';
 import { formatInZone, monthWeeks, shiftMonth } from './rosterModel';
 import type { LeaveItem, MyShift, RosterView, SwapItem } from './rosterTypes';
 import { MyShiftRequests } from './MyShiftRequests';
+import { SwapCheck } from './SwapCheck';
 
 const H = 3_600_000;
 
@@ -506,8 +507,13 @@ export default function MyShiftsPage() {
                   </Button>,
                 ]}
               >
-                {s.requesterName} · {s.date} · {t(`roster.kinds.${s.kind}`)}
-                {s.reason ? ` · ${s.reason}` : ''}
+                <Space direction="vertical" size={2}>
+                  <span>
+                    {s.requesterName} · {s.date} · {t(`roster.kinds.${s.kind}`)}
+                    {s.reason ? ` · ${s.reason}` : ''}
+                  </span>
+                  <SwapCheck id={s.id} />
+                </Space>
               </List.Item>
             )}
           />

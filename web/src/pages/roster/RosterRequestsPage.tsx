@@ -6,6 +6,7 @@ import { ApiError, api } from '../../api/client';
 import { useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
 import type { LeaveItem, SwapItem } from './rosterTypes';
+import { SwapCheck } from './SwapCheck';
 
 interface SwapEvent {
   at: number;
@@ -30,40 +31,6 @@ function SwapHistory({ id }: { id: string }) {
         children: `${dayjs(e.at).format('MM-DD HH:mm')} · ${t(`roster.swapStatus.${e.to}`)}`,
       }))}
     />
-  );
-}
-
-/** The rule check a swap waiting for approval would get: OK, or the violations it adds. */
-function SwapCheck({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const [check, setCheck] = useState<{
-    blocking: boolean;
-    violations: { severity: string; message: string }[];
-  } | null>(null);
-  useEffect(() => {
-    api
-      .get<{ blocking: boolean; violations: { severity: string; message: string }[] }>(
-        `/api/roster/swaps/${id}/check`,
-      )
-      .then(setCheck)
-      .catch(() => setCheck(null));
-  }, [id]);
-  if (!check) return null;
-  if (check.violations.length === 0) {
-    return (
-      <Tag color="green" data-testid={`swap-check-${id}`}>
-        {t('roster.requests.checkOk')}
-      </Tag>
-    );
-  }
-  return (
-    <Space direction="vertical" size={2} data-testid={`swap-check-${id}`}>
-      {check.violations.map((v, i) => (
-        <Typography.Text key={i} type={v.severity === 'block' ? 'danger' : 'warning'}>
-          {v.message}
-        </Typography.Text>
-      ))}
-    </Space>
   );
 }
 

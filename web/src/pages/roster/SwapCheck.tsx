@@ -1,0 +1,39 @@
+import { Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+
+/** The rule check a swap would get: OK, or the violations it adds. The duty admin sees it
+ * before approving, the substitute before accepting. */
+export function SwapCheck({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const [check, setCheck] = useState<{
+    blocking: boolean;
+    violations: { severity: string; message: string }[];
+  } | null>(null);
+  useEffect(() => {
+    api
+      .get<{ blocking: boolean; violations: { severity: string; message: string }[] }>(
+        `/api/roster/swaps/${id}/check`,
+      )
+      .then(setCheck)
+      .catch(() => setCheck(null));
+  }, [id]);
+  if (!check) return null;
+  if (check.violations.length === 0) {
+    return (
+      <Tag color="green" data-testid={`swap-check-${id}`}>
+        {t('roster.requests.checkOk')}
+      </Tag>
+    );
+  }
+  return (
+    <Space direction="vertical" size={2} data-testid={`swap-check-${id}`}>
+      {check.violations.map((v, i) => (
+        <Typography.Text key={i} type={v.severity === 'block' ? 'danger' : 'warning'}>
+          {v.message}
+        </Typography.Text>
+      ))}
+    </Space>
+  );
+}
