@@ -22,6 +22,7 @@ import { inboxRoutes } from './modules/inbox/inbox.routes.js';
 import { ticketsRoutes } from './modules/tickets/tickets.routes.js';
 import { ticketViewsRoutes } from './modules/tickets/ticket-views.routes.js';
 import { ticketFollowUpRoutes } from './modules/tickets/ticket-follow-up.routes.js';
+import { ticketCollabRoutes } from './modules/tickets/ticket-collab.routes.js';
 import {
   AUTO_CLOSE_JOB,
   type Directory,
@@ -182,7 +183,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
-  const late: { alerts?: Pick<AlertsService, 'listPolicies'> } = {};
+  const late: { alerts?: Pick<AlertsService, 'listPolicies' | 'getPage'> } = {};
   const roster = createRosterService({
     db,
     dialect: database.dialect,
@@ -248,6 +249,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       (await users.listUsers({ ids, includeDisabled: false })).map((u) => u.id),
     userIdsWithRole: async (role) =>
       isRole(role) ? (await users.listUsersWithRole(role)).map((u) => u.id) : [],
+    staffUserIds: async (ids) =>
+      (await users.listUsers({ ids, includeDisabled: false }))
+        .filter((u) => u.roles.some((r) => r !== 'requester'))
+        .map((u) => u.id),
   };
   // A ticket's group is a team: dispatch goes to whoever the roster has on duty in that team
   // now; a team that keeps no roster falls back to all its members.
@@ -266,6 +271,27 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     directory,
     publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
     onEvent: enqueueTicketMail({ dialect: database.dialect, clock, enabled: mailer.enabled }),
+    // Alert pages linked to tickets, read through the alerts service (made below).
+    alertPages: {
+      async page(id) {
+        try {
+          const p = await late.alerts?.getPage(id);
+          return p
+            ? {
+                id: p.id,
+                summary: p.summary,
+                severity: p.severity,
+                status: p.status,
+                openedAt: p.openedAt,
+                resolvedAt: p.resolvedAt,
+              }
+            : null;
+        } catch (err) {
+          if (err instanceof DomainError && err.kind === 'not_found') return null;
+          throw err;
+        }
+      },
+    },
   });
   const attachments = createAttachmentService({
     db,
@@ -291,6 +317,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
           ?.id ?? null
       );
     },
+    attachmentPath: (key) => attachments.files.pathOf(key),
     async userContact(userId) {
       const [u] = await users.listUsers({ ids: [userId], includeDisabled: true });
       return u ? { email: u.email, locale: u.locale === 'en' ? 'en' : 'zh' } : null;
@@ -450,6 +477,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
         ticketsRoutes(tickets),
         ticketViewsRoutes(tickets),
         ticketFollowUpRoutes(tickets),
+        ticketCollabRoutes(tickets),
         ticketAttachmentRoutes(attachments),
         mailRoutes(mail),
         liveRoutes(live, { tickets: 'tickets.read', alerts: 'alerts.read' }),

@@ -234,6 +234,40 @@ export interface TicketLinkTable {
   created_at: number;
 }
 
+export interface TicketWatcherTable {
+  ticket_id: string;
+  user_id: string;
+  added_by: string | null;
+  created_at: number;
+}
+
+export interface TicketMergeTable {
+  ticket_id: string;
+  into_id: string;
+  previous_status: string;
+  merged_by: string | null;
+  merged_at: number;
+}
+
+export interface TicketAlertLinkTable {
+  id: string;
+  ticket_id: string;
+  page_id: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface TicketUploadTable {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: string;
+  created_at: number;
+}
+
 export interface TicketSearchTable {
   ticket_id: string;
   doc: string;
@@ -627,6 +661,10 @@ export interface DB {
   ticket_reply_template: TicketReplyTemplateTable;
   ticket_follow_up: TicketFollowUpTable;
   ticket_link: TicketLinkTable;
+  ticket_watcher: TicketWatcherTable;
+  ticket_merge: TicketMergeTable;
+  ticket_alert_link: TicketAlertLinkTable;
+  ticket_upload: TicketUploadTable;
   roster_shift_type: RosterShiftTypeTable;
   roster_post: RosterPostTable;
   roster_team_setting: RosterTeamSettingTable;

@@ -11,6 +11,7 @@ import { solverProduct } from '../modules/solver/product.messages.js';
 import { mail } from '../modules/mail/mail.messages.js';
 import { ticketMail } from '../modules/tickets/ticket-mail.messages.js';
 import { magicLinkMessages } from '../modules/users/magic-link.messages.js';
+import { ticketCollab } from '../modules/tickets/ticket-collab.messages.js';
 
 /**
  * Every server-side message, per locale. Each module keeps its messages in its own
@@ -30,6 +31,7 @@ const parts = [
   mail,
   ticketMail,
   magicLinkMessages,
+  ticketCollab,
 ];
 
 type Tree = { [key: string]: string | Tree };

@@ -8,6 +8,8 @@ export interface OutgoingMail {
   html?: string;
   headers?: Record<string, string>;
   messageId?: string;
+  /** Files sent with the mail (read from disk by nodemailer while sending). */
+  attachments?: { filename: string; path: string; contentType: string }[];
 }
 
 /** Sends mail by SMTP. `enabled` is false when no SMTP_HOST is configured. */
@@ -43,6 +45,7 @@ export function createMailer(smtp: Config['smtp']): Mailer {
         ...(mail.html ? { html: mail.html } : {}),
         ...(mail.headers ? { headers: mail.headers } : {}),
         ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        ...(mail.attachments?.length ? { attachments: mail.attachments } : {}),
       });
       return { messageId: String(info.messageId) };
     },

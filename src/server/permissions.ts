@@ -81,6 +81,16 @@ export const PERMISSIONS = {
     'leadership',
     'requester',
   ],
+  // Uploading a file to attach when creating a ticket or replying (then named in attachmentIds).
+  'tickets.upload': [
+    'admin',
+    'duty_manager',
+    'technician',
+    'service_agent',
+    'expert',
+    'security_guard',
+    'requester',
+  ],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

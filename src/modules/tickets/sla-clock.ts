@@ -73,7 +73,7 @@ export interface SlaReport {
 
 const MINUTE = 60_000;
 const DEFAULT_PAUSE: readonly TicketStatus[] = ['pending_customer'];
-const STOP: readonly TicketStatus[] = ['resolved', 'closed'];
+const STOP: readonly TicketStatus[] = ['resolved', 'closed', 'merged'];
 
 const SPECIFICITY = { customerId: 4, priority: 2, type: 1 } as const;
 

@@ -91,6 +91,37 @@ export function ticketAttachmentRoutes(attachments: AttachmentService): RoutePlu
       );
     };
     routes('/api/tickets', { read: 'tickets.read', write: 'tickets.work' });
+
+    // A file for a ticket or reply not written yet: its id goes into `attachmentIds`.
+    app.post(
+      '/api/ticket-uploads',
+      {
+        config: { access: 'tickets.upload' },
+        schema: {
+          tags,
+          summary: 'Upload a file to attach on create or reply (multipart/form-data, field "file")',
+          consumes: ['multipart/form-data'],
+          response: {
+            201: z.object({
+              id: z.string(),
+              fileName: z.string(),
+              contentType: z.string(),
+              sizeBytes: z.number(),
+              createdAt: z.number(),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) throw invalid('file', 'tickets.attachments.notMultipart');
+        const part = await request.file();
+        const view = await attachments.uploadPending(
+          callerOf(request),
+          part ? { stream: part.file, fileName: part.filename, mimeType: part.mimetype } : null,
+        );
+        return reply.status(201).send(view);
+      },
+    );
     routes('/api/portal/tickets', { read: 'tickets.portal', write: 'tickets.portal' });
 
     app.get(

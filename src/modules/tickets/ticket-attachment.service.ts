@@ -10,6 +10,7 @@ import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { type AttachmentPolicy, judgeAttachment } from './attachment-policy.js';
 import type { AttachmentFiles } from './attachment-files.js';
+import * as collab from './ticket-collab.store.js';
 import * as mstore from './ticket-mail.store.js';
 import type { Caller } from './tickets.service.js';
 import * as store from './tickets.store.js';
@@ -24,6 +25,16 @@ import * as store from './tickets.store.js';
 
 export const ATTACHMENT_SWEEP_JOB = 'tickets.attachment_sweep';
 const SWEEP_AFTER_MS = 3_600_000;
+/** An upload no create or reply claimed within a day is deleted with its file. */
+const UPLOAD_KEPT_MS = 86_400_000;
+
+export interface UploadView {
+  id: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: number;
+}
 
 export interface AttachmentDeps {
   db: Kysely<DB>;
@@ -219,11 +230,67 @@ export function createAttachmentService(deps: AttachmentDeps) {
     return presentAttachment(row);
   }
 
+  /**
+   * A file uploaded before the ticket or reply it belongs to: kept as the caller's until a create
+   * or reply names it in `attachmentIds` (which checks owner and that it is not attached yet).
+   */
+  async function uploadPending(
+    caller: Caller,
+    file: { stream: Readable; fileName: string; mimeType: string } | null,
+  ): Promise<UploadView> {
+    if (!file) throw invalid('file', 'tickets.attachments.missing');
+    const staged = await stage(file.stream, {
+      fileName: file.fileName,
+      declaredType: file.mimeType,
+      field: 'file',
+    });
+    const row: collab.UploadRow = {
+      id: staged.id,
+      file_name: staged.fileName,
+      content_type: staged.contentType,
+      size_bytes: staged.sizeBytes,
+      sha256: staged.sha256,
+      storage_key: staged.key,
+      uploaded_by: caller.userId,
+      created_at: clock.now(),
+    };
+    const view: UploadView = {
+      id: row.id,
+      fileName: row.file_name,
+      contentType: row.content_type,
+      sizeBytes: row.size_bytes,
+      createdAt: row.created_at,
+    };
+    try {
+      await db.transaction().execute(async (trx) => {
+        await collab.insertUpload(trx, row);
+        await recordAudit(trx, caller.audit, row.created_at, {
+          action: 'ticket.upload',
+          entityType: 'ticket_upload',
+          entityId: row.id,
+          after: view,
+        });
+        await mstore.deleteIntents(trx, [row.id]);
+      });
+    } catch (err) {
+      await unstage([staged]);
+      throw err;
+    }
+    return view;
+  }
+
   async function list(caller: Caller, ticketId: string): Promise<AttachmentView[]> {
     await visibleTicket(caller, ticketId);
-    return (await mstore.listAttachments(db, ticketId, { publicOnly: !isStaff(caller) })).map(
-      presentAttachment,
-    );
+    const staff = isStaff(caller);
+    // Staff see the files of tickets merged into this one here too (they stay on their ticket).
+    const ids = [
+      ticketId,
+      ...(staff ? (await collab.mergedInto(db, ticketId)).map((m) => m.ticket_id) : []),
+    ];
+    const rows: mstore.AttachmentRow[] = [];
+    for (const id of ids)
+      rows.push(...(await mstore.listAttachments(db, id, { publicOnly: !staff })));
+    return rows.map(presentAttachment);
   }
 
   /** An attachment to download: staff any, a requester only their own tickets' public ones. */
@@ -316,10 +383,14 @@ export function createAttachmentService(deps: AttachmentDeps) {
         db,
         stale.map((s) => s.id),
       );
+      // Unclaimed uploads: the row goes first, so a file is never referenced after removal.
+      for (const u of await collab.staleUploads(db, clock.now() - UPLOAD_KEPT_MS)) {
+        if ((await collab.deleteUploads(db, [u.id])) === 1) await files.remove(u.storage_key);
+      }
     },
   };
 
-  return { upload, list, open, stageMail, sweepJob, policy };
+  return { upload, uploadPending, list, open, stageMail, sweepJob, policy, files };
 }
 
 export type AttachmentService = ReturnType<typeof createAttachmentService>;

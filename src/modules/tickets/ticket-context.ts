@@ -5,7 +5,7 @@ import type { DialectName } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/job-engine.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound } from '../../lib/errors.js';
+import { invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor as AuditActor, SYSTEM_ACTOR, recordAudit } from '../audit/audit.service.js';
 import type { InboxService } from '../inbox/inbox.service.js';
@@ -43,6 +43,7 @@ import {
   can,
   escalate as escalateTicket,
 } from './ticket-state.js';
+import * as collab from './ticket-collab.store.js';
 import { snapshot } from './ticket-presenter.js';
 import { parseTicketInput } from './tickets.schema.js';
 import * as store from './tickets.store.js';
@@ -68,6 +69,8 @@ export interface Directory {
   existingUserIds(ids: readonly string[]): Promise<string[]>;
   /** Enabled users holding a role (SLA breaches without a group go to the duty managers). */
   userIdsWithRole(role: string): Promise<string[]>;
+  /** The ids among `ids` of enabled staff (any role but requester only): who may watch. */
+  staffUserIds?(ids: readonly string[]): Promise<string[]>;
 }
 
 export interface TicketsDeps {
@@ -80,7 +83,30 @@ export interface TicketsDeps {
   publish?: (id: string, trx: Kysely<DB>) => Promise<void>;
   /** Told of every new timeline event, inside its transaction (ticket mail is enqueued here). */
   onEvent?: (trx: Kysely<DB>, event: TimelineEvent) => Promise<void>;
+  /** The alerts module's pages, read through its service (absent: alert links are refused). */
+  alertPages?: AlertPages;
 }
+
+/** What tickets need to know of an alert page: the alerts service answers (never its tables). */
+export interface AlertPageSummary {
+  id: string;
+  summary: string;
+  severity: string;
+  status: string;
+  openedAt: number;
+  resolvedAt: number | null;
+}
+export interface AlertPages {
+  /** The page, or null when there is no such page. */
+  page(id: string): Promise<AlertPageSummary | null>;
+}
+
+/** Events that tell a ticket's watchers (public replies and state changes). */
+const WATCHED_KINDS: Record<string, string> = {
+  reply: 'tickets.notify.watchedReply',
+  status_changed: 'tickets.notify.watchedStatus',
+  escalated: 'tickets.notify.watchedStatus',
+};
 
 export interface TimelineEvent {
   id: string;
@@ -193,6 +219,11 @@ export interface EventData {
   dueAt?: number;
   groupId?: string | null;
   score?: number;
+  attachments?: { id: string; fileName: string; contentType: string; sizeBytes: number }[];
+  pageId?: string;
+  /** The other ticket of a merge, and its number. */
+  ticketId?: string;
+  number?: string;
 }
 
 export interface EscalationPlan {
@@ -267,7 +298,7 @@ export function createTicketContext(deps: TicketsDeps) {
       data_json: JSON.stringify(e.data ?? {}),
       dedupe_key: e.dedupeKey ?? null,
     });
-    if (inserted)
+    if (inserted) {
       await deps.onEvent?.(trx, {
         id,
         ticketId,
@@ -275,7 +306,110 @@ export function createTicketContext(deps: TicketsDeps) {
         visibility: e.visibility ?? 'public',
         data: { ...e.data },
       });
+      await tellWatchers(trx, ticketId, e.kind, e.visibility ?? 'public', e.actorId);
+    }
     return inserted ? id : null;
+  }
+
+  /** Watchers hear of public replies and state changes, except the one who made them. */
+  async function tellWatchers(
+    trx: Kysely<DB>,
+    ticketId: string,
+    kind: string,
+    visibility: string,
+    actorId: string | null,
+  ) {
+    const messageKey = WATCHED_KINDS[kind];
+    if (!messageKey || (kind === 'reply' && visibility !== 'public')) return;
+    const userIds = (await collab.watcherIdsOf(trx, ticketId)).filter((u) => u !== actorId);
+    if (!userIds.length) return;
+    const row = await store.findTicket(trx, ticketId);
+    if (!row) return;
+    await deps.inbox.notify(trx, {
+      userIds,
+      kind: kind === 'reply' ? 'tickets.watched_reply' : 'tickets.watched_status',
+      messageKey,
+      params: { number: row.number, title: row.title },
+      link: `/tickets/${ticketId}`,
+      email: true,
+    });
+  }
+
+  /**
+   * Uploads named in `attachmentIds`, checked inside the transaction that attaches them: each must
+   * exist, belong to the caller and not be attached yet. Refusals name `attachmentIds.<i>`.
+   */
+  async function claimUploads(
+    trx: Kysely<DB>,
+    userId: string,
+    ids: readonly string[] | undefined,
+  ): Promise<collab.UploadRow[]> {
+    if (!ids?.length) return [];
+    const rows = await collab.findUploads(trx, ids);
+    const attached = new Set(await collab.attachedIds(trx, ids));
+    const out: collab.UploadRow[] = [];
+    for (const [i, id] of ids.entries()) {
+      const field = `attachmentIds.${i}`;
+      if (ids.indexOf(id) !== i) throw invalid(field, 'tickets.errors.uploadDuplicate', { id });
+      if (attached.has(id)) throw invalid(field, 'tickets.errors.uploadAttached', { id });
+      const row = rows.find((r) => r.id === id);
+      if (!row || row.uploaded_by !== userId)
+        throw invalid(field, 'tickets.errors.uploadUnknown', { id });
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** The event data listing claimed uploads (as the attachment upload event lists its file). */
+  const uploadsData = (rows: readonly collab.UploadRow[]) =>
+    rows.length
+      ? {
+          attachments: rows.map((r) => ({
+            id: r.id,
+            fileName: r.file_name,
+            contentType: r.content_type,
+            sizeBytes: Number(r.size_bytes),
+          })),
+        }
+      : {};
+
+  /** Records claimed uploads as the event's attachments (same ids) and forgets the uploads. */
+  async function attachUploads(
+    trx: Kysely<DB>,
+    ticketId: string,
+    eventId: string,
+    rows: readonly collab.UploadRow[],
+    visibility: 'public' | 'internal',
+  ) {
+    if (!rows.length) return;
+    await trx
+      .insertInto('ticket_attachment')
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          ticket_id: ticketId,
+          event_id: eventId,
+          file_name: r.file_name,
+          content_type: r.content_type,
+          size_bytes: r.size_bytes,
+          sha256: r.sha256,
+          storage_key: r.storage_key,
+          content_id: null,
+          visibility,
+          source: 'web',
+          uploaded_by: r.uploaded_by,
+          created_at: r.created_at,
+        })),
+      )
+      .execute();
+    // Two requests racing for one upload: only the one that deletes it may keep it.
+    if (
+      (await collab.deleteUploads(
+        trx,
+        rows.map((r) => r.id),
+      )) !== rows.length
+    )
+      throw invalid('attachmentIds', 'tickets.errors.uploadAttached', { id: rows[0]!.id });
   }
 
   async function recordResult(
@@ -469,6 +603,19 @@ export function createTicketContext(deps: TicketsDeps) {
     return row;
   }
 
+  /** Refuses watchers who are not enabled staff, naming `<field>.<i>` (or `field` for one). */
+  async function requireStaff(ids: readonly string[], field: string, indexed = true) {
+    if (!ids.length) return;
+    const ok = new Set(
+      await (deps.directory.staffUserIds
+        ? deps.directory.staffUserIds(ids)
+        : deps.directory.existingUserIds(ids)),
+    );
+    for (const [i, id] of ids.entries())
+      if (!ok.has(id))
+        throw invalid(indexed ? `${field}.${i}` : field, 'tickets.errors.watcherNotStaff', { id });
+  }
+
   async function afterChange(trx: Kysely<DB>, row: store.TicketRow) {
     await refreshSla(trx, row);
     await deps.publish?.(row.id, trx);
@@ -535,6 +682,9 @@ export function createTicketContext(deps: TicketsDeps) {
     calendarOf,
     policies,
     event,
+    claimUploads,
+    uploadsData,
+    attachUploads,
     recordResult,
     refreshSla,
     slaReport,
@@ -543,6 +693,7 @@ export function createTicketContext(deps: TicketsDeps) {
     load,
     loadVisible,
     afterChange,
+    requireStaff,
     planEscalation,
     escalateIn,
   };

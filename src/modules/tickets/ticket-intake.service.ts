@@ -1,10 +1,13 @@
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
+import type { DB } from '../../db/schema.js';
 import { forbidden, invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { formatTicketNumber } from './email-threading.js';
 import { priorityFor } from './priority.js';
 import {
+  type AlertPageSummary,
   type Caller,
   type EventData,
   type MailIntake,
@@ -21,10 +24,23 @@ import {
   portalTicketCreateSchema,
   requireCategory,
 } from './tickets.schema.js';
+import * as collab from './ticket-collab.store.js';
 import * as store from './tickets.store.js';
 
 /** Intake: a ticket from the phone form, the portal or the API, numbered, indexed and dispatched. */
-export function createIntakeUseCases(ctx: TicketContext) {
+/** What intake borrows from the collaboration use cases: linking the alert page it came from. */
+export interface IntakeLinks {
+  requireAlertPage(pageId: string, field: string): Promise<AlertPageSummary>;
+  linkAlertPageIn(
+    trx: Kysely<DB>,
+    caller: Caller,
+    ticketId: string,
+    page: AlertPageSummary,
+    field: string,
+  ): Promise<unknown>;
+}
+
+export function createIntakeUseCases(ctx: TicketContext, links?: IntakeLinks) {
   const {
     db,
     dialect,
@@ -37,7 +53,12 @@ export function createIntakeUseCases(ctx: TicketContext) {
     dispatch,
     afterChange,
     load,
+    claimUploads,
+    uploadsData,
+    attachUploads,
+    requireStaff,
   } = ctx;
+  const { addWatchers } = collab;
 
   async function createTicket(
     caller: Caller,
@@ -61,6 +82,9 @@ export function createIntakeUseCases(ctx: TicketContext) {
       callerContact: string | null;
       organisation: string | null;
       dispatch: 'auto' | 'queue';
+      attachmentIds?: string[] | undefined;
+      watcherIds?: string[] | undefined;
+      alertPageId?: string | undefined;
     };
     if (!isStaff(caller)) {
       const p = parseTicketInput(portalTicketCreateSchema, input);
@@ -120,6 +144,11 @@ export function createIntakeUseCases(ctx: TicketContext) {
       (await deps.directory.existingUserIds([fields.requesterId])).length === 0
     )
       throw invalid('requesterId', 'tickets.errors.unknownUser', { id: fields.requesterId });
+    await requireStaff(fields.watcherIds ?? [], 'watcherIds');
+    const alertPage =
+      fields.alertPageId && links
+        ? await links.requireAlertPage(fields.alertPageId, 'alertPageId')
+        : null;
     const zone = await zoneOf(fields.groupId);
     const day = DateTime.fromMillis(now, { zone }).toISODate()!;
     const onDuty = fields.dispatch === 'auto' ? await onDutyFor(fields.groupId) : [];
@@ -168,14 +197,19 @@ export function createIntakeUseCases(ctx: TicketContext) {
         surveyed_at: null,
       };
       await store.insertTicket(trx, row);
+      const uploads = mail ? [] : await claimUploads(trx, caller.userId, fields.attachmentIds);
       const createdId = await event(trx, row.id, {
         kind: 'created',
         at: now,
         actorId: mail ? mail.actorId : caller.userId,
         actorRole: mail ? 'requester' : actor.role,
-        data: { to: 'new', ...(mail?.data as EventData | undefined) },
+        data: { to: 'new', ...uploadsData(uploads), ...(mail?.data as EventData | undefined) },
       });
       if (mail) await mail.inTransaction(trx, row, createdId!);
+      await attachUploads(trx, row.id, createdId!, uploads, 'public');
+      if (fields.watcherIds?.length)
+        await addWatchers(trx, row.id, fields.watcherIds, caller.userId, now);
+      if (alertPage) await links!.linkAlertPageIn(trx, caller, row.id, alertPage, 'alertPageId');
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket.create',
         entityType: 'ticket',

@@ -8,8 +8,8 @@ import { parseTicketInput } from './tickets.schema.js';
 
 /**
  * Links between tickets (related, duplicate of, caused by), each audited on the source ticket.
- * A ticket's links are listed in both directions. Merging tickets and links to alerts and
- * knowledge articles are not built.
+ * A ticket's links are listed in both directions. Merging and links to alert pages are in
+ * `ticket-collab.service.ts`; links to knowledge articles are not built.
  */
 
 export const LINK_KINDS = ['related', 'duplicate_of', 'caused_by'] as const;

@@ -21,6 +21,7 @@ import {
 import { newPartOfReply } from './mail-reply-text.js';
 import { DEFAULT_PRIORITY_MATRIX, validatePriorityMatrix } from './priority.js';
 import { sanitiseHtml } from './sanitise.js';
+import * as collab from './ticket-collab.store.js';
 import * as mstore from './ticket-mail.store.js';
 import type { Caller, TicketsService, TimelineEvent } from './tickets.service.js';
 import * as store from './tickets.store.js';
@@ -35,7 +36,7 @@ import * as store from './tickets.store.js';
  */
 
 export const MAIL_OUT_JOB = 'tickets.mail_out';
-export type OutboundKind = 'received' | 'reply' | 'resolved' | 'closed';
+export type OutboundKind = 'received' | 'reply' | 'resolved' | 'closed' | 'merged';
 
 const MAIL_AUDIT: Actor = { ...SYSTEM_ACTOR, name: 'mail' };
 /** The mail job acts as the desk's intake; who wrote is recorded on each event. */
@@ -51,7 +52,10 @@ export function outboundKind(ev: {
   if (ev.kind === 'created') return 'received';
   if (ev.kind === 'reply' && ev.visibility === 'public' && ev.data.author === 'agent')
     return 'reply';
-  if (ev.kind === 'status_changed' && (ev.data.to === 'resolved' || ev.data.to === 'closed'))
+  if (
+    ev.kind === 'status_changed' &&
+    (ev.data.to === 'resolved' || ev.data.to === 'closed' || ev.data.to === 'merged')
+  )
     return ev.data.to;
   return null;
 }
@@ -99,6 +103,8 @@ export interface TicketMailDeps {
   /** The requester account with this address, when there is one. */
   requesterByEmail(address: string): Promise<string | null>;
   userContact(userId: string): Promise<{ email: string | null; locale: Locale } | null>;
+  /** Where an attachment's bytes are on disk (public files of an agent's reply are mailed). */
+  attachmentPath?: (storageKey: string) => string;
   config: {
     /** Domain of our Message-IDs. */
     ourDomain: string;
@@ -414,7 +420,20 @@ export function createTicketMailService(deps: TicketMailDeps) {
       const lastIn = history.filter((m) => m.direction === 'in').at(-1);
       const parent = lastIn ?? history.at(-1);
       const references = history.slice(-20).map((m) => `<${m.message_id}>`);
-      const params = { number: ticket.number, title: ticket.title, body: ev.body ?? '' };
+      const params = {
+        number: ticket.number,
+        title: ticket.title,
+        body: ev.body ?? '',
+        into: typeof data.number === 'string' ? data.number : '',
+      };
+      const files =
+        kind === 'reply' && deps.attachmentPath
+          ? (await collab.publicAttachmentsOfEvent(db, eventId)).map((a) => ({
+              filename: a.file_name,
+              path: deps.attachmentPath!(a.storage_key),
+              contentType: a.content_type,
+            }))
+          : [];
       const lines = [
         t(to.locale, `tickets.mail.body.${kind}`, params),
         '',
@@ -431,6 +450,7 @@ export function createTicketMailService(deps: TicketMailDeps) {
         subject: t(to.locale, `tickets.mail.subject.${kind}`, params),
         text: `${lines.join('\n')}\n`,
         messageId,
+        ...(files.length ? { attachments: files } : {}),
         headers: {
           'Reply-To': config.replyTo,
           'X-Dutydesk-Ticket': ticket.number,

@@ -16,6 +16,8 @@ export const TICKET_STATUSES = [
   'resolved',
   'closed',
   'reopened',
+  // Merged into another ticket: final, nothing moves it (see ticket-merge.service.ts).
+  'merged',
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 

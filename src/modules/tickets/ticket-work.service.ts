@@ -61,6 +61,9 @@ export function createWorkUseCases(ctx: TicketContext) {
     slaReport,
     planEscalation,
     escalateIn,
+    claimUploads,
+    uploadsData,
+    attachUploads,
   } = ctx;
 
   async function getTicket(caller: Caller, id: string) {
@@ -133,6 +136,7 @@ export function createWorkUseCases(ctx: TicketContext) {
         throw forbidden('tickets.errors.replyForbidden', { role: actor.role });
       const now = clock.now();
       const customer = actor.role === 'requester';
+      const uploads = mail ? [] : await claimUploads(trx, caller.userId, r.attachmentIds);
       const evId = await event(trx, id, {
         kind: 'reply',
         at: now,
@@ -140,9 +144,14 @@ export function createWorkUseCases(ctx: TicketContext) {
         actorRole: actor.role,
         visibility: r.visibility,
         body: r.body,
-        data: { author: customer ? 'customer' : 'agent', ...(mail?.data as EventData | undefined) },
+        data: {
+          author: customer ? 'customer' : 'agent',
+          ...uploadsData(uploads),
+          ...(mail?.data as EventData | undefined),
+        },
       });
       if (mail) await mail.inTransaction(trx, row, evId!);
+      await attachUploads(trx, id, evId!, uploads, r.visibility);
       await store.updateTicket(trx, id, {
         updated_at: now,
         ...(customer ? { last_customer_at: now } : {}),
@@ -180,7 +189,11 @@ export function createWorkUseCases(ctx: TicketContext) {
         action: r.visibility === 'internal' ? 'ticket.note' : 'ticket.reply',
         entityType: 'ticket',
         entityId: id,
-        after: { visibility: r.visibility, body: r.body },
+        after: {
+          visibility: r.visibility,
+          body: r.body,
+          ...(uploads.length ? { attachmentIds: uploads.map((u) => u.id) } : {}),
+        },
       });
       await store.reindexTicket(trx, dialect, id);
       if (customer && row.assignee_id)

@@ -55,6 +55,7 @@ export const tickets = {
         resolved: '已解决',
         closed: '已关闭',
         reopened: '重新打开',
+        merged: '已合并',
       },
       type: { fault: '故障', request: '服务请求', consultation: '咨询', complaint: '投诉' },
       level: { line1: '一线', line2: '二线', expert: '专家' },
@@ -140,6 +141,7 @@ export const tickets = {
         resolved: 'Resolved',
         closed: 'Closed',
         reopened: 'Reopened',
+        merged: 'Merged',
       },
       type: {
         fault: 'Fault',

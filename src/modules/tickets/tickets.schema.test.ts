@@ -12,6 +12,7 @@ import {
   surveySchema,
 } from './tickets.schema.js';
 import { tickets } from './tickets.messages.js';
+import { ticketCollab } from './ticket-collab.messages.js';
 import { TICKET_STATUSES, TICKET_TYPES } from './ticket-state.js';
 import { DomainError } from '../../lib/errors.js';
 
@@ -193,7 +194,7 @@ describe('ticket messages', () => {
           /'(tickets\.errors\.\w+)'/g,
         ))
           used.add(m[1]!);
-    const all = new Set(keys(tickets.zh));
+    const all = new Set([...keys(tickets.zh), ...keys(ticketCollab.zh)]);
     for (const k of used) expect(all, k).toContain(k);
     expect(used.size).toBeGreaterThan(15);
   });

@@ -137,6 +137,8 @@ export const apiTicketCreateSchema = phoneTicketCreateSchema.extend({
   callerContact: phoneTicketCreateSchema.shape.callerContact.optional(),
   requesterId: z.string().trim().min(1).max(64).optional(),
   dispatch: z.enum(['auto', 'queue']).optional(),
+  /** The alert page this ticket is opened from ("open a ticket" on a page). */
+  alertPageId: z.string().trim().min(1).max(64).optional(),
 });
 /** The phone form as the staff route takes it: the agent may leave the ticket in the queue. */
 export const phoneCreateSchema = phoneTicketCreateSchema.extend({

@@ -4,6 +4,7 @@ import { createIntakeUseCases } from './ticket-intake.service.js';
 import { createTicketJobs } from './ticket-jobs.js';
 import { createFollowUpUseCases } from './ticket-follow-up.service.js';
 import { createLinkUseCases } from './ticket-link.service.js';
+import { createCollabUseCases } from './ticket-collab.service.js';
 import { createViewUseCases } from './ticket-views.service.js';
 import { createWorkUseCases } from './ticket-work.service.js';
 
@@ -25,6 +26,8 @@ export {
   type OnDutyProvider,
   type TicketsDeps,
   type TimelineEvent,
+  type AlertPages,
+  type AlertPageSummary,
 } from './ticket-context.js';
 export { type EventView, type TicketView, callerKey, maskContact } from './ticket-presenter.js';
 export { type ListQuery } from './ticket-work.service.js';
@@ -32,7 +35,8 @@ export { escalateInputSchema, slaPolicyInputSchema } from './tickets.schema.js';
 
 export function createTicketsService(deps: TicketsDeps) {
   const ctx = createTicketContext(deps);
-  const intake = createIntakeUseCases(ctx);
+  const collab = createCollabUseCases(ctx);
+  const intake = createIntakeUseCases(ctx, collab);
   const work = createWorkUseCases(ctx);
   const admin = createAdminUseCases(ctx);
   const jobs = createTicketJobs(ctx);
@@ -60,6 +64,7 @@ export function createTicketsService(deps: TicketsDeps) {
     ...views,
     ...followUps,
     ...links,
+    ...collab,
   };
 }
 

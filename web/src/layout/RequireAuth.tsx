@@ -16,7 +16,14 @@ export function FullPageSpin() {
   );
 }
 
-/** Sends visitors without a session to sign-in, remembering where they were going. */
+/** A customer account: the requester role and no staff role. */
+export const isRequesterOnly = (roles: readonly string[]) =>
+  roles.length > 0 && roles.every((r) => r === 'requester');
+
+/**
+ * Sends visitors without a session to sign-in, remembering where they were going; requesters go
+ * to the portal (the staff frame, its navigation included, is not for them).
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { state } = useAuth();
   const location = useLocation();
@@ -24,6 +31,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (state.status === 'signed-out') {
     return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   }
+  if (isRequesterOnly(state.me.roles)) return <Navigate to="/portal" replace />;
   return children;
 }
 

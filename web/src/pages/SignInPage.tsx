@@ -6,7 +6,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import { useErrorText } from '../forms/useApiErrors';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
-import { FullPageSpin } from '../layout/RequireAuth';
+import { FullPageSpin, isRequesterOnly } from '../layout/RequireAuth';
 import { TID } from '../testids';
 
 interface SignInValues {
@@ -41,6 +41,11 @@ export function SignInPage() {
   if (state.status === 'loading') return <FullPageSpin />;
   // Someone holding an initial password is sent to change it before anything else.
   if (state.status === 'signed-in') {
+    // A customer has the portal and nothing of the staff app (the server refuses it anyway).
+    if (isRequesterOnly(state.me.roles)) {
+      const from = fromState(location.state);
+      return <Navigate to={from.startsWith('/portal') ? from : '/portal'} replace />;
+    }
     return (
       <Navigate to={state.me.mustChangePassword ? '/profile' : fromState(location.state)} replace />
     );

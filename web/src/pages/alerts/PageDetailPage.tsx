@@ -155,6 +155,8 @@ export default function PageDetailPage() {
         }),
         impact: page.severity === 'critical' || page.severity === 'error' ? 'high' : 'medium',
         urgency: 'high',
+        // Linked on the ticket page with the page's live status (the alerts module answers).
+        alertPageId: page.id,
       });
       setTicketId(ticket.id);
       void message.success(t('alerts.detail.ticketOpened'));

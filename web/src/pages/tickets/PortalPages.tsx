@@ -22,6 +22,8 @@ import { ApiError, api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { MoveNoteModal, ReplyBox } from './TicketPage';
+import type { UploadFile } from 'antd';
+import { UploadsPicker, uploadedIds } from './TicketCollabParts';
 import { AttachmentsCard, StatusTag, TicketTimeline } from './TicketParts';
 import { allowedActions } from './ticketModel';
 import { TICKET_TYPES, type Category, type TicketDetail, type TicketPage } from './ticketTypes';
@@ -100,6 +102,7 @@ export function PortalNewTicketPage() {
   const [form] = Form.useForm();
   const [categories, setCategories] = useState<Category[]>([]);
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<UploadFile[]>([]);
   useEffect(() => {
     api
       .get<{ items: Category[] }>('/api/tickets/categories')
@@ -114,9 +117,11 @@ export function PortalNewTicketPage() {
   }) => {
     setBusy(true);
     try {
+      const attachmentIds = uploadedIds(files);
       const created = await api.post<{ id: string }>('/api/portal/tickets', {
         channel: 'portal',
         ...v,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
       });
       navigate(`/portal/tickets/${created.id}`);
     } catch (err) {
@@ -171,6 +176,9 @@ export function PortalNewTicketPage() {
             maxLength={20_000}
             data-testid="portal-description"
           />
+        </Form.Item>
+        <Form.Item>
+          <UploadsPicker files={files} onChange={setFiles} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="portal-submit">
           {t('portal.new.submit')}

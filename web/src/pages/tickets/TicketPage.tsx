@@ -35,6 +35,16 @@ import {
 import { NOTE_REQUIRED, type UiAction, allowedActions, canEscalate } from './ticketModel';
 import type { Category, TicketDetail } from './ticketTypes';
 import { useTicketsLive } from './useTicketsLive';
+import type { UploadFile } from 'antd';
+import {
+  AlertLinksCard,
+  MergeButton,
+  MergesCard,
+  UploadsPicker,
+  WatchersCard,
+  uploadedIds,
+  useTicketCollab,
+} from './TicketCollabParts';
 
 /** Asks for the note a move needs (resolve: what was done; reopen: why) and makes the move. */
 export function MoveNoteModal({
@@ -103,11 +113,18 @@ export function ReplyBox({
   const [visibility, setVisibility] = useState<'public' | 'internal'>('public');
   const [form] = Form.useForm<{ body: string }>();
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const submit = async ({ body }: { body: string }) => {
     setBusy(true);
     try {
-      await api.post(`${base}/${ticketId}/replies`, { body, visibility });
+      const attachmentIds = uploadedIds(files);
+      await api.post(`${base}/${ticketId}/replies`, {
+        body,
+        visibility,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+      });
       form.resetFields();
+      setFiles([]);
       void message.success(
         visibility === 'internal' ? t('tickets.reply.noted') : t('tickets.reply.sent'),
       );
@@ -154,9 +171,12 @@ export function ReplyBox({
             data-testid="reply-body"
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={busy} data-testid="reply-submit">
-          {visibility === 'internal' ? t('tickets.reply.addNote') : t('tickets.reply.send')}
-        </Button>
+        <Space align="start" wrap>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="reply-submit">
+            {visibility === 'internal' ? t('tickets.reply.addNote') : t('tickets.reply.send')}
+          </Button>
+          <UploadsPicker files={files} onChange={setFiles} />
+        </Space>
       </Form>
     </Card>
   );
@@ -181,6 +201,8 @@ export default function TicketPage() {
   const [escalateForm] = Form.useForm<{ reason: string }>();
   const [busy, setBusy] = useState(false);
   const [noteFor, setNoteFor] = useState<UiAction | null>(null);
+  const [collabKey, setCollabKey] = useState(0);
+  const { collab } = useTicketCollab(id, collabKey);
 
   const load = useCallback(async () => {
     try {
@@ -203,6 +225,7 @@ export default function TicketPage() {
     if (!changed || changed === id) {
       void load();
       setAttachKey((k) => k + 1);
+      setCollabKey((k) => k + 1);
     }
   });
 
@@ -299,6 +322,16 @@ export default function TicketPage() {
                     {t('tickets.escalate.button')}
                   </Button>
                 )}
+                {!['closed', 'merged'].includes(ticket.status) && (
+                  <MergeButton
+                    ticket={ticket}
+                    onMerged={() => {
+                      setCollabKey((k) => k + 1);
+                      setAttachKey((k) => k + 1);
+                      void load();
+                    }}
+                  />
+                )}
               </Space>
             )}
             {canWork && (
@@ -364,6 +397,16 @@ export default function TicketPage() {
                 {ticket.description}
               </Typography.Paragraph>
             </Card>
+            <MergesCard collab={collab} />
+            <WatchersCard
+              ticketId={id}
+              collab={collab}
+              canWork={canWork}
+              meId={me.id}
+              people={people}
+              onChanged={() => setCollabKey((k) => k + 1)}
+            />
+            <AlertLinksCard ticketId={id} canWork={canWork} refreshKey={collabKey} />
             <AttachmentsCard
               ticketId={id}
               base="/api/tickets"

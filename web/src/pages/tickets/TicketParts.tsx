@@ -16,6 +16,7 @@ const STATUS_COLOURS: Record<string, string> = {
   resolved: 'green',
   closed: 'default',
   reopened: 'magenta',
+  merged: 'default',
 };
 const PRIORITY_COLOURS: Record<string, string> = {
   P1: 'red',
@@ -199,6 +200,12 @@ export function TicketTimeline({
             label = t('tickets.timeline.created', {
               channel: t(`tickets.channels.${ticket.channel}`, ticket.channel),
             });
+            if (Array.isArray(d.attachments) && d.attachments.length > 0)
+              extra = (
+                <AttachmentLinks
+                  items={d.attachments as { id: string; fileName: string; sizeBytes: number }[]}
+                />
+              );
             break;
           case 'reply': {
             const mail = d.mail as { html?: string | null; from?: string } | undefined;
@@ -221,6 +228,10 @@ export function TicketTimeline({
             break;
           }
           case 'status_changed':
+            if (d.action === 'merge') {
+              label = t('tickets.timelineCollab.mergedInto', { number: String(d.number) });
+              break;
+            }
             label = t('tickets.timeline.moved', {
               from: t(`tickets.status.${String(d.from)}`, String(d.from)),
               to: t(`tickets.status.${String(d.to)}`, String(d.to)),
@@ -257,6 +268,12 @@ export function TicketTimeline({
             break;
           case 'survey':
             label = t('tickets.timeline.survey', { score: Number(d.score) });
+            break;
+          case 'merged':
+            label = t('tickets.timelineCollab.mergedFrom', { number: String(d.number) });
+            break;
+          case 'alert_linked':
+            label = t('tickets.timelineCollab.alertLinked');
             break;
           default:
             label = e.kind;

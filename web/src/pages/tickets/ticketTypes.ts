@@ -9,6 +9,7 @@ export const TICKET_STATUSES = [
   'resolved',
   'closed',
   'reopened',
+  'merged',
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_TYPES = ['fault', 'request', 'consultation', 'complaint'] as const;

@@ -1,0 +1,359 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../../db/schema.js';
+import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { recordAudit } from '../audit/audit.service.js';
+import {
+  type AlertPageSummary,
+  type Caller,
+  type TicketContext,
+  isStaff,
+} from './ticket-context.js';
+import * as collab from './ticket-collab.store.js';
+import { checkMerge } from './ticket-merge.js';
+import { type EventView, presentEvent } from './ticket-presenter.js';
+import type { TicketStatus } from './ticket-state.js';
+import { parseTicketInput } from './tickets.schema.js';
+import * as store from './tickets.store.js';
+
+/**
+ * Watchers (staff who follow a ticket), merging one ticket into another, and links from a ticket
+ * to the alert pages it is about. Requesters see none of it: every use case here is staff-only
+ * (the routes' permissions) and the portal's ticket view leaves it out.
+ */
+
+const watcherSchema = z.strictObject({ userId: z.string().trim().min(1).max(64) });
+const mergeSchema = z.strictObject({
+  fromTicketId: z.string().trim().min(1).max(64),
+  acrossRequesters: z.boolean().default(false),
+});
+const alertLinkSchema = z.strictObject({ pageId: z.string().trim().min(1).max(64) });
+
+export interface WatcherView {
+  userId: string;
+  addedBy: string | null;
+  createdAt: number;
+}
+export interface AlertLinkView {
+  id: string;
+  pageId: string;
+  createdAt: number;
+  /** The page as the alerts module tells it now; null when it no longer exists. */
+  page: AlertPageSummary | null;
+}
+
+const watcherView = (r: collab.WatcherRow): WatcherView => ({
+  userId: r.user_id,
+  addedBy: r.added_by,
+  createdAt: r.created_at,
+});
+
+export function createCollabUseCases(ctx: TicketContext) {
+  const { db, clock, deps, event, loadVisible, load, afterChange, requireStaff } = ctx;
+
+  // ---- watchers ----
+
+  async function listWatchers(caller: Caller, ticketId: string): Promise<WatcherView[]> {
+    await loadVisible(db, caller, ticketId);
+    return (await collab.listWatchers(db, ticketId)).map(watcherView);
+  }
+
+  async function addWatcher(caller: Caller, ticketId: string, input: unknown) {
+    const v = parseTicketInput(watcherSchema, input);
+    await requireStaff([v.userId], 'userId', false);
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await loadVisible(trx, caller, ticketId);
+      const added = await collab.addWatchers(trx, ticketId, [v.userId], caller.userId, now);
+      if (!added.length)
+        throw conflict(
+          'watcher_exists',
+          'tickets.errors.watcherExists',
+          { field: 'userId' },
+          'userId',
+        );
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.watch',
+        entityType: 'ticket',
+        entityId: ticketId,
+        after: { userId: v.userId },
+      });
+    });
+    return { userId: v.userId, addedBy: caller.userId, createdAt: now };
+  }
+
+  async function removeWatcher(caller: Caller, ticketId: string, userId: string) {
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await loadVisible(trx, caller, ticketId);
+      if (!(await collab.removeWatcher(trx, ticketId, userId)))
+        throw notFound('ticket_watcher', userId);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.unwatch',
+        entityType: 'ticket',
+        entityId: ticketId,
+        before: { userId },
+      });
+    });
+  }
+
+  // ---- merge ----
+
+  /**
+   * Merges ticket `fromTicketId` into `ticketId`: the source is closed as `merged` (kept, readable,
+   * linked to the target); its watchers and assignee come to watch the target; its replies and
+   * attachments are shown on the target's page. Both timelines say so; the source's requester is
+   * told (in-app, and by mail through the `merged` outbound kind).
+   */
+  async function mergeInto(caller: Caller, ticketId: string, input: unknown) {
+    const v = parseTicketInput(mergeSchema, input);
+    if (v.fromTicketId === ticketId) throw invalid('fromTicketId', 'tickets.errors.mergeSelf');
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const target = await loadVisible(trx, caller, ticketId);
+      const source = await store.findTicket(trx, v.fromTicketId);
+      if (!source) throw invalid('fromTicketId', 'validation.invalid');
+      const side = (r: store.TicketRow) => ({
+        id: r.id,
+        number: r.number,
+        status: r.status as TicketStatus,
+        requesterId: r.requester_id,
+        callerKey: r.caller_key,
+      });
+      const { acrossRequesters } = checkMerge(side(target), side(source), {
+        acrossRequesters: v.acrossRequesters,
+      });
+      await collab.insertMerge(trx, {
+        ticket_id: source.id,
+        into_id: target.id,
+        previous_status: source.status,
+        merged_by: caller.userId,
+        merged_at: now,
+      });
+      await store.updateTicket(trx, source.id, {
+        status: 'merged',
+        closed_at: now,
+        updated_at: now,
+      });
+      // The source's timeline: a state change (stops its SLA clock, tells its watchers, mails its
+      // requester); the target's: which ticket came in (internal when the requesters differ).
+      await event(trx, source.id, {
+        kind: 'status_changed',
+        at: now,
+        actorId: caller.userId,
+        actorRole: 'staff',
+        data: {
+          action: 'merge',
+          from: source.status,
+          to: 'merged',
+          ticketId: target.id,
+          number: target.number,
+        },
+      });
+      await event(trx, target.id, {
+        kind: 'merged',
+        at: now,
+        actorId: caller.userId,
+        actorRole: 'staff',
+        visibility: acrossRequesters ? 'internal' : 'public',
+        data: { ticketId: source.id, number: source.number },
+      });
+      const followers = [
+        ...(await collab.watcherIdsOf(trx, source.id)),
+        ...(source.assignee_id && source.assignee_id !== target.assignee_id
+          ? [source.assignee_id]
+          : []),
+      ];
+      await collab.addWatchers(trx, target.id, followers, caller.userId, now);
+      await store.updateTicket(trx, target.id, { updated_at: now });
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.merge',
+        entityType: 'ticket',
+        entityId: target.id,
+        after: { fromTicketId: source.id, fromNumber: source.number, acrossRequesters },
+      });
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.merged',
+        entityType: 'ticket',
+        entityId: source.id,
+        before: { status: source.status },
+        after: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
+      });
+      if (source.requester_id)
+        await deps.inbox.notify(trx, {
+          userIds: [source.requester_id],
+          kind: 'tickets.merged',
+          messageKey: 'tickets.notify.merged',
+          params: { number: source.number, into: target.number },
+          link: `/portal/tickets/${source.id}`,
+        });
+      await afterChange(trx, { ...source, status: 'merged', closed_at: now, updated_at: now });
+      await afterChange(trx, { ...target, updated_at: now });
+    });
+    return { ticketId, fromTicketId: v.fromTicketId };
+  }
+
+  /** Tickets merged into this one (for its page), and the one it was merged into, if any. */
+  async function mergeInfo(q: Kysely<DB>, ticketId: string) {
+    const merged = await collab.mergedInto(q, ticketId);
+    const into = await collab.findMerge(q, ticketId);
+    const numbers = new Map<string, string>();
+    for (const id of [...merged.map((m) => m.ticket_id), ...(into ? [into.into_id] : [])]) {
+      const r = await store.findTicket(q, id);
+      if (r) numbers.set(id, r.number);
+    }
+    return {
+      mergedFrom: merged.map((m) => ({
+        ticketId: m.ticket_id,
+        number: numbers.get(m.ticket_id) ?? '',
+        mergedAt: m.merged_at,
+      })),
+      mergedInto: into
+        ? {
+            ticketId: into.into_id,
+            number: numbers.get(into.into_id) ?? '',
+            mergedAt: into.merged_at,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * The ticket's collaboration panel for staff: watchers, merges and the timeline entries of the
+   * tickets merged into it (each marked with the ticket it came from).
+   */
+  async function getCollab(caller: Caller, ticketId: string) {
+    await loadVisible(db, caller, ticketId);
+    const info = await mergeInfo(db, ticketId);
+    const mergedEvents: (EventView & { fromNumber: string })[] = [];
+    for (const m of info.mergedFrom) {
+      const evs = await store.listEvents(db, m.ticketId, { publicOnly: !isStaff(caller) });
+      mergedEvents.push(...evs.map((e) => ({ ...presentEvent(e), fromNumber: m.number })));
+    }
+    mergedEvents.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    return {
+      watchers: (await collab.listWatchers(db, ticketId)).map(watcherView),
+      ...info,
+      mergedEvents,
+    };
+  }
+
+  // ---- links to alert pages ----
+
+  async function pageOrNull(pageId: string): Promise<AlertPageSummary | null> {
+    return deps.alertPages ? deps.alertPages.page(pageId) : null;
+  }
+
+  async function listAlertLinks(caller: Caller, ticketId: string): Promise<AlertLinkView[]> {
+    await loadVisible(db, caller, ticketId);
+    const rows = await collab.listAlertLinks(db, ticketId);
+    const out: AlertLinkView[] = [];
+    for (const r of rows)
+      out.push({
+        id: r.id,
+        pageId: r.page_id,
+        createdAt: r.created_at,
+        page: await pageOrNull(r.page_id),
+      });
+    return out;
+  }
+
+  /** Refuses a page the alerts module does not know, naming `field`. Asked before a transaction. */
+  async function requirePage(pageId: string, field: string): Promise<AlertPageSummary> {
+    const page = await pageOrNull(pageId);
+    if (!page) throw invalid(field, 'tickets.errors.alertPageUnknown', { id: pageId });
+    return page;
+  }
+
+  /** Links inside an open transaction (also used by create with `alertPageId`). */
+  async function linkPageIn(
+    trx: Kysely<DB>,
+    caller: Caller,
+    ticketId: string,
+    page: AlertPageSummary,
+    field: string,
+  ): Promise<collab.AlertLinkRow> {
+    if (await collab.findAlertLink(trx, ticketId, { pageId: page.id }))
+      throw conflict('alert_link_exists', 'tickets.errors.alertLinkExists', { field }, field);
+    const now = clock.now();
+    const row: collab.AlertLinkRow = {
+      id: newId(),
+      ticket_id: ticketId,
+      page_id: page.id,
+      created_by: caller.userId,
+      created_at: now,
+    };
+    await collab.insertAlertLink(trx, row);
+    await event(trx, ticketId, {
+      kind: 'alert_linked',
+      at: now,
+      actorId: caller.userId,
+      actorRole: 'staff',
+      visibility: 'internal',
+      body: page.summary,
+      data: { pageId: page.id },
+    });
+    await recordAudit(trx, caller.audit, now, {
+      action: 'ticket.alert_link',
+      entityType: 'ticket',
+      entityId: ticketId,
+      after: { id: row.id, pageId: page.id },
+    });
+    return row;
+  }
+
+  async function createAlertLink(caller: Caller, ticketId: string, input: unknown) {
+    const v = parseTicketInput(alertLinkSchema, input);
+    const page = await requirePage(v.pageId, 'pageId');
+    const row = await db.transaction().execute(async (trx) => {
+      await loadVisible(trx, caller, ticketId);
+      const row = await linkPageIn(trx, caller, ticketId, page, 'pageId');
+      await deps.publish?.(ticketId, trx);
+      return row;
+    });
+    return { id: row.id, pageId: row.page_id, createdAt: row.created_at, page };
+  }
+
+  async function deleteAlertLink(caller: Caller, ticketId: string, linkId: string) {
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await loadVisible(trx, caller, ticketId);
+      const before = await collab.findAlertLink(trx, ticketId, { id: linkId });
+      if (!before) throw notFound('ticket_alert_link', linkId);
+      await collab.deleteAlertLink(trx, linkId);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.alert_unlink',
+        entityType: 'ticket',
+        entityId: ticketId,
+        before,
+      });
+      await deps.publish?.(ticketId, trx);
+    });
+  }
+
+  /** Tickets about an alert page (for the alerts module's page view). */
+  async function ticketsForAlertPage(pageId: string) {
+    const ids = await collab.ticketIdsForPage(db, pageId);
+    const out: { id: string; number: string; status: string; title: string }[] = [];
+    for (const id of ids) {
+      const r = await load(db, id);
+      out.push({ id: r.id, number: r.number, status: r.status, title: r.title });
+    }
+    return out;
+  }
+
+  return {
+    listWatchers,
+    addWatcher,
+    removeWatcher,
+    mergeInto,
+    getCollab,
+    listAlertLinks,
+    createAlertLink,
+    deleteAlertLink,
+    ticketsForAlertPage,
+    requireAlertPage: requirePage,
+    linkAlertPageIn: linkPageIn,
+  };
+}
