@@ -249,13 +249,23 @@ describe('rosters in the browser', () => {
     }
   }, 120_000);
 
-  it('shows a requester no staff entries', async () => {
-    await signIn('customer');
-    await page.getByTestId('nav-dashboard').waitFor();
+  it('shows a requester the portal, never the staff pages', async () => {
+    await context.clearCookies();
+    await page.goto(`${server.baseUrl}/sign-in`);
+    await page.getByTestId('signin-username').fill('customer');
+    await page.getByTestId('signin-password').fill('pw-customer-12345');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('portal-new').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    // Typing a staff address sends them back to the portal, with no staff navigation on the way.
+    await page.goto(`${server.baseUrl}/rosters`);
+    await page.getByTestId('portal-new').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/portal');
     for (const key of ['rosters', 'myShifts', 'rosterSetup', 'alerts', 'tickets', 'handover']) {
       expect(await page.getByTestId(`nav-${key}`).count(), key).toBe(0);
     }
-    await page.screenshot({ path: join(shots, 'roster-requester-nav.png') });
-    await signOut(page);
+    await page.screenshot({ path: join(shots, 'roster-requester-portal.png') });
+    await page.getByTestId('portal-signout').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/sign-in');
   }, 60_000);
 });
