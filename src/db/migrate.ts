@@ -10,6 +10,7 @@ import * as ticketMail from './migrations/2026-11-27-0031-ticket-mail.js';
 import * as rosterSetupIndexes from './migrations/2026-11-27-0060-roster-setup-indexes.js';
 import * as magicLink from './migrations/2026-11-28-0050-magic-link.js';
 import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
+import * as ticketSlaEscalate from './migrations/2026-12-06-0040-ticket-sla-escalate.js';
 import * as ticketShortIndex from './migrations/2026-11-28-0040-ticket-short-index.js';
 import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views-templates.js';
 import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
   ['2026-11-28-0043-ticket-link', ticketLink.up],
   ['2026-11-28-0021-notify-digest', notifyDigest.up],
+  ['2026-12-06-0040-ticket-sla-escalate', ticketSlaEscalate.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

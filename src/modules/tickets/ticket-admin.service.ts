@@ -16,19 +16,26 @@ import * as store from './tickets.store.js';
 
 /** Administration of the desk: categories, SLA policies and settings, each change audited. */
 
+/** Parses a setting's value so that a refusal names `value` (or `value.<field>`). */
+const settingValue = <S extends z.ZodType>(schema: S, v: unknown): z.infer<S> =>
+  (parseTicketInput(z.strictObject({ value: schema }), { value: v }) as { value: z.infer<S> })
+    .value;
+
 /** Settings an admin may store; the value is validated by its key's parser. */
 const SETTINGS: Record<string, (v: unknown) => unknown> = {
   priorityMatrix: validatePriorityMatrix,
-  dispatchStrategy: (v) => parseTicketInput(z.enum(['least_loaded', 'round_robin']), v),
-  autoCloseDays: (v) => parseTicketInput(z.number().int().min(1).max(365), v),
+  dispatchStrategy: (v) => settingValue(z.enum(['least_loaded', 'round_robin']), v),
+  autoCloseDays: (v) => settingValue(z.number().int().min(1).max(365), v),
+  /** Warning point of the built-in SLA policies, percent of each target (stored ones keep theirs). */
+  slaWarnPercent: (v) => settingValue(z.number().int().min(1).max(99), v),
   zone: (v) => {
-    const zone = parseTicketInput(z.string().min(1).max(64), v);
+    const zone = settingValue(z.string().min(1).max(64), v);
     if (!DateTime.local().setZone(zone).isValid) throw invalid('value', 'validation.invalid');
     return zone;
   },
   /** Which team takes a ticket escalated to a line: { line2: teamId, expert: teamId }. */
   levelGroups: (v) =>
-    parseTicketInput(
+    settingValue(
       z.strictObject({
         line1: z.string().min(1).optional(),
         line2: z.string().min(1).optional(),
@@ -119,6 +126,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         targets_json: JSON.stringify(p.targets),
         warn_at_percent: p.warnAtPercent,
         pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
+        escalate_on_breach: p.escalateOnBreach ? 1 : 0,
         active: 1,
         created_at: now,
       };
@@ -141,8 +149,17 @@ export function createAdminUseCases(ctx: TicketContext) {
         throw invalid('key', 'tickets.errors.unknownGroup', { id: teamId });
       calendarFromSetting(value);
       parsed = value;
+    } else if (key === 'slaAlertServiceId') {
+      // null turns paging off; the service must exist in the alerts module.
+      if (value === null) parsed = null;
+      else {
+        const serviceId = settingValue(z.string().min(1).max(64), value);
+        if (!deps.pager || !(await deps.pager.serviceExists(serviceId)))
+          throw invalid('value', 'tickets.errors.unknownAlertService', { id: serviceId });
+        parsed = serviceId;
+      }
     } else if (key === 'portalGroupId') {
-      const teamId = parseTicketInput(z.string().min(1).max(64), value);
+      const teamId = settingValue(z.string().min(1).max(64), value);
       if ((await deps.directory.teamZone(teamId)) === null)
         throw invalid('value', 'tickets.errors.unknownGroup', { id: teamId });
       parsed = teamId;

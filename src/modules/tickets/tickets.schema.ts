@@ -168,6 +168,8 @@ export const slaPolicyInputSchema = z.strictObject({
   }),
   warnAtPercent: z.number().int().min(1).max(99).default(80),
   pauseStatuses: z.array(z.enum(TICKET_STATUSES)).max(8).optional(),
+  /** false: a breach notifies but does not move the ticket to the next line. */
+  escalateOnBreach: z.boolean().default(true),
 });
 
 /** Parses input with a schema; the first problem becomes a DomainError naming its field. */
