@@ -214,7 +214,16 @@ export async function listTickets(
   // FTS5 consumes "ORDER BY rowid DESC" on its own table (no sort, stops at the limit).
   if (ftsDriven) q = q.orderBy(sql.ref(`${drive}.rowid`), 'desc');
   else q = q.orderBy('ticket.created_at', 'desc').orderBy('ticket.id', 'desc');
-  return q.limit(f.limit).execute();
+  const query = q.limit(f.limit);
+  // PostgreSQL plans the walk in created_at order as a parallel Gather Merge; starting the
+  // workers cost more than the whole walk (bench:tickets p95 of searches 133 ms at 100k and at
+  // 1M alike, 35 ms with parallel plans off — README, Measured). Off for searches only.
+  if (dialect === 'postgres' && trigrams.length + shorts.length > 0 && !db.isTransaction)
+    return db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+      return (await trx.executeQuery(query.compile())).rows;
+    });
+  return query.execute();
 }
 
 /** Earlier tickets of a caller: contact key or name starting with the typed text. */
