@@ -5,8 +5,15 @@ import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { validatePriorityMatrix } from './priority.js';
 import { SLA_TARGETS } from './sla-clock.js';
-import { type Caller, type TicketContext, calendarFromSetting } from './ticket-context.js';
 import {
+  type Caller,
+  DEFAULT_QUIET_DAYS,
+  DEFAULT_WARN_PERCENT,
+  type TicketContext,
+  calendarFromSetting,
+} from './ticket-context.js';
+import {
+  assertCategoryMove,
   categoryCreateSchema,
   categoryUpdateSchema,
   parseTicketInput,
@@ -90,10 +97,18 @@ export function createAdminUseCases(ctx: TicketContext) {
     const c = parseTicketInput(categoryUpdateSchema, input);
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      const before = (await store.listCategories(trx)).find((x) => x.id === id);
+      const all = await store.listCategories(trx);
+      const before = all.find((x) => x.id === id);
       if (!before) throw notFound('ticket_category', id);
+      if (c.parentId !== undefined)
+        assertCategoryMove(
+          id,
+          c.parentId,
+          all.map((x) => ({ id: x.id, parentId: x.parent_id })),
+        );
       const patch = {
         ...(c.name !== undefined ? { name: c.name } : {}),
+        ...(c.parentId !== undefined ? { parent_id: c.parentId } : {}),
         ...(c.active !== undefined ? { active: c.active ? 1 : 0 } : {}),
         updated_at: now,
       };
@@ -139,6 +154,18 @@ export function createAdminUseCases(ctx: TicketContext) {
       });
     });
     return { id, ...p };
+  }
+
+  /** The desk-wide settings the admin page edits, with the defaults in force when unset. */
+  async function getSettings() {
+    const get = (key: string) => store.getSetting(db, key);
+    return {
+      priorityMatrix: await ctx.matrix(),
+      autoCloseDays: ((await get('autoCloseDays')) as number | undefined) ?? DEFAULT_QUIET_DAYS,
+      slaWarnPercent: ((await get('slaWarnPercent')) as number | undefined) ?? DEFAULT_WARN_PERCENT,
+      slaAlertServiceId: ((await get('slaAlertServiceId')) as string | null | undefined) ?? null,
+      dispatchStrategy: ((await get('dispatchStrategy')) as string | undefined) ?? 'least_loaded',
+    };
   }
 
   async function putSetting(caller: Caller, key: string, value: unknown) {
@@ -189,6 +216,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     updateCategory,
     listSlaPolicies,
     createSlaPolicy,
+    getSettings,
     putSetting,
   };
 }

@@ -57,6 +57,7 @@ export function createTicketsService(deps: TicketsDeps) {
     listSlaPolicies: admin.listSlaPolicies,
     createSlaPolicy: admin.createSlaPolicy,
     putSetting: admin.putSetting,
+    getSettings: admin.getSettings,
     slaJob: jobs.slaJob,
     slaPageJob: jobs.slaPageJob,
     autoCloseJob: jobs.autoCloseJob,
