@@ -176,10 +176,12 @@ export async function listTickets(
       .innerJoin('ticket', 'ticket.id', 'ticket_search.ticket_id')
       .selectAll('ticket');
     if (trigrams.length > 0) q = q.where(sql<SqlBool>`ticket_fts MATCH ${ftsAll(trigrams)}`);
+    // Driven by the trigram table, a short term is checked on the row's own document: the
+    // document is the normalised text the tokens come from, so `instr` answers exactly what the
+    // posting list would, and costs microseconds where a per-row MATCH on ticket_short seeks its
+    // doclist (~0.5 ms a row: `视频会议 卡顿` + open statuses walked ~1,800 rows in 1.25 s).
     if (shorts.length > 0 && drive === 'ticket_fts')
-      q = q.where(
-        sql<SqlBool>`EXISTS (SELECT 1 FROM ticket_short WHERE ticket_short MATCH ${ftsAll(shorts.map(encodeShortToken))} AND ticket_short.rowid = ticket_search.rowid)`,
-      );
+      for (const token of shorts) q = q.where(sql<SqlBool>`instr(ticket_search.doc, ${token}) > 0`);
     else if (shorts.length > 0)
       q = q.where(sql<SqlBool>`ticket_short MATCH ${ftsAll(shorts.map(encodeShortToken))}`);
   } else if (trigrams.length + shorts.length > 0) {
