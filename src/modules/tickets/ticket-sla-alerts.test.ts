@@ -173,6 +173,24 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
     expect(Number(audit.rows[0]!.n)).toBe(1);
   });
 
+  it("pages whoever is on duty in the group when the ticket waits unassigned in the group's queue", async () => {
+    const tk = (
+      await agent.request('POST', '/api/tickets', phone({ dispatch: 'queue' }))
+    ).json() as Ticket;
+    expect(tk.assigneeId).toBeNull();
+    // Warning at 50 % of the 15-minute first response (setting from the test above).
+    t.clock.advance(8 * MIN);
+    await runJobs();
+    const mine = await pagesOf(tk.number);
+    expect(mine).toHaveLength(1);
+    const pd = (await t.admin.request('GET', `/api/pages/${mine[0]!.id}`)).json() as PageDetail;
+    // The group has no roster: its members are the people on duty (main.ts).
+    expect(pd.timeline.find((e) => e.type === 'escalated')?.data).toMatchObject({
+      level: 0,
+      userIds: [tech.id],
+    });
+  });
+
   it('does not warn or page while the clock is paused (pending the customer)', async () => {
     const tk = (await agent.request('POST', '/api/tickets', phone())).json() as Ticket;
     await tech.request('POST', `/api/tickets/${tk.id}/transitions`, { action: 'start' });
