@@ -85,6 +85,7 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
       slaAlertServiceId: null,
       dispatchStrategy: 'least_loaded',
       priorityMatrix: { impacts: ['high', 'medium', 'low'] },
+      calendars: {},
     });
     await t.admin.request('PUT', '/api/tickets/settings/autoCloseDays', { value: 3 });
     expect((await t.admin.request('GET', '/api/tickets/settings')).json()).toMatchObject({
@@ -94,5 +95,25 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ field: 'value' });
     expect((await tech.request('GET', '/api/tickets/settings')).statusCode).toBe(403);
+
+    const team = (
+      (
+        await t.admin.request('POST', '/api/teams', { name: '机房', timeZone: 'Asia/Shanghai' })
+      ).json() as {
+        team: { id: string };
+      }
+    ).team.id;
+    const calendar = {
+      calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['09:00-18:00'] } },
+      holidays: 'cn-2026',
+    };
+    const put = await t.admin.request('PUT', `/api/tickets/settings/calendar:${team}`, {
+      value: calendar,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(
+      ((await t.admin.request('GET', '/api/tickets/settings')).json() as { calendars: unknown })
+        .calendars,
+    ).toEqual({ [team]: calendar });
   });
 });

@@ -165,6 +165,8 @@ export function createAdminUseCases(ctx: TicketContext) {
       slaWarnPercent: ((await get('slaWarnPercent')) as number | undefined) ?? DEFAULT_WARN_PERCENT,
       slaAlertServiceId: ((await get('slaAlertServiceId')) as string | null | undefined) ?? null,
       dispatchStrategy: ((await get('dispatchStrategy')) as string | undefined) ?? 'least_loaded',
+      /** `calendar:<teamId>` settings by team id; a team without one works 24×7. */
+      calendars: await store.listTeamCalendars(db),
     };
   }
 

@@ -245,6 +245,7 @@ export function ticketsRoutes(tickets: TicketsService): RoutePlugin {
               slaWarnPercent: z.number(),
               slaAlertServiceId: z.string().nullable(),
               dispatchStrategy: z.string(),
+              calendars: z.record(z.string(), z.unknown()),
             }),
           },
         },

@@ -338,6 +338,18 @@ export async function getSetting(db: Kysely<DB>, key: string): Promise<unknown> 
   return row ? (JSON.parse(row.value_json) as unknown) : undefined;
 }
 
+/** The team calendars: `calendar:<teamId>` settings by team id. */
+export async function listTeamCalendars(db: Kysely<DB>): Promise<Record<string, unknown>> {
+  const rows = await db
+    .selectFrom('ticket_setting')
+    .select(['key', 'value_json'])
+    .where('key', 'like', 'calendar:%')
+    .execute();
+  return Object.fromEntries(
+    rows.map((r) => [r.key.slice('calendar:'.length), JSON.parse(r.value_json) as unknown]),
+  );
+}
+
 export async function putSetting(
   trx: Kysely<DB>,
   key: string,
