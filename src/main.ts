@@ -184,6 +184,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
   });
 
   const late: { alerts?: Pick<AlertsService, 'listPolicies' | 'getPage'> } = {};
+  const lateAlerts: Partial<Pick<AlertsService, 'raise' | 'listServices'>> = {};
   const roster = createRosterService({
     db,
     dialect: database.dialect,
@@ -270,6 +271,25 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     onDuty,
     directory,
     publish: (id, trx) => live.publish({ topic: 'tickets', type: 'ticket', id }, trx),
+    // SLA notices page through alerts (made below; used only by jobs, after start-up).
+    pager: {
+      page: async (p) =>
+        lateAlerts.raise!(
+          p.serviceId,
+          {
+            action: 'trigger',
+            dedupKey: p.dedupKey,
+            summary: p.summary,
+            source: 'dutydesk-tickets',
+            severity: p.severity,
+            details: p.details,
+            links: [{ href: `${config.publicUrl}${p.link}`, text: p.dedupKey }],
+            occurredAt: clock.now(),
+          },
+          { firstUserIds: p.userIds },
+        ),
+      serviceExists: async (id) => (await lateAlerts.listServices!()).some((s) => s.id === id),
+    },
     onEvent: enqueueTicketMail({ dialect: database.dialect, clock, enabled: mailer.enabled }),
     // Alert pages linked to tickets, read through the alerts service (made below).
     alertPages: {
@@ -382,6 +402,8 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
   late.alerts = alerts;
+  lateAlerts.raise = alerts.raise;
+  lateAlerts.listServices = alerts.listServices;
 
   // Mail in: the SMTP listener and the IMAP poller store it; these handlers turn it into work.
   const mail = createMailService({
@@ -424,6 +446,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.every('system.housekeeping', 3_600_000);
     jobs.register(inbox.emailJob);
     jobs.register(tickets.slaJob);
+    jobs.register(tickets.slaPageJob);
     jobs.register(tickets.autoCloseJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);

@@ -130,6 +130,8 @@ export interface TicketSlaPolicyTable {
   pause_statuses_json: string | null;
   active: number;
   created_at: number;
+  /** Migration 2026-12-06-0040; default 1. */
+  escalate_on_breach: number;
 }
 
 export interface TicketSettingTable {

@@ -31,6 +31,7 @@ const MyNotificationsPage = lazy(() => import('./pages/alerts/MyNotificationsPag
 const TicketInboxPage = lazy(() => import('./pages/tickets/TicketInboxPage'));
 const TicketPage = lazy(() => import('./pages/tickets/TicketPage'));
 const PhoneEntryPage = lazy(() => import('./pages/tickets/PhoneEntryPage'));
+const TicketAdminPage = lazy(() => import('./pages/tickets/TicketAdminPage'));
 const PortalSignInPage = lazy(() => import('./pages/tickets/PortalSignInPage'));
 const PortalLinkPage = lazy(() =>
   import('./pages/tickets/PortalSignInPage').then((m) => ({ default: m.PortalLinkPage })),
@@ -205,6 +206,14 @@ function AppRoutes() {
           element={
             <RequirePermission permission="audit.read">
               <AuditLogPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="admin/tickets"
+          element={
+            <RequirePermission permission="tickets.admin">
+              <TicketAdminPage />
             </RequirePermission>
           }
         />

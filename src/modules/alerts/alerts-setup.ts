@@ -182,6 +182,10 @@ export function withLiveUpdates(
       if (answer.ok) changed();
       return answer;
     },
+    async raise(...args) {
+      await alerts.raise(...args);
+      changed();
+    },
     async act(...args) {
       const page = await alerts.act(...args);
       changed(page.id);

@@ -513,6 +513,36 @@ export function createAlertsService(deps: AlertsDeps) {
     });
   }
 
+  /**
+   * For other modules (ticket SLA notices): one event on a service, whose page — when it opens
+   * one — first notifies `firstUserIds` (waiting `firstDelayMinutes` for an acknowledgement) and
+   * then follows the service's policy. Idempotent by `event.dedupKey` while the alert is open.
+   */
+  async function raise(
+    serviceId: string,
+    event: NormalisedEvent,
+    opts: { firstUserIds?: readonly string[]; firstDelayMinutes?: number } = {},
+  ): Promise<void> {
+    const at = clock.now();
+    const base = await prepare(serviceId, at);
+    let prepared = base;
+    if (opts.firstUserIds?.length) {
+      const policy = parseJson<EscalationPolicy>(base.policyJson);
+      const first = {
+        targets: opts.firstUserIds.map((id) => ({ kind: 'user' as const, id })),
+        delayMinutes: opts.firstDelayMinutes ?? policy.levels[0]?.delayMinutes ?? 15,
+        roundRobin: false,
+      };
+      const p: EscalationPolicy = { ...policy, levels: [first, ...policy.levels] };
+      prepared = {
+        ...base,
+        policyJson: JSON.stringify(p),
+        resolve: await resolverFor(targetsOf(p), at),
+      };
+    }
+    await writer.run(async (trx) => applyEvent(trx, prepared, event, at));
+  }
+
   const integrationCache = new Map<
     string,
     { at: number; found: Promise<Awaited<ReturnType<typeof store.findIntegrationByKeyHash>>> }
@@ -1220,6 +1250,7 @@ export function createAlertsService(deps: AlertsDeps) {
     intakeEmail,
     hasEmailIntegration,
     recordEvents,
+    raise,
     createPolicy,
     updatePolicy,
     listPolicies: async () => (await store.listPolicies(db)).map(policyView),

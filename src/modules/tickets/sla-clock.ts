@@ -33,6 +33,8 @@ export interface SlaPolicy {
   /** Percentage of a target at which to warn, e.g. 80. */
   readonly warnAtPercent: number;
   readonly pauseStatuses?: readonly TicketStatus[];
+  /** A breach escalates the ticket to the next line unless this is false (the clock ignores it). */
+  readonly escalateOnBreach?: boolean;
 }
 
 export type SlaEvent =

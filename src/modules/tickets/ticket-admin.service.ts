@@ -5,8 +5,15 @@ import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { validatePriorityMatrix } from './priority.js';
 import { SLA_TARGETS } from './sla-clock.js';
-import { type Caller, type TicketContext, calendarFromSetting } from './ticket-context.js';
 import {
+  type Caller,
+  DEFAULT_QUIET_DAYS,
+  DEFAULT_WARN_PERCENT,
+  type TicketContext,
+  calendarFromSetting,
+} from './ticket-context.js';
+import {
+  assertCategoryMove,
   categoryCreateSchema,
   categoryUpdateSchema,
   parseTicketInput,
@@ -16,19 +23,26 @@ import * as store from './tickets.store.js';
 
 /** Administration of the desk: categories, SLA policies and settings, each change audited. */
 
+/** Parses a setting's value so that a refusal names `value` (or `value.<field>`). */
+const settingValue = <S extends z.ZodType>(schema: S, v: unknown): z.infer<S> =>
+  (parseTicketInput(z.strictObject({ value: schema }), { value: v }) as { value: z.infer<S> })
+    .value;
+
 /** Settings an admin may store; the value is validated by its key's parser. */
 const SETTINGS: Record<string, (v: unknown) => unknown> = {
   priorityMatrix: validatePriorityMatrix,
-  dispatchStrategy: (v) => parseTicketInput(z.enum(['least_loaded', 'round_robin']), v),
-  autoCloseDays: (v) => parseTicketInput(z.number().int().min(1).max(365), v),
+  dispatchStrategy: (v) => settingValue(z.enum(['least_loaded', 'round_robin']), v),
+  autoCloseDays: (v) => settingValue(z.number().int().min(1).max(365), v),
+  /** Warning point of the built-in SLA policies, percent of each target (stored ones keep theirs). */
+  slaWarnPercent: (v) => settingValue(z.number().int().min(1).max(99), v),
   zone: (v) => {
-    const zone = parseTicketInput(z.string().min(1).max(64), v);
+    const zone = settingValue(z.string().min(1).max(64), v);
     if (!DateTime.local().setZone(zone).isValid) throw invalid('value', 'validation.invalid');
     return zone;
   },
   /** Which team takes a ticket escalated to a line: { line2: teamId, expert: teamId }. */
   levelGroups: (v) =>
-    parseTicketInput(
+    settingValue(
       z.strictObject({
         line1: z.string().min(1).optional(),
         line2: z.string().min(1).optional(),
@@ -83,10 +97,18 @@ export function createAdminUseCases(ctx: TicketContext) {
     const c = parseTicketInput(categoryUpdateSchema, input);
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      const before = (await store.listCategories(trx)).find((x) => x.id === id);
+      const all = await store.listCategories(trx);
+      const before = all.find((x) => x.id === id);
       if (!before) throw notFound('ticket_category', id);
+      if (c.parentId !== undefined)
+        assertCategoryMove(
+          id,
+          c.parentId,
+          all.map((x) => ({ id: x.id, parentId: x.parent_id })),
+        );
       const patch = {
         ...(c.name !== undefined ? { name: c.name } : {}),
+        ...(c.parentId !== undefined ? { parent_id: c.parentId } : {}),
         ...(c.active !== undefined ? { active: c.active ? 1 : 0 } : {}),
         updated_at: now,
       };
@@ -119,6 +141,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         targets_json: JSON.stringify(p.targets),
         warn_at_percent: p.warnAtPercent,
         pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
+        escalate_on_breach: p.escalateOnBreach ? 1 : 0,
         active: 1,
         created_at: now,
       };
@@ -133,6 +156,20 @@ export function createAdminUseCases(ctx: TicketContext) {
     return { id, ...p };
   }
 
+  /** The desk-wide settings the admin page edits, with the defaults in force when unset. */
+  async function getSettings() {
+    const get = (key: string) => store.getSetting(db, key);
+    return {
+      priorityMatrix: await ctx.matrix(),
+      autoCloseDays: ((await get('autoCloseDays')) as number | undefined) ?? DEFAULT_QUIET_DAYS,
+      slaWarnPercent: ((await get('slaWarnPercent')) as number | undefined) ?? DEFAULT_WARN_PERCENT,
+      slaAlertServiceId: ((await get('slaAlertServiceId')) as string | null | undefined) ?? null,
+      dispatchStrategy: ((await get('dispatchStrategy')) as string | undefined) ?? 'least_loaded',
+      /** `calendar:<teamId>` settings by team id; a team without one works 24×7. */
+      calendars: await store.listTeamCalendars(db),
+    };
+  }
+
   async function putSetting(caller: Caller, key: string, value: unknown) {
     let parsed: unknown;
     if (key.startsWith('calendar:')) {
@@ -141,8 +178,17 @@ export function createAdminUseCases(ctx: TicketContext) {
         throw invalid('key', 'tickets.errors.unknownGroup', { id: teamId });
       calendarFromSetting(value);
       parsed = value;
+    } else if (key === 'slaAlertServiceId') {
+      // null turns paging off; the service must exist in the alerts module.
+      if (value === null) parsed = null;
+      else {
+        const serviceId = settingValue(z.string().min(1).max(64), value);
+        if (!deps.pager || !(await deps.pager.serviceExists(serviceId)))
+          throw invalid('value', 'tickets.errors.unknownAlertService', { id: serviceId });
+        parsed = serviceId;
+      }
     } else if (key === 'portalGroupId') {
-      const teamId = parseTicketInput(z.string().min(1).max(64), value);
+      const teamId = settingValue(z.string().min(1).max(64), value);
       if ((await deps.directory.teamZone(teamId)) === null)
         throw invalid('value', 'tickets.errors.unknownGroup', { id: teamId });
       parsed = teamId;
@@ -172,6 +218,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     updateCategory,
     listSlaPolicies,
     createSlaPolicy,
+    getSettings,
     putSetting,
   };
 }

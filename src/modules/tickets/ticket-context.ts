@@ -73,6 +73,24 @@ export interface Directory {
   staffUserIds?(ids: readonly string[]): Promise<string[]>;
 }
 
+/**
+ * The alerts module's paging, as the SLA notices use it (main.ts wires `alerts.raise`): an alert
+ * on the service set in `slaAlertServiceId` whose page first notifies `userIds`, then follows the
+ * service's policy; one alert per `dedupKey` while it is open.
+ */
+export interface SlaPager {
+  page(input: {
+    serviceId: string;
+    dedupKey: string;
+    summary: string;
+    severity: 'warning' | 'critical';
+    details: Record<string, unknown>;
+    link: string;
+    userIds: readonly string[];
+  }): Promise<void>;
+  serviceExists(serviceId: string): Promise<boolean>;
+}
+
 export interface TicketsDeps {
   db: Kysely<DB>;
   dialect: DialectName;
@@ -80,6 +98,8 @@ export interface TicketsDeps {
   inbox: Pick<InboxService, 'notify'>;
   onDuty: OnDutyProvider;
   directory: Directory;
+  /** SLA warnings and breaches page through alerts when set and `slaAlertServiceId` is set. */
+  pager?: SlaPager;
   publish?: (id: string, trx: Kysely<DB>) => Promise<void>;
   /** Told of every new timeline event, inside its transaction (ticket mail is enqueued here). */
   onEvent?: (trx: Kysely<DB>, event: TimelineEvent) => Promise<void>;
@@ -137,6 +157,8 @@ export interface Caller {
 }
 
 export const SLA_JOB = 'tickets.sla';
+export const SLA_PAGE_JOB = 'tickets.sla_page';
+export const DEFAULT_WARN_PERCENT = 80;
 export const AUTO_CLOSE_JOB = 'tickets.auto_close';
 export const DEFAULT_ZONE = 'Asia/Shanghai';
 export const DEFAULT_QUIET_DAYS = 7;
@@ -154,7 +176,7 @@ export const BUILTIN_POLICIES: readonly SlaPolicy[] = (
   id: `builtin-${priority}`,
   match: { priority },
   targets: { firstResponse, nextUpdate, resolution },
-  warnAtPercent: 80,
+  warnAtPercent: DEFAULT_WARN_PERCENT,
 }));
 
 /** Role preference when a person holds several: the first that may do the thing acts. */
@@ -207,6 +229,8 @@ export function calendarFromSetting(value: unknown): BusinessCalendar {
 }
 
 export interface EventData {
+  receivers?: string[];
+  signal?: string;
   from?: string;
   to?: string;
   action?: string;
@@ -263,6 +287,7 @@ export function createTicketContext(deps: TicketsDeps) {
       match: JSON.parse(r.match_json) as SlaPolicy['match'],
       targets: JSON.parse(r.targets_json) as SlaPolicy['targets'],
       warnAtPercent: r.warn_at_percent,
+      escalateOnBreach: r.escalate_on_breach !== 0,
       ...(r.pause_statuses_json
         ? { pauseStatuses: JSON.parse(r.pause_statuses_json) as TicketStatus[] }
         : {}),
@@ -498,13 +523,18 @@ export function createTicketContext(deps: TicketsDeps) {
     q: Kysely<DB>,
     row: store.TicketRow,
     now: number,
-  ): Promise<{ policyId: string; report: SlaReport } | null> {
+  ): Promise<{ policyId: string; policy: SlaPolicy; report: SlaReport } | null> {
+    const warn = (await store.getSetting(q, 'slaWarnPercent')) as number | undefined;
+    const builtins =
+      warn === undefined
+        ? BUILTIN_POLICIES
+        : BUILTIN_POLICIES.map((p) => ({ ...p, warnAtPercent: warn }));
     const policy =
       selectPolicy(await policies(q), {
         type: row.type as SlaPolicy['match']['type'] & string,
         priority: row.priority as Priority,
         customerId: row.requester_id,
-      }) ?? selectPolicy(BUILTIN_POLICIES, { type: 'fault', priority: row.priority as Priority });
+      }) ?? selectPolicy(builtins, { type: 'fault', priority: row.priority as Priority });
     if (!policy) return null;
     const events = await store.listEvents(q, row.id, { publicOnly: false });
     const sla: SlaEvent[] = [];
@@ -518,6 +548,7 @@ export function createTicketContext(deps: TicketsDeps) {
     }
     return {
       policyId: policy.id,
+      policy,
       report: computeSla(policy, await calendarOf(row.group_id, q), sla, now),
     };
   }

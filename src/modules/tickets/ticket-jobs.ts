@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import { type JobHandler } from '../../jobs/job-engine.js';
+import { enqueueJob } from '../../jobs/job-engine.js';
+import { DEFAULT_LOCALE, t } from '../../i18n/i18n.js';
 import { DomainError } from '../../lib/errors.js';
 import { SYSTEM_ACTOR, recordAudit } from '../audit/audit.service.js';
 import { dueSignals } from './sla-clock.js';
@@ -8,11 +10,22 @@ import {
   DAY,
   DEFAULT_QUIET_DAYS,
   SLA_JOB,
+  SLA_PAGE_JOB,
   type TicketContext,
 } from './ticket-context.js';
 import { snapshot } from './ticket-presenter.js';
 import { applyAction, isDueToClose } from './ticket-state.js';
 import * as store from './tickets.store.js';
+
+interface SlaPagePayload {
+  ticketId: string;
+  key: string;
+  kind: 'warning' | 'breach';
+  target: string;
+  dueAt: number;
+  serviceId: string;
+  userIds: string[];
+}
 
 /** The module's background jobs: the SLA timer (warnings, breaches, escalation) and auto-close. */
 export function createTicketJobs(ctx: TicketContext) {
@@ -27,6 +40,8 @@ export function createTicketJobs(ctx: TicketContext) {
     escalateIn,
     recordResult,
     afterChange,
+    onDutyFor,
+    dialect,
   } = ctx;
 
   const slaJob: JobHandler<{ ticketId: string }> = {
@@ -36,11 +51,18 @@ export function createTicketJobs(ctx: TicketContext) {
       const seen = await store.findTicket(db, ticketId);
       if (!seen || seen.status === 'closed') return;
       const zone = await zoneOf(seen.group_id);
+      // The assignee; unassigned: whoever is on duty in the group now; no group: duty managers.
+      const onDuty = seen.assignee_id ? [] : await onDutyFor(seen.group_id);
       const watchers = seen.assignee_id
         ? [seen.assignee_id]
-        : seen.group_id
-          ? await deps.directory.teamMemberIds(seen.group_id)
-          : await deps.directory.userIdsWithRole('duty_manager');
+        : onDuty.length > 0
+          ? onDuty
+          : seen.group_id
+            ? await deps.directory.teamMemberIds(seen.group_id)
+            : await deps.directory.userIdsWithRole('duty_manager');
+      const alertService = deps.pager
+        ? ((await store.getSetting(db, 'slaAlertServiceId')) as string | undefined)
+        : undefined;
       const plan = await planEscalation(seen, undefined);
       await db.transaction().execute(async (trx) => {
         let row = await store.findTicket(trx, ticketId);
@@ -81,7 +103,25 @@ export function createTicketJobs(ctx: TicketContext) {
               link: `/tickets/${ticketId}`,
               email: true,
             });
-          if (signal.kind === 'breach') {
+          if (alertService) {
+            const payload: SlaPagePayload = {
+              ticketId,
+              key: signal.key,
+              kind: signal.kind,
+              target: signal.target,
+              dueAt: signal.at,
+              serviceId: alertService,
+              userIds: to,
+            };
+            await enqueueJob(trx, dialect, clock, {
+              kind: SLA_PAGE_JOB,
+              payload,
+              runAt: now,
+              idempotencyKey: `${SLA_PAGE_JOB}:${signal.key}`,
+              maxAttempts: 8,
+            });
+          }
+          if (signal.kind === 'breach' && sla.policy.escalateOnBreach !== false) {
             try {
               row = await escalateIn(
                 trx,
@@ -142,8 +182,53 @@ export function createTicketJobs(ctx: TicketContext) {
     },
   };
 
+  /**
+   * Pages one SLA warning or breach through the alerts module. The alert's dedup key is the
+   * signal's key, so a retry after the alert was stored joins it instead of paging again; the
+   * `sla_paged` timeline entry is recorded once (its dedupe key).
+   */
+  const slaPageJob: JobHandler<SlaPagePayload> = {
+    kind: SLA_PAGE_JOB,
+    maxAttempts: 8,
+    async run(p) {
+      const pager = deps.pager;
+      const row = await store.findTicket(db, p.ticketId);
+      if (!pager || !row) return;
+      const zone = await zoneOf(row.group_id);
+      const params = {
+        number: row.number,
+        target: t(DEFAULT_LOCALE, `tickets.sla.${p.target}`),
+        due: DateTime.fromMillis(p.dueAt, { zone }).toFormat('yyyy-MM-dd HH:mm'),
+      };
+      const summary = `${t(DEFAULT_LOCALE, p.kind === 'breach' ? 'tickets.sla.breached' : 'tickets.sla.warning', params)} — ${row.title}`;
+      await pager.page({
+        serviceId: p.serviceId,
+        dedupKey: p.key,
+        summary: summary.slice(0, 1000),
+        severity: p.kind === 'breach' ? 'critical' : 'warning',
+        details: { ticket: row.number, target: p.target, dueAt: p.dueAt, kind: p.kind },
+        link: `/tickets/${row.id}`,
+        userIds: p.userIds,
+      });
+      await db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const recorded = await event(trx, p.ticketId, {
+          kind: 'sla_paged',
+          at: now,
+          actorId: null,
+          actorRole: 'system',
+          visibility: 'internal',
+          data: { target: p.target, dueAt: p.dueAt, receivers: p.userIds, signal: p.kind },
+          dedupeKey: `${p.key}:paged`,
+        });
+        if (recorded) await deps.publish?.(p.ticketId, trx);
+      });
+    },
+  };
+
   return {
     slaJob,
+    slaPageJob,
     autoCloseJob,
   };
 }

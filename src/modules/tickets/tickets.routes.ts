@@ -232,6 +232,27 @@ export function ticketsRoutes(tickets: TicketsService): RoutePlugin {
         reply.status(201).send(await tickets.createSlaPolicy(callerOf(request), request.body)),
     );
 
+    app.get(
+      '/api/tickets/settings',
+      {
+        config: { access: 'tickets.admin' },
+        schema: {
+          tags,
+          response: {
+            200: z.object({
+              priorityMatrix: z.unknown(),
+              autoCloseDays: z.number(),
+              slaWarnPercent: z.number(),
+              slaAlertServiceId: z.string().nullable(),
+              dispatchStrategy: z.string(),
+              calendars: z.record(z.string(), z.unknown()),
+            }),
+          },
+        },
+      },
+      async () => tickets.getSettings(),
+    );
+
     app.put(
       '/api/tickets/settings/:key',
       {

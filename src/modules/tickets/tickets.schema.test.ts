@@ -7,6 +7,7 @@ import {
   phoneTicketCreateSchema,
   portalTicketCreateSchema,
   replySchema,
+  assertCategoryMove,
   requireCategory,
   stateChangeSchema,
   surveySchema,
@@ -162,6 +163,53 @@ describe('ticket input schemas', () => {
     });
     expect(refusal(() => requireCategory('old', cats)).key).toBe('tickets.errors.unknownCategory');
     expect(refusal(() => requireCategory('a', cats)).key).toBe('tickets.errors.categoryCycle');
+  });
+});
+
+describe('assertCategoryMove', () => {
+  const cats = [
+    { id: 'net', parentId: null },
+    { id: 'net.switch', parentId: 'net' },
+    { id: 'net.switch.port', parentId: 'net.switch' },
+    { id: 'pc', parentId: null },
+  ];
+  it('refuses moving under itself, a descendant or an unknown category, naming parentId', () => {
+    expect(refusal(() => assertCategoryMove('net', 'net', cats))).toEqual({
+      field: 'parentId',
+      key: 'tickets.errors.categoryCycle',
+    });
+    expect(refusal(() => assertCategoryMove('net', 'net.switch.port', cats)).key).toBe(
+      'tickets.errors.categoryCycle',
+    );
+    expect(refusal(() => assertCategoryMove('net', 'nope', cats)).key).toBe(
+      'tickets.errors.unknownCategory',
+    );
+    expect(() => assertCategoryMove('net.switch', 'pc', cats)).not.toThrow();
+    expect(() => assertCategoryMove('net.switch', null, cats)).not.toThrow();
+  });
+
+  it('keeps every tree a tree: after any sequence of accepted moves no category has a cycle', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...ids), fc.option(fc.constantFrom(...ids), { nil: null })),
+          { maxLength: 30 },
+        ),
+        (moves) => {
+          let tree = ids.map((id) => ({ id, parentId: null as string | null, active: true }));
+          for (const [id, parentId] of moves) {
+            try {
+              assertCategoryMove(id, parentId, tree);
+            } catch {
+              continue;
+            }
+            tree = tree.map((c) => (c.id === id ? { ...c, parentId } : c));
+          }
+          for (const c of tree) expect(requireCategory(c.id, tree).at(-1)?.id).toBe(c.id);
+        },
+      ),
+    );
   });
 });
 

@@ -155,6 +155,8 @@ export const categoryCreateSchema = z.strictObject({
 export const categoryUpdateSchema = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   active: z.boolean().optional(),
+  /** Moves the category under another one (null: to the top level). */
+  parentId: z.string().trim().min(1).max(64).nullable().optional(),
 });
 export const slaPolicyInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -170,6 +172,8 @@ export const slaPolicyInputSchema = z.strictObject({
   }),
   warnAtPercent: z.number().int().min(1).max(99).default(80),
   pauseStatuses: z.array(z.enum(TICKET_STATUSES)).max(8).optional(),
+  /** false: a breach notifies but does not move the ticket to the next line. */
+  escalateOnBreach: z.boolean().default(true),
 });
 
 /** Parses input with a schema; the first problem becomes a DomainError naming its field. */
@@ -235,4 +239,25 @@ export function requireCategory(
     path.unshift(c);
   }
   return path;
+}
+
+/**
+ * Refuses moving category `id` under `parentId` when the parent does not exist or is `id` itself
+ * or one of its descendants (the tree would get a cycle); both name `parentId`.
+ */
+export function assertCategoryMove(
+  id: string,
+  parentId: string | null,
+  categories: readonly Pick<CategoryNode, 'id' | 'parentId'>[],
+): void {
+  if (parentId === null) return;
+  const byId = new Map(categories.map((c) => [c.id, c]));
+  if (!byId.has(parentId))
+    throw invalid('parentId', 'tickets.errors.unknownCategory', { id: parentId });
+  const seen = new Set<string>();
+  for (let c = byId.get(parentId); c; c = c.parentId ? byId.get(c.parentId) : undefined) {
+    if (c.id === id || seen.has(c.id))
+      throw invalid('parentId', 'tickets.errors.categoryCycle', { id });
+    seen.add(c.id);
+  }
 }

@@ -125,5 +125,11 @@ export const ADMIN_NAV: NavItem[] = [
   { key: 'users', path: '/admin/users', icon: <UserOutlined />, permission: 'users.read' },
   { key: 'teams', path: '/admin/teams', icon: <TeamOutlined />, permission: 'teams.read' },
   { key: 'audit', path: '/admin/audit', icon: <HistoryOutlined />, permission: 'audit.read' },
+  {
+    key: 'ticketAdmin',
+    path: '/admin/tickets',
+    icon: <CustomerServiceOutlined />,
+    permission: 'tickets.admin',
+  },
   { key: 'apiDocs', path: '/api/docs', icon: <ApiOutlined />, external: true },
 ];

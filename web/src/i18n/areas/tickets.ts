@@ -1,8 +1,37 @@
 // Strings of the service desk pages (agent inbox, ticket page, phone entry) and the requester portal.
 
 export const zh = {
-  nav: { ticketPhone: '电话登记' },
+  nav: { ticketPhone: '电话登记', ticketAdmin: '工单设置' },
   tickets: {
+    admin: {
+      title: '工单设置',
+      categories: '故障分类',
+      settings: '服务台设置',
+      addCategory: '新增分类',
+      categoryName: '分类名称',
+      nameRequired: '请填写分类名称',
+      parent: '上级分类',
+      topLevel: '（顶级）',
+      state: '状态',
+      active: '启用',
+      disabled: '已停用',
+      actions: '操作',
+      rename: '重命名',
+      move: '移动',
+      disable: '停用',
+      enable: '启用',
+      saved: '已保存',
+      save: '保存设置',
+      autoCloseDays: '已解决工单自动关闭（天，客户无回复）',
+      slaWarnPercent: 'SLA 预警点（内置策略，占时限的百分比）',
+      dispatchStrategy: '自动派单方式',
+      strategy: { least_loaded: '按负载最少', round_robin: '轮流' },
+      slaAlertService: 'SLA 预警与超时通过此告警服务通知',
+      slaAlertServiceHelp:
+        '先通知处理人（未分派时为当班人员），无人确认再按该服务的升级策略通知；留空则只发站内通知',
+      priorityMatrix: '优先级矩阵（影响 × 紧急度）',
+      impactUrgency: '影响 \\ 紧急度',
+    },
     status: {
       new: '新建',
       assigned: '已分派',
@@ -120,6 +149,7 @@ export const zh = {
       escalated: '升级：{{from}} → {{to}}',
       sla_warning: 'SLA 预警：{{target}}',
       sla_breach: 'SLA 超时：{{target}}',
+      sla_paged: '已通过告警通知 {{count}} 人：{{target}}',
       attachment: '添加附件',
       survey: '满意度评价：{{score}} 星',
       internal: '内部',
@@ -214,8 +244,37 @@ export const zh = {
 };
 
 export const en: typeof zh = {
-  nav: { ticketPhone: 'Phone entry' },
+  nav: { ticketPhone: 'Phone entry', ticketAdmin: 'Ticket settings' },
   tickets: {
+    admin: {
+      title: 'Ticket settings',
+      categories: 'Categories',
+      settings: 'Desk settings',
+      addCategory: 'Add category',
+      categoryName: 'Category name',
+      nameRequired: 'Enter the category name',
+      parent: 'Parent category',
+      topLevel: '(top level)',
+      state: 'State',
+      active: 'Active',
+      disabled: 'Disabled',
+      actions: 'Actions',
+      rename: 'Rename',
+      move: 'Move',
+      disable: 'Disable',
+      enable: 'Enable',
+      saved: 'Saved',
+      save: 'Save settings',
+      autoCloseDays: 'Close resolved tickets after (days without a customer reply)',
+      slaWarnPercent: 'SLA warning point (built-in policies, percent of the target)',
+      dispatchStrategy: 'Automatic dispatch',
+      strategy: { least_loaded: 'Least loaded', round_robin: 'Round robin' },
+      slaAlertService: 'Page SLA warnings and breaches through this alert service',
+      slaAlertServiceHelp:
+        "The assignee first (unassigned: whoever is on duty), then the service's escalation policy; empty: in-app notices only",
+      priorityMatrix: 'Priority matrix (impact × urgency)',
+      impactUrgency: 'Impact \\ urgency',
+    },
     status: {
       new: 'New',
       assigned: 'Assigned',
@@ -342,6 +401,7 @@ export const en: typeof zh = {
       escalated: 'Escalated: {{from}} → {{to}}',
       sla_warning: 'SLA warning: {{target}}',
       sla_breach: 'SLA breached: {{target}}',
+      sla_paged: 'Paged {{count}} through alerts: {{target}}',
       attachment: 'Attachment added',
       survey: 'Satisfaction: {{score}} stars',
       internal: 'internal',

@@ -250,6 +250,12 @@ export function TicketTimeline({
               to: t(`tickets.levels.${String(d.toLevel)}`, String(d.toLevel)),
             });
             break;
+          case 'sla_paged':
+            label = t('tickets.timeline.sla_paged', {
+              target: t(`tickets.sla.targets.${String(d.target)}`, String(d.target ?? '')),
+              count: Array.isArray(d.receivers) ? d.receivers.length : 0,
+            });
+            break;
           case 'sla_warning':
           case 'sla_breach':
             label = t(`tickets.timeline.${e.kind}`, {

@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
+import { DIALECTS } from '../../../test/helpers/db.js';
+
+interface Category {
+  id: string;
+  parentId: string | null;
+  name: string;
+  active: boolean;
+}
+
+describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
+  let t: TestApp;
+  let tech: Awaited<ReturnType<TestApp['userWith']>>;
+
+  const create = async (name: string, parentId?: string) => {
+    const res = await t.admin.request('POST', '/api/tickets/categories', { name, parentId });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as Category;
+  };
+  const auditCount = async (action: string) =>
+    Number(
+      (
+        await sql<{
+          n: number;
+        }>`SELECT COUNT(*) AS n FROM audit_event WHERE action = ${action}`.execute(t.dd.database.db)
+      ).rows[0]!.n,
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    tech = await t.userWith(['technician']);
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('moves a category in the tree, refusing a cycle or an unknown parent and saving nothing then', async () => {
+    const net = await create('网络');
+    const sw = await create('交换机', net.id);
+    const port = await create('端口', sw.id);
+    const pc = await create('终端');
+
+    const cycle = await t.admin.request('PATCH', `/api/tickets/categories/${net.id}`, {
+      parentId: port.id,
+      name: '网络设备',
+    });
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json()).toMatchObject({ field: 'parentId' });
+    const unknown = await t.admin.request('PATCH', `/api/tickets/categories/${sw.id}`, {
+      parentId: 'no-such-category',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ field: 'parentId' });
+    const audits = await auditCount('ticket_category.update');
+    // Nothing half-saved: the refused rename did not happen.
+    const list = async () =>
+      ((await t.admin.request('GET', '/api/tickets/categories')).json() as { items: Category[] })
+        .items;
+    expect((await list()).find((c) => c.id === net.id)?.name).toBe('网络');
+
+    const moved = await t.admin.request('PATCH', `/api/tickets/categories/${sw.id}`, {
+      parentId: pc.id,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ id: sw.id, parentId: pc.id });
+    const top = await t.admin.request('PATCH', `/api/tickets/categories/${sw.id}`, {
+      parentId: null,
+    });
+    expect(top.json()).toMatchObject({ parentId: null });
+    expect(await auditCount('ticket_category.update')).toBe(audits + 2);
+
+    // Only admins and duty managers administer categories.
+    const denied = await tech.request('PATCH', `/api/tickets/categories/${sw.id}`, {
+      parentId: pc.id,
+    });
+    expect(denied.statusCode).toBe(403);
+  });
+
+  it('reads the settings with their defaults and stores a change', async () => {
+    const res = await t.admin.request('GET', '/api/tickets/settings');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      autoCloseDays: 7,
+      slaWarnPercent: 80,
+      slaAlertServiceId: null,
+      dispatchStrategy: 'least_loaded',
+      priorityMatrix: { impacts: ['high', 'medium', 'low'] },
+      calendars: {},
+    });
+    await t.admin.request('PUT', '/api/tickets/settings/autoCloseDays', { value: 3 });
+    expect((await t.admin.request('GET', '/api/tickets/settings')).json()).toMatchObject({
+      autoCloseDays: 3,
+    });
+    const bad = await t.admin.request('PUT', '/api/tickets/settings/autoCloseDays', { value: 0 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'value' });
+    expect((await tech.request('GET', '/api/tickets/settings')).statusCode).toBe(403);
+
+    const team = (
+      (
+        await t.admin.request('POST', '/api/teams', { name: '机房', timeZone: 'Asia/Shanghai' })
+      ).json() as {
+        team: { id: string };
+      }
+    ).team.id;
+    const calendar = {
+      calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['09:00-18:00'] } },
+      holidays: 'cn-2026',
+    };
+    const put = await t.admin.request('PUT', `/api/tickets/settings/calendar:${team}`, {
+      value: calendar,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(
+      ((await t.admin.request('GET', '/api/tickets/settings')).json() as { calendars: unknown })
+        .calendars,
+    ).toEqual({ [team]: calendar });
+  });
+});

@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/server.js';
+
+// Ticket administration in the browser: a duty manager builds the category tree (add, add a
+// child, rename, move to the top, disable) and changes desk settings (SLA warning point,
+// a priority-matrix cell); every step is checked against the API. Real server, real Chromium.
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-output', 'e2e');
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server;
+let context: BrowserContext;
+let profileDir: string;
+let admin: Awaited<ReturnType<typeof apiAs>>;
+
+interface Category {
+  id: string;
+  parentId: string | null;
+  name: string;
+  active: boolean;
+}
+
+async function apiAs(username: string, password: string) {
+  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: {
+        cookie: cookie.split(';')[0]!,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
+    return (r.status === 204 ? {} : await r.json()) as T;
+  };
+}
+
+async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
+    .first()
+    .click();
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+}
+
+const categories = async () =>
+  (await admin<{ items: Category[] }>('GET', '/api/tickets/categories')).items;
+const byName = async (name: string) => (await categories()).find((c) => c.name === name);
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'vite'),
+      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
+  }
+  mkdirSync(shots, { recursive: true });
+  server = await startServer();
+  admin = await apiAs(server.admin.username, server.admin.password);
+  await admin('POST', '/api/users', {
+    username: 'manager',
+    displayName: '值班经理 老周',
+    roles: ['duty_manager'],
+    password: 'pw-manager-12345',
+  });
+  profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 900 },
+    locale: 'zh-CN',
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('ticket administration in the browser', () => {
+  it('a duty manager builds the category tree and changes the desk settings', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(`${server.baseUrl}/sign-in`);
+      await page.getByTestId('signin-username').fill('manager');
+      await page.getByTestId('signin-password').fill('pw-manager-12345');
+      await page.getByTestId('signin-submit').click();
+      await page.getByTestId('user-menu').waitFor();
+      await page.getByTestId('nav-ticketAdmin').click();
+      expect(await page.getByTestId('page-title').innerText()).toContain('工单设置');
+
+      // Add a top-level category, then a child under it.
+      await page.getByTestId('category-add').click();
+      await page.getByTestId('category-dialog-ok').click();
+      await page.getByText('请填写分类名称').waitFor();
+      await page.getByTestId('category-dialog-name').fill('网络');
+      await page.getByTestId('category-dialog-ok').click();
+      await page.getByTestId('category-name-网络').waitFor();
+      await page.getByTestId('category-add').click();
+      await page.getByTestId('category-dialog-name').fill('交换机');
+      await choose(page, 'category-dialog-parent', '网络');
+      await page.getByTestId('category-dialog-ok').click();
+      await page.getByTestId('category-name-交换机').waitFor();
+      const net = (await byName('网络'))!;
+      expect(await byName('交换机')).toMatchObject({ parentId: net.id, active: true });
+
+      // Rename the child.
+      await page.getByTestId('category-rename-交换机').click();
+      await page.getByTestId('category-dialog-name').fill('核心交换机');
+      await page.getByTestId('category-dialog-ok').click();
+      await page.getByTestId('category-name-核心交换机').waitFor();
+      expect(await byName('交换机')).toBeUndefined();
+
+      // Moving 网络 offers neither itself nor its child as the new parent (no cycles).
+      await page.getByTestId('category-move-网络').click();
+      await page.getByTestId('category-dialog-parent').click();
+      const offered = await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .allInnerTexts();
+      expect(offered).toEqual(['（顶级）']);
+      await page.keyboard.press('Escape');
+      await page.locator('.ant-modal-close').click();
+
+      // Move the child to the top level.
+      await page.getByTestId('category-move-核心交换机').click();
+      await choose(page, 'category-dialog-parent', '（顶级）');
+      await page.getByTestId('category-dialog-ok').click();
+      await expect.poll(async () => (await byName('核心交换机'))?.parentId).toBeNull();
+
+      // Disable it: the tag says so and new tickets can no longer use it.
+      await page.getByTestId('category-toggle-核心交换机').click();
+      await expect
+        .poll(() => page.getByTestId('category-state-核心交换机').innerText())
+        .toBe('已停用');
+      expect((await byName('核心交换机'))?.active).toBe(false);
+      await page.screenshot({ path: join(shots, 'ticket-admin-categories.png'), fullPage: true });
+
+      // Settings: the SLA warning point and one cell of the priority matrix.
+      await page.getByRole('tab', { name: '服务台设置' }).click();
+      // antd puts the test id on the <input> of an InputNumber.
+      await page.getByTestId('setting-slaWarnPercent').fill('70');
+      await choose(page, 'matrix-low-high', 'P2');
+      await page.getByTestId('settings-save').click();
+      await page.getByText('已保存').first().waitFor();
+      const s = await admin<{
+        slaWarnPercent: number;
+        priorityMatrix: { cells: Record<string, Record<string, string>> };
+      }>('GET', '/api/tickets/settings');
+      expect(s.slaWarnPercent).toBe(70);
+      expect(s.priorityMatrix.cells.low!.high).toBe('P2');
+      expect(s.priorityMatrix.cells.high!.high).toBe('P1');
+      await page.screenshot({ path: join(shots, 'ticket-admin-settings.png'), fullPage: true });
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'ticket-admin-failure.png'), fullPage: true });
+      throw err;
+    }
+  }, 120_000);
+});

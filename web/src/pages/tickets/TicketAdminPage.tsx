@@ -1,0 +1,412 @@
+import { PlusOutlined } from '@ant-design/icons';
+import {
+  App,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useCan } from '../../auth/AuthContext';
+import { useApiErrors, useErrorText } from '../../forms/useApiErrors';
+import { TID } from '../../testids';
+
+interface Category {
+  id: string;
+  parentId: string | null;
+  name: string;
+  active: boolean;
+}
+interface CategoryNode extends Category {
+  children?: CategoryNode[];
+}
+interface PriorityMatrix {
+  impacts: string[];
+  urgencies: string[];
+  cells: Record<string, Record<string, string>>;
+}
+interface Settings {
+  priorityMatrix: PriorityMatrix;
+  autoCloseDays: number;
+  slaWarnPercent: number;
+  slaAlertServiceId: string | null;
+  dispatchStrategy: string;
+}
+type SettingsForm = Omit<Settings, 'priorityMatrix'> & { cells: PriorityMatrix['cells'] };
+type Dialog =
+  | { kind: 'create' }
+  | { kind: 'rename'; category: Category }
+  | { kind: 'move'; category: Category };
+
+const TOP = '__top__';
+
+/** The category tree, children under their parent, each level in the server's order. */
+function toTree(items: readonly Category[]): CategoryNode[] {
+  const nodes = new Map(items.map((c) => [c.id, { ...c } as CategoryNode]));
+  const roots: CategoryNode[] = [];
+  for (const c of items) {
+    const node = nodes.get(c.id)!;
+    const parent = c.parentId ? nodes.get(c.parentId) : undefined;
+    if (parent) (parent.children ??= []).push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** The ids under `id` (itself included): a category cannot move there. */
+function subtreeOf(id: string, items: readonly Category[]): Set<string> {
+  const out = new Set([id]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of items)
+      if (c.parentId && out.has(c.parentId) && !out.has(c.id)) {
+        out.add(c.id);
+        grew = true;
+      }
+  }
+  return out;
+}
+
+function CategoriesPanel() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const showError = useApiErrors();
+  const [items, setItems] = useState<Category[]>([]);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<{ name?: string; parentId?: string }>();
+
+  const load = useCallback(async () => {
+    try {
+      setItems((await api.get<{ items: Category[] }>('/api/tickets/categories')).items);
+    } catch (err) {
+      showError(err);
+    }
+  }, [showError]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const tree = useMemo(() => toTree(items), [items]);
+  const parentOptions = useMemo(() => {
+    const excluded = dialog?.kind === 'move' ? subtreeOf(dialog.category.id, items) : new Set();
+    return [
+      { value: TOP, label: t('tickets.admin.topLevel') },
+      ...items.filter((c) => !excluded.has(c.id)).map((c) => ({ value: c.id, label: c.name })),
+    ];
+  }, [dialog, items, t]);
+
+  const open = (d: Dialog) => {
+    form.resetFields();
+    if (d.kind === 'rename') form.setFieldsValue({ name: d.category.name });
+    if (d.kind === 'move') form.setFieldsValue({ parentId: d.category.parentId ?? TOP });
+    if (d.kind === 'create') form.setFieldsValue({ parentId: TOP });
+    setDialog(d);
+  };
+
+  const handleSubmit = async (values: { name?: string; parentId?: string }) => {
+    if (!dialog) return;
+    const parentId = values.parentId === TOP ? null : (values.parentId ?? null);
+    setSaving(true);
+    try {
+      if (dialog.kind === 'create')
+        await api.post('/api/tickets/categories', { name: values.name, parentId });
+      else if (dialog.kind === 'rename')
+        await api.patch(`/api/tickets/categories/${dialog.category.id}`, { name: values.name });
+      else await api.patch(`/api/tickets/categories/${dialog.category.id}`, { parentId });
+      message.success(t('tickets.admin.saved'));
+      setDialog(null);
+      await load();
+    } catch (err) {
+      showError(err, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const handleToggle = async (c: Category) => {
+    try {
+      await api.patch(`/api/tickets/categories/${c.id}`, { active: !c.active });
+      await load();
+    } catch (err) {
+      showError(err);
+    }
+  };
+
+  const columns: TableColumnsType<CategoryNode> = [
+    {
+      title: t('tickets.admin.categoryName'),
+      dataIndex: 'name',
+      render: (name: string, c) => <span data-testid={`category-name-${c.name}`}>{name}</span>,
+    },
+    {
+      title: t('tickets.admin.state'),
+      dataIndex: 'active',
+      width: 120,
+      render: (active: boolean, c) => (
+        <Tag color={active ? 'green' : 'default'} data-testid={`category-state-${c.name}`}>
+          {active ? t('tickets.admin.active') : t('tickets.admin.disabled')}
+        </Tag>
+      ),
+    },
+    {
+      title: t('tickets.admin.actions'),
+      key: 'actions',
+      width: 280,
+      render: (_: unknown, c) => (
+        <Space size="small">
+          <Button
+            size="small"
+            onClick={() => open({ kind: 'rename', category: c })}
+            data-testid={`category-rename-${c.name}`}
+          >
+            {t('tickets.admin.rename')}
+          </Button>
+          <Button
+            size="small"
+            onClick={() => open({ kind: 'move', category: c })}
+            data-testid={`category-move-${c.name}`}
+          >
+            {t('tickets.admin.move')}
+          </Button>
+          <Button
+            size="small"
+            danger={c.active}
+            onClick={() => void handleToggle(c)}
+            data-testid={`category-toggle-${c.name}`}
+          >
+            {c.active ? t('tickets.admin.disable') : t('tickets.admin.enable')}
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Button
+        type="primary"
+        icon={<PlusOutlined />}
+        onClick={() => open({ kind: 'create' })}
+        data-testid="category-add"
+      >
+        {t('tickets.admin.addCategory')}
+      </Button>
+      <Table<CategoryNode>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={tree}
+        pagination={false}
+        expandable={{ defaultExpandAllRows: true }}
+        key={items.length}
+        data-testid="category-table"
+      />
+      <Modal
+        open={dialog !== null}
+        title={
+          dialog?.kind === 'create'
+            ? t('tickets.admin.addCategory')
+            : dialog?.kind === 'rename'
+              ? t('tickets.admin.rename')
+              : t('tickets.admin.move')
+        }
+        onCancel={() => setDialog(null)}
+        onOk={() => form.submit()}
+        okButtonProps={{ loading: saving, ...{ 'data-testid': 'category-dialog-ok' } }}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" onFinish={(v) => void handleSubmit(v)}>
+          {dialog?.kind !== 'move' && (
+            <Form.Item
+              name="name"
+              label={t('tickets.admin.categoryName')}
+              rules={[
+                { required: true, whitespace: true, message: t('tickets.admin.nameRequired') },
+              ]}
+            >
+              <Input maxLength={100} data-testid="category-dialog-name" />
+            </Form.Item>
+          )}
+          {dialog?.kind !== 'rename' && (
+            <Form.Item name="parentId" label={t('tickets.admin.parent')}>
+              <Select
+                options={parentOptions}
+                showSearch
+                optionFilterProp="label"
+                data-testid="category-dialog-parent"
+              />
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
+function SettingsPanel() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const showError = useApiErrors();
+  const errorText = useErrorText();
+  const canReadAlerts = useCan('alerts.read');
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [services, setServices] = useState<{ id: string; name: string }[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<SettingsForm>();
+
+  const load = useCallback(async () => {
+    try {
+      const s = await api.get<Settings>('/api/tickets/settings');
+      setSettings(s);
+      form.setFieldsValue({ ...s, cells: s.priorityMatrix.cells });
+      if (canReadAlerts)
+        setServices(
+          (await api.get<{ items: { id: string; name: string }[] }>('/api/alerts/services')).items,
+        );
+    } catch (err) {
+      showError(err);
+    }
+  }, [showError, form, canReadAlerts]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const handleSave = async (values: SettingsForm) => {
+    if (!settings) return;
+    setSaving(true);
+    const changes: [string, unknown][] = [];
+    const matrix = { ...settings.priorityMatrix, cells: values.cells };
+    if (JSON.stringify(matrix) !== JSON.stringify(settings.priorityMatrix))
+      changes.push(['priorityMatrix', matrix]);
+    for (const key of ['autoCloseDays', 'slaWarnPercent', 'dispatchStrategy'] as const)
+      if (values[key] !== settings[key]) changes.push([key, values[key]]);
+    const service = values.slaAlertServiceId ?? null;
+    if (service !== settings.slaAlertServiceId) changes.push(['slaAlertServiceId', service]);
+    try {
+      for (const [key, value] of changes) {
+        try {
+          await api.put(`/api/tickets/settings/${key}`, { value });
+        } catch (err) {
+          // The server names `value` (or `value.<cell>`): the refusal belongs to this setting.
+          form.setFields([
+            {
+              name: (key === 'priorityMatrix' ? 'cells' : key) as keyof SettingsForm,
+              errors: [errorText(err)],
+            },
+          ]);
+          throw err;
+        }
+      }
+      message.success(t('tickets.admin.saved'));
+      await load();
+    } catch (err) {
+      showError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (!settings) return null;
+  const m = settings.priorityMatrix;
+  const priorities = ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p }));
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(v) => void handleSave(v)}
+      style={{ maxWidth: 640 }}
+    >
+      <Form.Item name="autoCloseDays" label={t('tickets.admin.autoCloseDays')}>
+        <InputNumber min={1} max={365} data-testid="setting-autoCloseDays" />
+      </Form.Item>
+      <Form.Item name="slaWarnPercent" label={t('tickets.admin.slaWarnPercent')}>
+        <InputNumber min={1} max={99} addonAfter="%" data-testid="setting-slaWarnPercent" />
+      </Form.Item>
+      <Form.Item name="dispatchStrategy" label={t('tickets.admin.dispatchStrategy')}>
+        <Select
+          data-testid="setting-dispatchStrategy"
+          options={['least_loaded', 'round_robin'].map((v) => ({
+            value: v,
+            label: t(`tickets.admin.strategy.${v}`),
+          }))}
+        />
+      </Form.Item>
+      <Form.Item
+        name="slaAlertServiceId"
+        label={t('tickets.admin.slaAlertService')}
+        extra={t('tickets.admin.slaAlertServiceHelp')}
+      >
+        <Select
+          allowClear
+          data-testid="setting-slaAlertServiceId"
+          options={services.map((s) => ({ value: s.id, label: s.name }))}
+        />
+      </Form.Item>
+      <Typography.Title level={5}>{t('tickets.admin.priorityMatrix')}</Typography.Title>
+      <table data-testid="setting-priorityMatrix" style={{ marginBottom: 16 }}>
+        <thead>
+          <tr>
+            <th>{t('tickets.admin.impactUrgency')}</th>
+            {m.urgencies.map((u) => (
+              <th key={u}>{t(`tickets.levelsIU.${u}`, u)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {m.impacts.map((i) => (
+            <tr key={i}>
+              <th>{t(`tickets.levelsIU.${i}`, i)}</th>
+              {m.urgencies.map((u) => (
+                <td key={u}>
+                  <Form.Item name={['cells', i, u]} noStyle>
+                    <Select
+                      options={priorities}
+                      style={{ width: 80 }}
+                      data-testid={`matrix-${i}-${u}`}
+                    />
+                  </Form.Item>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="settings-save">
+        {t('tickets.admin.save')}
+      </Button>
+    </Form>
+  );
+}
+
+/** Ticket administration for admins and duty managers: the category tree and desk settings. */
+export default function TicketAdminPage() {
+  const { t } = useTranslation();
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={3} data-testid={TID.pageTitle} style={{ marginTop: 0 }}>
+        {t('tickets.admin.title')}
+      </Typography.Title>
+      <Tabs
+        items={[
+          {
+            key: 'categories',
+            label: t('tickets.admin.categories'),
+            children: <CategoriesPanel />,
+          },
+          { key: 'settings', label: t('tickets.admin.settings'), children: <SettingsPanel /> },
+        ]}
+      />
+    </Space>
+  );
+}
