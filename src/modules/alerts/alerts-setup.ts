@@ -190,9 +190,11 @@ export function withLiveUpdates(
     jobs: alerts.jobs.map((job) => ({
       ...job,
       async run(payload, ctx) {
-        await job.run(payload, ctx);
+        const outcome = await job.run(payload, ctx);
         const pageId = (payload as { pageId?: unknown } | null)?.pageId;
+        // The outcome commits with the job's completion, well within the notifier's 300 ms.
         changed(typeof pageId === 'string' ? pageId : undefined);
+        return outcome;
       },
     })),
   };
