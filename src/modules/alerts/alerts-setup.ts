@@ -39,7 +39,10 @@ export function createAlertsSetup(deps: AlertsSetupDeps) {
     return db.selectFrom('alert_integration').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** A new key for an integration; the old one stops working (the intake caches keys ≤ 1 s). */
+  /**
+   * A new key for an integration. The old one is refused at once by this process; another
+   * process (several api processes) may still take it for up to a second (its key cache).
+   */
   async function rotateKey(actor: Actor, id: string) {
     const row = await findIntegration(id);
     if (!row) throw notFound('integration', id);
@@ -59,6 +62,7 @@ export function createAlertsSetup(deps: AlertsSetupDeps) {
         after: { rotatedAt: now },
       });
     });
+    alerts.forgetIntegrationKeys();
     return {
       id: row.id,
       serviceId: row.service_id,

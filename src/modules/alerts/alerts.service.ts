@@ -517,22 +517,34 @@ export function createAlertsService(deps: AlertsDeps) {
     string,
     { at: number; found: Promise<Awaited<ReturnType<typeof store.findIntegrationByKeyHash>>> }
   >();
+  /** Bumped when keys change in this process: a lookup begun before is not cached after. */
+  let keyGeneration = 0;
   async function findIntegration(key: string) {
     if (key.length === 0 || key.length > 200) return undefined;
     const hash = sha256(key);
     const now = clock.now();
     const hit = integrationCache.get(hash);
     if (hit && now - hit.at < 1000 && now >= hit.at) return hit.found;
+    const generation = keyGeneration;
     const found = store.findIntegrationByKeyHash(db, hash);
     // Unknown keys are not cached: a flood of wrong keys must not grow the map.
     void found.then(
       (f) => {
-        if (f) integrationCache.set(hash, { at: now, found });
+        if (f && generation === keyGeneration) integrationCache.set(hash, { at: now, found });
       },
       () => undefined,
     );
     if (integrationCache.size > 10_000) integrationCache.clear();
     return found;
+  }
+
+  /**
+   * An integration's key changed (rotated) and is committed: this process refuses the old key
+   * at once. Other processes keep it for up to their cache's second.
+   */
+  function forgetIntegrationKeys(): void {
+    keyGeneration++;
+    integrationCache.clear();
   }
 
   /** An intake request: authenticate by key, validate, store, answer as the source expects. */
@@ -1254,6 +1266,7 @@ export function createAlertsService(deps: AlertsDeps) {
     intake,
     intakeEmail,
     hasEmailIntegration,
+    forgetIntegrationKeys,
     recordEvents,
     createPolicy,
     updatePolicy,
