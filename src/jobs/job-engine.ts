@@ -164,7 +164,7 @@ export class JobEngine {
    * PostgreSQL they run on their own (the server groups concurrent commits itself).
    */
   private write<T>(unit: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db, 'sqlite').run(unit);
+    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db).run(unit);
     return unit(this.opts.db);
   }
 

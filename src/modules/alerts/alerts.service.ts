@@ -141,7 +141,7 @@ export function createAlertsService(deps: AlertsDeps) {
   const minuteMs = deps.minuteMs ?? MINUTE;
   let linkSecret: Promise<string> | undefined;
   const secret = () => (linkSecret ??= store.ensureSetting(db, 'link_secret', randomToken()));
-  const writer = groupCommit(db, dialect);
+  const writer = groupCommit(db);
   // Keyed by the transaction object: a batch's reads die with it.
   const batchReads = new WeakMap<Kysely<DB>, BatchReads>();
   function readsOf(trx: Kysely<DB>): BatchReads {
@@ -509,7 +509,14 @@ export function createAlertsService(deps: AlertsDeps) {
     // many requests); resolves only once committed. Events of one request apply in order, and
     // requests in the order they were queued, so dedup decides exactly as one at a time.
     await writer.run(async (trx) => {
-      for (const ev of events) await applyEvent(trx, prepared, ev, at);
+      try {
+        for (const ev of events) await applyEvent(trx, prepared, ev, at);
+      } catch (error) {
+        // Rolled back to this unit's savepoint, with any service lock it took (PostgreSQL):
+        // the batch's later units must take it again.
+        batchReads.delete(trx);
+        throw error;
+      }
     });
   }
 
