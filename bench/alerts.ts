@@ -10,6 +10,7 @@
  * opened_at (receipt) and the first delivered attempt's handedAt on its timeline.
  *
  * Loopback only; bounded by count and time. Not a test: numbers vary with the machine.
+ * BENCH_JOB_CONCURRENCY (default 64) is the server's JOB_CONCURRENCY; before 2026-12-06 it was 16.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -185,7 +186,9 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
       LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'silent',
       DUTYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
       WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-      JOB_CONCURRENCY: process.env.BENCH_JOB_CONCURRENCY ?? '16',
+      // A send mostly waits (claim, channel, completion): with 16 in flight they fell seconds
+      // behind ~100 pages/s on a loaded machine (first notification p99 5-7 s); 64 kept up.
+      JOB_CONCURRENCY: process.env.BENCH_JOB_CONCURRENCY ?? '64',
     },
     /ready at|listening on/,
   );

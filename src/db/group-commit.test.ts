@@ -17,7 +17,7 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
 
   it('commits concurrent units together, in order, and answers each after the commit', async () => {
     const { db } = await setup();
-    const writer = new GroupCommit(db, dialect === 'sqlite');
+    const writer = new GroupCommit(db);
     const order: string[] = [];
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -32,18 +32,18 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
       ),
     );
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    // Grouped units run in the order they were queued (PostgreSQL runs them concurrently).
-    if (dialect === 'sqlite') expect(order).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
+    // Grouped units run in the order they were queued.
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
     expect(writer.stats.units).toBe(40);
-    // SQLite: fewer transactions than units, they were grouped.
-    if (dialect === 'sqlite') expect(writer.stats.transactions).toBeLessThan(40);
+    // Fewer transactions than units: they were grouped (on PostgreSQL too).
+    expect(writer.stats.transactions).toBeLessThan(40);
     const rows = await db.selectFrom('alert_setting').select('key').execute();
     expect(rows).toHaveLength(40);
   });
 
   it('rolls back only the unit that fails; its caller gets the error, the others commit', async () => {
     const { db } = await setup();
-    const writer = new GroupCommit(db, dialect === 'sqlite');
+    const writer = new GroupCommit(db);
     const outcomes = await Promise.allSettled([
       writer.run((trx) => trx.insertInto('alert_setting').values(setting('a')).execute()),
       writer.run(async (trx) => {
@@ -62,7 +62,7 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
 
   it('a lone unit that fails leaves nothing behind', async () => {
     const { db } = await setup();
-    const writer = new GroupCommit(db, dialect === 'sqlite');
+    const writer = new GroupCommit(db);
     await expect(
       writer.run(async (trx) => {
         await trx.insertInto('alert_setting').values(setting('x')).execute();

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from './database.js';
 import type { DB } from './schema.js';
 
 /**
@@ -34,9 +33,10 @@ export class GroupCommit {
   readonly stats = { transactions: 0, units: 0 };
 
   /**
-   * `grouped: false` (PostgreSQL): each unit is a transaction of its own, run concurrently; the
-   * server groups concurrent commits into one WAL flush itself, and one lane of round trips
-   * was the slower choice there.
+   * `grouped: false`: each unit is a transaction of its own, run concurrently (for comparison
+   * and tests). Grouped on both dialects: on PostgreSQL the lane holds one pool connection,
+   * where one transaction per request took every connection (and queued on the service lock),
+   * leaving the job engine's claims and sends waiting for a connection behind the intake.
    */
   constructor(
     private readonly db: Kysely<DB>,
@@ -126,11 +126,16 @@ export class GroupCommit {
 
 const writers = new WeakMap<Kysely<DB>, GroupCommit>();
 
-/** The process's group-commit writer for this database handle (grouped on SQLite only). */
-export function groupCommit(db: Kysely<DB>, dialect: DialectName): GroupCommit {
+/**
+ * The process's group-commit writer for this database handle. On SQLite everything that writes
+ * often joins it (a commit blocks the thread). On PostgreSQL only the intake does: the job
+ * engine and sends write on their own connections, so that they never wait behind the lane
+ * (with claims, finishes and send outcomes in it, sends starved behind intake batches).
+ */
+export function groupCommit(db: Kysely<DB>): GroupCommit {
   let w = writers.get(db);
   if (!w) {
-    w = new GroupCommit(db, dialect === 'sqlite');
+    w = new GroupCommit(db, true);
     writers.set(db, w);
   }
   return w;

@@ -83,6 +83,44 @@ describe.each(DIALECTS)('durable job engine on %s', (dialect) => {
     expect(await statusOf(database)).toHaveLength(1);
   });
 
+  it('commits the outcome a handler returns with its completion, and retries when it fails', async () => {
+    const database = await setup(dialect);
+    const seen: unknown[] = [];
+    let tries = 0;
+    const e = engine(database);
+    e.register<{ n: number }>({
+      kind: 'test.outcome',
+      maxAttempts: 3,
+      backoffMs: () => 30,
+      // Only SQLite preloads (in the claim); PostgreSQL runs read for themselves.
+      preload: async (trx, payload) =>
+        (await sql<{ n: number }>`SELECT ${payload.n} * 2 AS n`.execute(trx)).rows[0]!.n,
+      run: async (payload, ctx) => {
+        seen.push(ctx.preloaded);
+        tries++;
+        return async (trx) => {
+          await sql`INSERT INTO job_run (job_id, worker, n) VALUES (${ctx.job.id}, 'w', ${payload.n})`.execute(
+            trx,
+          );
+          // The first outcome fails after its insert: rolled back with it, the job is retried.
+          if (tries === 1) throw new Error('outcome write failed');
+        };
+      },
+    });
+    await enqueueJob(database.db, dialect, systemClock, {
+      kind: 'test.outcome',
+      payload: { n: 21 },
+      maxAttempts: 3,
+    });
+    await e.runDue();
+    await waitFor(async () => (await e.runDue()) > 0 || tries >= 2);
+    const [job] = await statusOf(database);
+    expect(job).toMatchObject({ status: 'done', attempts: 2 });
+    const rows = await sql<{ n: number }>`SELECT n FROM job_run`.execute(database.db);
+    expect(rows.rows.map((r) => Number(r.n))).toEqual([21]);
+    expect(seen).toEqual(dialect === 'sqlite' ? [42, 42] : [undefined, undefined]);
+  });
+
   it('retries a failing job with backoff and gives up after max attempts', async () => {
     const database = await setup(dialect);
     let calls = 0;

@@ -21,6 +21,8 @@ export interface JobContext {
   readonly db: Kysely<DB>;
   readonly clock: Clock;
   readonly log: Logger;
+  /** What the handler's `preload` read in the claiming transaction (SQLite only), if it has one. */
+  readonly preloaded?: unknown;
 }
 
 export interface JobHandler<P = unknown> {
@@ -29,8 +31,22 @@ export interface JobHandler<P = unknown> {
   readonly maxAttempts?: number;
   /** Delay before try n+1 after try n failed. */
   readonly backoffMs?: (attempt: number) => number;
-  run(payload: P, ctx: JobContext): Promise<void>;
+  /**
+   * Returns nothing, or the writes of its outcome: the engine commits them in the transaction
+   * that marks the job done (one commit instead of two; on SQLite it joins the group commit).
+   * Should those writes fail, the job is retried like any failure.
+   */
+  run(payload: P, ctx: JobContext): Promise<void | JobOutcomeWrite>;
+  /**
+   * Reads for `run`, done in the group-commit transaction that claims the job (SQLite only: the
+   * one connection is held by that writer most of the time under load, so separate reads would
+   * each wait for a batch). Must only read. Absent on PostgreSQL: `run` reads for itself then.
+   */
+  preload?(trx: Kysely<DB>, payload: P): Promise<unknown>;
 }
+
+/** Writes a job's outcome, committed together with the job's completion. */
+export type JobOutcomeWrite = (trx: Kysely<DB>) => Promise<void>;
 
 export interface PeriodicJob {
   readonly kind: string;
@@ -148,7 +164,7 @@ export class JobEngine {
    * PostgreSQL they run on their own (the server groups concurrent commits itself).
    */
   private write<T>(unit: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db, 'sqlite').run(unit);
+    if (this.opts.dialect === 'sqlite') return groupCommit(this.opts.db).run(unit);
     return unit(this.opts.db);
   }
 
@@ -248,8 +264,8 @@ export class JobEngine {
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0 || this.handlers.size === 0) return 0;
     const jobs = await this.claim(free);
-    for (const job of jobs) {
-      const p = this.execute(job).finally(() => {
+    for (const { job, preloaded } of jobs) {
+      const p = this.execute(job, preloaded).finally(() => {
         this.finished++;
         this.inFlight.delete(p);
         // A slot freed up: more due work may be waiting.
@@ -260,7 +276,7 @@ export class JobEngine {
     return jobs.length;
   }
 
-  private async claim(limit: number): Promise<JobTable[]> {
+  private async claim(limit: number): Promise<{ job: JobTable; preloaded?: unknown }[]> {
     const now = this.opts.clock.now();
     const kinds = [...this.handlers.keys()];
     const lockedUntil = now + this.leaseMs;
@@ -273,7 +289,7 @@ export class JobEngine {
           SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)})
           ORDER BY run_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING *`.execute(this.opts.db);
-      return rows;
+      return rows.map((job) => ({ job }));
     }
     // SQLite: the claim joins the process's group commit (one fsync with the other writes).
     return this.write(async (trx) => {
@@ -282,11 +298,23 @@ export class JobEngine {
           attempts = attempts + 1, updated_at = ${now}
         WHERE id IN (SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${limit})
         RETURNING *`.execute(trx);
-      return rows;
+      const claimed: { job: JobTable; preloaded?: unknown }[] = [];
+      for (const job of rows) {
+        const handler = this.handlers.get(job.kind);
+        let preloaded: unknown;
+        try {
+          if (handler?.preload) preloaded = await handler.preload(trx, JSON.parse(job.payload));
+        } catch {
+          // A failed read is not the claim's failure: the job runs and reads for itself.
+          preloaded = undefined;
+        }
+        claimed.push(preloaded === undefined ? { job } : { job, preloaded });
+      }
+      return claimed;
     });
   }
 
-  private async execute(job: JobTable): Promise<void> {
+  private async execute(job: JobTable, preloaded?: unknown): Promise<void> {
     const handler = this.handlers.get(job.kind);
     const { db, clock, log } = this.opts;
     if (!handler) return;
@@ -309,14 +337,15 @@ export class JobEngine {
       Math.max(50, this.leaseMs / 3),
     );
     try {
-      await handler.run(JSON.parse(job.payload), {
+      const outcome = await handler.run(JSON.parse(job.payload), {
         job,
         db,
         clock,
         log: log.child({ jobId: job.id, kind: job.kind }),
+        ...(preloaded === undefined ? {} : { preloaded }),
       });
       clearInterval(heartbeat);
-      await this.finish(job, 'done', null);
+      await this.finish(job, 'done', null, outcome ?? undefined);
     } catch (err) {
       clearInterval(heartbeat);
       const message = err instanceof Error ? err.message : String(err);
@@ -356,11 +385,10 @@ export class JobEngine {
     job: JobTable,
     status: 'done' | 'dead',
     error: string | null,
+    outcome?: JobOutcomeWrite,
   ): Promise<void> {
-    this.opts.onOutcome?.(job.kind, status);
     const now = this.opts.clock.now();
-    // Group commit: the finishes of many jobs share one transaction (and one fsync).
-    await this.write((trx) =>
+    const markFinished = (trx: Kysely<DB>) =>
       trx
         .updateTable('job')
         .set({
@@ -373,8 +401,20 @@ export class JobEngine {
         })
         .where('id', '=', job.id)
         .where('locked_by', '=', this.workerId)
-        .execute(),
-    );
+        .execute();
+    // Group commit: the finishes of many jobs share one transaction (and one fsync).
+    if (!outcome) await this.write(markFinished);
+    else if (this.opts.dialect === 'sqlite')
+      await this.write(async (trx) => {
+        await outcome(trx);
+        await markFinished(trx);
+      });
+    else
+      await this.opts.db.transaction().execute(async (trx) => {
+        await outcome(trx);
+        await markFinished(trx);
+      });
+    this.opts.onOutcome?.(job.kind, status);
   }
 }
 

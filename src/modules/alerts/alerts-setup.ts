@@ -39,7 +39,10 @@ export function createAlertsSetup(deps: AlertsSetupDeps) {
     return db.selectFrom('alert_integration').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** A new key for an integration; the old one stops working (the intake caches keys ≤ 1 s). */
+  /**
+   * A new key for an integration. The old one is refused at once by this process; another
+   * process (several api processes) may still take it for up to a second (its key cache).
+   */
   async function rotateKey(actor: Actor, id: string) {
     const row = await findIntegration(id);
     if (!row) throw notFound('integration', id);
@@ -59,6 +62,7 @@ export function createAlertsSetup(deps: AlertsSetupDeps) {
         after: { rotatedAt: now },
       });
     });
+    alerts.forgetIntegrationKeys();
     return {
       id: row.id,
       serviceId: row.service_id,
@@ -194,9 +198,11 @@ export function withLiveUpdates(
     jobs: alerts.jobs.map((job) => ({
       ...job,
       async run(payload, ctx) {
-        await job.run(payload, ctx);
+        const outcome = await job.run(payload, ctx);
         const pageId = (payload as { pageId?: unknown } | null)?.pageId;
+        // The outcome commits with the job's completion, well within the notifier's 300 ms.
         changed(typeof pageId === 'string' ? pageId : undefined);
+        return outcome;
       },
     })),
   };

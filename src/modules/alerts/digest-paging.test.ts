@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dingtalkFake } from '../../../test/fakes/dingtalk-fake.js';
@@ -136,5 +137,51 @@ describe.each(DIALECTS)('paging a DingTalk robot over its rate limit on %s', (di
     const first = (await detail(0)).timeline.map((e) => e.type);
     expect(first).toContain('notification_delivered');
     expect(first).not.toContain('notification_held');
+  });
+
+  it('records the throttle the robot answers when another sender used it up, and holds later pages for the digest', async () => {
+    t.clock.advance(2 * MIN); // our own sends of the first test are out of the window
+    // Another sender shares the robot and sends its 20 messages of the minute.
+    for (let i = 0; i < 20; i++) {
+      const ts = t.clock.now();
+      const sign = createHmac('sha256', 'SECx').update(`${ts}\nSECx`).digest('base64');
+      const res = await fetch(
+        `${fake.origin}/robot/send?access_token=tok&timestamp=${ts}&sign=${encodeURIComponent(sign)}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ msgtype: 'text', text: { content: `other ${i}` } }),
+        },
+      );
+      expect(((await res.json()) as { errcode: number }).errcode).toBe(0);
+    }
+    const accepted = fake.accepted.length;
+    const page = async (summary: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/integrations/${key}/generic`,
+        headers: { 'content-type': 'application/json' },
+        payload: { summary, severity: 'critical', dedupKey: summary },
+      });
+      expect(res.statusCode).toBe(202);
+      await settle();
+      const items = (
+        await ok<{ items: { id: string; summary: string }[] }>(
+          t.admin.request('GET', '/api/pages?limit=100'),
+        )
+      ).items;
+      const p = items.find((x) => x.summary === summary)!;
+      return (await ok<PageDetail>(t.admin.request('GET', `/api/pages/${p.id}`))).timeline;
+    };
+    // Our count said "send": the robot answers 130101 and blocks it for 10 minutes.
+    const throttled = await page('UPS on battery');
+    const failed = throttled.find((e) => e.type === 'notification_failed');
+    expect(JSON.stringify(failed?.data)).toContain('130101');
+    // The next page is not tried against the blocked robot: it waits for the digest.
+    t.clock.advance(1000);
+    const later = (await page('Core router down')).map((e) => e.type);
+    expect(later).toContain('notification_held');
+    expect(later).not.toContain('notification_failed');
+    expect(fake.accepted).toHaveLength(accepted);
   });
 });

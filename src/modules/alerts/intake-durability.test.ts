@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.js';
 import { httpClient, setupPaging } from '../../../test/helpers/paging.js';
 import { webhookFake } from '../../../test/fakes/webhook-fake.js';
+import { freePort, kill9, killChildren, startChild } from '../../../test/helpers/child-process.js';
 
 /*
  * Group commit under a crash: a real `dutydesk serve` on a SQLite file takes a concurrent
@@ -18,26 +17,17 @@ import { webhookFake } from '../../../test/fakes/webhook-fake.js';
 const ADMIN_PASSWORD = 'admin-password-for-intake-kill';
 const SECRET = 'intake-kill-secret';
 const CLIENTS = 16;
-const children = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
-  for (const c of [...children]) await kill9(c);
+  await killChildren();
   for (const f of cleanups) await f();
 }, 30_000);
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 async function serve(env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: {
-      ...process.env,
+  const { child } = await startChild(
+    ['src/cli.ts', 'serve'],
+    {
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -46,28 +36,9 @@ async function serve(env: Record<string, string>) {
       WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
       JOB_CONCURRENCY: '16',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/ready at|listening on/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  child.removeAllListeners('exit');
+    /ready at|listening on/,
+  );
   return { child, base: `http://127.0.0.1:${port}` };
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 async function until(cond: () => Promise<boolean> | boolean, ms: number, what: string) {

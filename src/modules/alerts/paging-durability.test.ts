@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.js';
 import { type Client, httpClient, setupPaging } from '../../../test/helpers/paging.js';
 import { webhookFake } from '../../../test/fakes/webhook-fake.js';
+import { freePort, kill9, killChildren, startChild } from '../../../test/helpers/child-process.js';
 import type { FakeHttpServer } from '../../../test/fakes/http-fake.js';
 
 /*
@@ -16,26 +15,17 @@ import type { FakeHttpServer } from '../../../test/fakes/http-fake.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-durability';
 const SECRET = 'durability-secret';
-const children = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
-  for (const c of [...children]) await kill9(c);
+  await killChildren();
   for (const f of cleanups) await f();
 }, 30_000);
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 async function serve(env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: {
-      ...process.env,
+  const { child } = await startChild(
+    ['src/cli.ts', 'serve'],
+    {
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -45,28 +35,9 @@ async function serve(env: Record<string, string>) {
       ALERTS_MINUTE_MS: '2000',
       JOB_POLL_MS: '100',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/ready at|listening on/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  child.removeAllListeners('exit');
+    /ready at|listening on/,
+  );
   return { child, base: `http://127.0.0.1:${port}` };
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {

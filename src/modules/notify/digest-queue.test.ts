@@ -5,34 +5,21 @@ import { DIALECTS, openMigrated } from '../../../test/helpers/db.js';
 import { openDatabase } from '../../db/database.js';
 import { JobEngine } from '../../jobs/job-engine.js';
 import { ManualClock } from '../../lib/clock.js';
-import type { ChannelTarget, NotificationMessage } from './channel.js';
-import { createChannels, deliver } from './channel-registry.js';
-import { admit, DIGEST_JOB, digestJobHandler, type DigestRow } from './digest-queue.js';
+import { kill9, killChildren, startChild } from '../../../test/helpers/child-process.js';
+import { createChannels } from './channel-registry.js';
+import { DIGEST_JOB, digestJobHandler, type DigestRow } from './digest-queue.js';
 
 const log = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 10, 28, 3, 0, 0);
 const ssrf = { allow: ['127.0.0.1/32'], resolve: async () => [] };
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  await killChildren();
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const pageMsg = (i: number): NotificationMessage => ({
-  id: `send-${i}`,
-  kind: 'page',
-  locale: 'en',
-  title: `Switch ${i} down`,
-  body: 'link lost',
-  severity: i % 2 === 0 ? 'critical' : 'warning',
-  pageId: `page-${i}`,
-  links: {
-    acknowledge: `https://duty.example.com/a/ack-${i}`,
-    view: `https://duty.example.com/pages/page-${i}`,
-  },
-});
-
 describe.each(DIALECTS)('rate-limited channel digests on %s', (dialect) => {
-  it('sends 20 pages a minute to a DingTalk robot and one digest of the other 5, once, after a restart', async () => {
+  it('sends 20 pages a minute to a DingTalk robot and one digest of the other 5, once, after the first process is killed with SIGKILL', async () => {
     const database = await openMigrated(dialect);
     cleanups.push(() => database.dispose());
     const clock = new ManualClock(T0);
@@ -44,36 +31,28 @@ describe.each(DIALECTS)('rate-limited channel digests on %s', (dialect) => {
       perMinute: 20,
     }).start();
     cleanups.push(() => fake.close());
-    const target: ChannelTarget = {
-      kind: 'dingtalk',
-      webhookUrl: `${fake.origin}/robot/send?access_token=tok`,
-      secret: 'SECx',
-    };
     const channels = createChannels({});
 
-    // 25 pages within one minute, one a second.
-    const held: string[] = [];
-    for (let i = 0; i < 25; i++) {
-      clock.set(T0 + i * 1000);
-      const message = pageMsg(i);
-      const a = await database.db.transaction().execute((trx) =>
-        admit(trx, dialect, clock, target, message, {
-          pageId: message.pageId!,
-          sendKey: message.id,
-        }),
-      );
-      if (a.kind === 'send') {
-        const out = await deliver(channels, message, target, {
-          now: clock.now(),
-          timeoutMs: 2000,
-          ssrf,
-        });
-        expect(out.status).toBe('delivered');
-      } else {
-        expect(a.releaseAt).toBe(T0 + 60_000);
-        held.push(message.id);
-      }
-    }
+    // A first process pages the robot 25 times in a minute, then dies without warning.
+    const first = await startChild(
+      ['src/modules/notify/digest-queue.child.ts'],
+      {
+        DATABASE_URL: database.url,
+        ROBOT_URL: `${fake.origin}/robot/send?access_token=tok`,
+        ROBOT_SECRET: 'SECx',
+        T0: String(T0),
+      },
+      /admitted held=.*\n/,
+    );
+    await kill9(first.child);
+    const held = /admitted held=(.*)\n/
+      .exec(first.output())![1]!
+      .split(',')
+      .map((h) => {
+        const [id, releaseAt] = h.split('@');
+        expect(Number(releaseAt)).toBe(T0 + 60_000);
+        return id!;
+      });
     expect(fake.accepted).toHaveLength(20);
     expect(held).toEqual(['send-20', 'send-21', 'send-22', 'send-23', 'send-24']);
     const jobs = await database.db
@@ -83,8 +62,7 @@ describe.each(DIALECTS)('rate-limited channel digests on %s', (dialect) => {
       .execute();
     expect(jobs).toEqual([{ run_at: T0 + 60_000, status: 'pending' }]);
 
-    // Restart: the first process is gone; a new connection and two workers pick the job up.
-    await database.close();
+    // The first process is gone; a new process (this one, its own connection) runs two workers.
     const reopened = openDatabase(database.url);
     cleanups.push(() => reopened.close());
     const recorded: { id: string; rows: DigestRow[] }[] = [];
