@@ -19,6 +19,7 @@ let server: Server;
 let context: BrowserContext;
 let profileDir: string;
 let admin: Awaited<ReturnType<typeof apiAs>>;
+let teamId: string;
 
 interface Category {
   id: string;
@@ -81,6 +82,12 @@ beforeAll(async () => {
     roles: ['duty_manager'],
     password: 'pw-manager-12345',
   });
+  teamId = (
+    await admin<{ team: { id: string } }>('POST', '/api/teams', {
+      name: '机房值班组',
+      timeZone: 'Asia/Shanghai',
+    })
+  ).team.id;
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -178,6 +185,41 @@ describe('ticket administration in the browser', () => {
       expect(s.priorityMatrix.cells.low!.high).toBe('P2');
       expect(s.priorityMatrix.cells.high!.high).toBe('P1');
       await page.screenshot({ path: join(shots, 'ticket-admin-settings.png'), fullPage: true });
+
+      // A group's business calendar: a malformed range is refused by the server (its message
+      // shown), then office hours with the 2026 State Council holiday list are stored.
+      await page.getByRole('tab', { name: '工作日历' }).click();
+      await choose(page, 'calendar-team', '机房值班组');
+      await choose(page, 'calendar-kind', '按工作时段');
+      await page.getByTestId('calendar-mon').fill('09:00-12:00, 13:30-18:00');
+      await page.getByTestId('calendar-tue').fill('9-18');
+      expect(await page.getByTestId('calendar-tue').inputValue()).toBe('9-18');
+      await page.getByTestId('calendar-save').click();
+      // The refusal names the field: 工作日历定义无效：字段 weekly.tue.0
+      await page.locator('.ant-message', { hasText: 'weekly.tue' }).waitFor();
+      expect(
+        (await admin<{ calendars: object }>('GET', '/api/tickets/settings')).calendars,
+      ).toEqual({});
+      await page.getByTestId('calendar-tue').fill('09:00-18:00');
+      await page.getByTestId('calendar-cn2026').check();
+      await page.getByTestId('calendar-save').click();
+      await expect
+        .poll(
+          async () =>
+            (await admin<{ calendars: Record<string, unknown> }>('GET', '/api/tickets/settings'))
+              .calendars[teamId],
+        )
+        .toEqual({
+          calendar: {
+            kind: 'hours',
+            zone: 'Asia/Shanghai',
+            weekly: { mon: ['09:00-12:00', '13:30-18:00'], tue: ['09:00-18:00'] },
+            holidays: [],
+            workdays: [],
+          },
+          holidays: 'cn-2026',
+        });
+      await page.screenshot({ path: join(shots, 'ticket-admin-calendar.png'), fullPage: true });
     } catch (err) {
       await page.screenshot({ path: join(shots, 'ticket-admin-failure.png'), fullPage: true });
       throw err;

@@ -2,6 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
+  Checkbox,
   Form,
   Input,
   InputNumber,
@@ -17,6 +18,7 @@ import type { TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import type { Team } from '../../api/types';
 import { useCan } from '../../auth/AuthContext';
 import { useApiErrors, useErrorText } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
@@ -389,6 +391,182 @@ function SettingsPanel() {
   );
 }
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+interface CalendarSetting {
+  calendar:
+    | { kind: '24x7' }
+    | {
+        kind: 'hours';
+        zone: string;
+        weekly: Partial<Record<(typeof WEEKDAYS)[number], string[]>>;
+        holidays?: string[];
+        workdays?: { date: string; as?: number }[];
+      };
+  holidays?: 'cn-2026';
+}
+interface CalendarForm {
+  kind: '24x7' | 'hours';
+  zone: string;
+  weekly: Record<string, string>;
+  holidays: string;
+  workdays: string;
+  cn2026: boolean;
+}
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,，]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** Form values → the `calendar:<teamId>` setting the server validates (it names bad fields). */
+function toCalendarSetting(v: CalendarForm): CalendarSetting {
+  const calendar: CalendarSetting['calendar'] =
+    v.kind === '24x7'
+      ? { kind: '24x7' }
+      : {
+          kind: 'hours',
+          zone: v.zone,
+          weekly: Object.fromEntries(
+            WEEKDAYS.map((d) => [d, lines(v.weekly[d] ?? '')] as const).filter(
+              ([, r]) => r.length > 0,
+            ),
+          ),
+          holidays: lines(v.holidays),
+          workdays: lines(v.workdays).map((l) => {
+            const [date, as] = l.split(/\s+/);
+            return as ? { date: date!, as: Number(as) } : { date: date! };
+          }),
+        };
+  return v.cn2026 ? { calendar, holidays: 'cn-2026' } : { calendar };
+}
+
+function toCalendarForm(s: CalendarSetting | undefined, zone: string): CalendarForm {
+  const c = s?.calendar;
+  const hours = c && c.kind === 'hours' ? c : undefined;
+  return {
+    kind: c?.kind ?? '24x7',
+    zone: hours?.zone ?? zone,
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, (hours?.weekly[d] ?? []).join(', ')])),
+    holidays: (hours?.holidays ?? []).join('\n'),
+    workdays: (hours?.workdays ?? []).map((w) => (w.as ? `${w.date} ${w.as}` : w.date)).join('\n'),
+    cn2026: s?.holidays === 'cn-2026',
+  };
+}
+
+function CalendarsPanel() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const showError = useApiErrors();
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [calendars, setCalendars] = useState<Record<string, CalendarSetting>>({});
+  const [teamId, setTeamId] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<CalendarForm>();
+  const kind = Form.useWatch('kind', form);
+
+  const load = useCallback(async () => {
+    try {
+      const [ts, s] = await Promise.all([
+        api.get<{ items: Team[] }>('/api/teams'),
+        api.get<{ calendars: Record<string, CalendarSetting> }>('/api/tickets/settings'),
+      ]);
+      setTeams(ts.items);
+      setCalendars(s.calendars);
+    } catch (err) {
+      showError(err);
+    }
+  }, [showError]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const handleTeam = (id: string) => {
+    setTeamId(id);
+    const team = teams.find((x) => x.id === id);
+    form.setFieldsValue(toCalendarForm(calendars[id], team?.timeZone ?? 'Asia/Shanghai'));
+  };
+
+  const handleSave = async (v: CalendarForm) => {
+    if (!teamId) return;
+    setSaving(true);
+    try {
+      await api.put(`/api/tickets/settings/calendar:${teamId}`, { value: toCalendarSetting(v) });
+      message.success(t('tickets.admin.saved'));
+      await load();
+    } catch (err) {
+      showError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 640 }}>
+      <Select
+        placeholder={t('tickets.admin.calendarTeam')}
+        style={{ width: 320 }}
+        value={teamId}
+        onChange={handleTeam}
+        options={teams.map((x) => ({ value: x.id, label: x.name }))}
+        data-testid="calendar-team"
+      />
+      {teamId && (
+        <Form form={form} layout="vertical" onFinish={(v) => void handleSave(v)}>
+          <Form.Item name="kind" label={t('tickets.admin.calendarKind')}>
+            <Select
+              data-testid="calendar-kind"
+              options={[
+                { value: '24x7', label: t('tickets.admin.calendar24x7') },
+                { value: 'hours', label: t('tickets.admin.calendarHours') },
+              ]}
+            />
+          </Form.Item>
+          {kind === 'hours' && (
+            <>
+              <Form.Item name="zone" label={t('tickets.admin.calendarZone')}>
+                <Input data-testid="calendar-zone" />
+              </Form.Item>
+              {WEEKDAYS.map((d) => (
+                <Form.Item
+                  key={d}
+                  name={['weekly', d]}
+                  label={t(`tickets.admin.weekday.${d}`)}
+                  extra={d === 'mon' ? t('tickets.admin.calendarHoursHelp') : undefined}
+                >
+                  <Input placeholder="09:00-12:00, 13:30-18:00" data-testid={`calendar-${d}`} />
+                </Form.Item>
+              ))}
+              <Form.Item
+                name="holidays"
+                label={t('tickets.admin.calendarHolidays')}
+                extra={t('tickets.admin.calendarDatesHelp')}
+              >
+                <Input.TextArea rows={3} data-testid="calendar-holidays" />
+              </Form.Item>
+              <Form.Item
+                name="workdays"
+                label={t('tickets.admin.calendarWorkdays')}
+                extra={t('tickets.admin.calendarWorkdaysHelp')}
+              >
+                <Input.TextArea rows={2} data-testid="calendar-workdays" />
+              </Form.Item>
+              <Form.Item name="cn2026" valuePropName="checked">
+                <Checkbox data-testid="calendar-cn2026">
+                  {t('tickets.admin.calendarCn2026')}
+                </Checkbox>
+              </Form.Item>
+            </>
+          )}
+          <Button type="primary" htmlType="submit" loading={saving} data-testid="calendar-save">
+            {t('tickets.admin.save')}
+          </Button>
+        </Form>
+      )}
+    </Space>
+  );
+}
+
 /** Ticket administration for admins and duty managers: the category tree and desk settings. */
 export default function TicketAdminPage() {
   const { t } = useTranslation();
@@ -405,6 +583,11 @@ export default function TicketAdminPage() {
             children: <CategoriesPanel />,
           },
           { key: 'settings', label: t('tickets.admin.settings'), children: <SettingsPanel /> },
+          {
+            key: 'calendars',
+            label: t('tickets.admin.calendars'),
+            children: <CalendarsPanel />,
+          },
         ]}
       />
     </Space>
