@@ -1,24 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
+import { type Api, apiAs, choose, launchContext, prepareWeb, shots, signIn } from './harness.js';
 
 // Ticket administration in the browser: a duty manager builds the category tree (add, add a
 // child, rename, move to the top, disable) and changes desk settings (SLA warning point,
 // a priority-matrix cell); every step is checked against the API. Real server, real Chromium.
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-output', 'e2e');
-
 type Server = Awaited<ReturnType<typeof startServer>>;
 let server: Server;
 let context: BrowserContext;
 let profileDir: string;
-let admin: Awaited<ReturnType<typeof apiAs>>;
+let admin: Api;
 let teamId: string;
 
 interface Category {
@@ -28,54 +24,14 @@ interface Category {
   active: boolean;
 }
 
-async function apiAs(username: string, password: string) {
-  const res = await fetch(`${server.baseUrl}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dd_session='))!;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: cookie.split(';')[0]!,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${await r.text()}`);
-    return (r.status === 204 ? {} : await r.json()) as T;
-  };
-}
-
-async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
-  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
-}
-
 const categories = async () =>
   (await admin<{ items: Category[] }>('GET', '/api/tickets/categories')).items;
 const byName = async (name: string) => (await categories()).find((c) => c.name === name);
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'vite'),
-      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
-    );
-  }
-  mkdirSync(shots, { recursive: true });
+  prepareWeb();
   server = await startServer();
-  admin = await apiAs(server.admin.username, server.admin.password);
+  admin = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   await admin('POST', '/api/users', {
     username: 'manager',
     displayName: '值班经理 老周',
@@ -89,20 +45,7 @@ beforeAll(async () => {
     })
   ).team.id;
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-  });
+  context = await launchContext(profileDir);
 }, 180_000);
 
 afterAll(async () => {
@@ -116,11 +59,7 @@ describe('ticket administration in the browser', () => {
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     try {
-      await page.goto(`${server.baseUrl}/sign-in`);
-      await page.getByTestId('signin-username').fill('manager');
-      await page.getByTestId('signin-password').fill('pw-manager-12345');
-      await page.getByTestId('signin-submit').click();
-      await page.getByTestId('user-menu').waitFor();
+      await signIn(page, server.baseUrl, 'manager');
       await page.getByTestId('nav-ticketAdmin').click();
       expect(await page.getByTestId('page-title').innerText()).toContain('工单设置');
 
