@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
-import { PNG } from '../../../test/helpers/mail-intake.js';
+import { PNG, mailClient } from '../../../test/helpers/mail-intake.js';
 import { startSmtpSink } from '../../../test/helpers/smtp.js';
 
 /*
@@ -109,6 +109,9 @@ describe.each(DIALECTS)(
         ROLES: 'api,worker',
         JOB_POLL_MS: '3600000',
         MAIL_ADDRESS: 'help@desk.example',
+        MAIL_DOMAINS: 'desk.example',
+        MAIL_SMTP_PORT: '0',
+        MAIL_SMTP_HOST: '127.0.0.1',
         ...sink.env,
       });
       agent = await t.userWith(['service_agent']);
@@ -397,6 +400,34 @@ describe.each(DIALECTS)(
       });
       expect(intoMerged.statusCode).toBe(409);
       expect(intoMerged.json()).toMatchObject({ code: 'merge_target_final' });
+      // Replies go to A: a mail about B threads there; the portal and staff are told to use A.
+      const onB = await requester.request('POST', `/api/portal/tickets/${b.id}/replies`, {
+        body: '还是不行',
+        visibility: 'public',
+      });
+      expect(onB.statusCode).toBe(409);
+      expect(onB.json()).toMatchObject({ code: 'ticket_merged', field: 'id' });
+      expect((onB.json() as { message: string }).message).toContain(a.number);
+      const client = mailClient(t.dd.smtpPort!);
+      try {
+        await client.send({
+          from: 'someone@customer.example',
+          to: 'help@desk.example',
+          subject: `Re: [${b.number}] 打印机坏了 B`,
+          text: '邮件里的补充：打印机又卡纸了',
+        });
+      } finally {
+        client.close();
+      }
+      await runJobs();
+      expect(
+        (await detail(a.id)).events.filter(
+          (e) => e.kind === 'reply' && e.body?.includes('打印机又卡纸了'),
+        ),
+      ).toHaveLength(1);
+      expect(
+        (await detail(b.id)).events.filter((e) => e.body?.includes('打印机又卡纸了')),
+      ).toHaveLength(0);
       const again = await agent.request('POST', `/api/tickets/${a.id}/merges`, {
         fromTicketId: b.id,
       });
