@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
@@ -17,6 +19,16 @@ function multipart(fileName: string, type: string, content: Buffer) {
     body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
 }
 
 type User = Awaited<ReturnType<TestApp['userWith']>>;
@@ -553,6 +565,20 @@ describe.each(DIALECTS)(
       ).toBe(204);
       expect(await links()).toEqual([]);
       expect(await audits('ticket.alert_unlink')).toContain(tk.id);
+    });
+
+    it('sweeps an upload no create or reply claimed after a day, file and row', async () => {
+      await upload(agent, 'forgotten.png');
+      const dir = join(t.dd.config.dataDir, 'attachments');
+      const files = filesUnder(dir).length;
+      expect(await count('ticket_upload')).toBeGreaterThan(0);
+      t.clock.advance(23 * 3_600_000);
+      await runJobs();
+      expect((await count('ticket_upload')) > 0).toBe(true);
+      t.clock.advance(2 * 3_600_000);
+      await runJobs();
+      expect(await count('ticket_upload')).toBe(0);
+      expect(filesUnder(dir).length).toBeLessThan(files);
     });
   },
 );
