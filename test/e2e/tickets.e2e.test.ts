@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
+import { PNG } from '../helpers/mail-intake.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 
 // The service desk in the browser: an agent logs a phone call, the inbox (open in another tab)
@@ -336,6 +337,20 @@ describe('the service desk in the browser', () => {
       await page.getByTestId('ticket-number').filter({ hasText: a.number }).waitFor();
       await page.getByTestId('watcher-me').click();
       await page.getByTestId(`watcher-${ids.agent}`).filter({ hasText: '坐席 小陈' }).waitFor();
+
+      // A public reply with a file: uploaded first, then sent with the reply's attachmentIds.
+      await page
+        .locator('.ant-upload', { has: page.getByTestId('reply-attach') })
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'ap-status.png', mimeType: 'image/png', buffer: PNG });
+      await page.locator('.ant-upload-list-item', { hasText: 'ap-status.png' }).waitFor();
+      await expect.poll(() => page.locator('.ant-upload-list-item-uploading').count()).toBe(0);
+      await page.getByTestId('reply-body').fill('已重启五楼 AP，请看附图。');
+      await page.getByTestId('reply-submit').click();
+      await page
+        .locator('[data-testid="event-reply"]', { hasText: '已重启五楼 AP' })
+        .getByTestId('attachment-ap-status.png')
+        .waitFor();
 
       await page.getByTestId('ticket-merge').click();
       await choose(page, 'merge-from', b.number);
