@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
+import { PNG } from '../helpers/mail-intake.js';
 import * as harness from './harness.js';
 import { apiAs, choose, launchContext, prepareWeb, shots } from './harness.js';
 import { startSmtpSink } from '../helpers/smtp.js';
@@ -249,6 +250,72 @@ describe('the service desk in the browser', () => {
       expect(await page.locator('[data-testid^="portal-ticket-TK-"]').count()).toBe(2);
     } finally {
       await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  }, 180_000);
+
+  it('an agent watches a ticket and merges a duplicate into it; a requester signing in lands on the portal', async () => {
+    const customer = await apiAs(server.baseUrl, 'customer', 'pw-customer-12345');
+    const file = async (title: string) =>
+      customer<{ id: string; number: string }>('POST', '/api/portal/tickets', {
+        channel: 'portal',
+        type: 'fault',
+        categoryId: ids.category,
+        title,
+        description: '五楼无线网络时断时续。',
+      });
+    const a = await file('五楼无线网络不稳定');
+    const b = await file('五楼 Wi-Fi 经常掉线');
+    const page = context.pages()[0]!;
+    page.setDefaultTimeout(15_000);
+    // The requester of the test before is still signed in.
+    await context.clearCookies();
+    try {
+      await signIn(page, 'agent');
+      await page.goto(`${server.baseUrl}/tickets/${a.id}`);
+      await page.getByTestId('ticket-number').filter({ hasText: a.number }).waitFor();
+      await page.getByTestId('watcher-me').click();
+      await page.getByTestId(`watcher-${ids.agent}`).filter({ hasText: '坐席 小陈' }).waitFor();
+
+      // A public reply with a file: uploaded first, then sent with the reply's attachmentIds.
+      await page
+        .locator('.ant-upload', { has: page.getByTestId('reply-attach') })
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'ap-status.png', mimeType: 'image/png', buffer: PNG });
+      await page.locator('.ant-upload-list-item', { hasText: 'ap-status.png' }).waitFor();
+      await expect.poll(() => page.locator('.ant-upload-list-item-uploading').count()).toBe(0);
+      await page.getByTestId('reply-body').fill('已重启五楼 AP，请看附图。');
+      await page.getByTestId('reply-submit').click();
+      await page
+        .locator('[data-testid="event-reply"]', { hasText: '已重启五楼 AP' })
+        .getByTestId('attachment-ap-status.png')
+        .waitFor();
+
+      await page.getByTestId('ticket-merge').click();
+      await choose(page, 'merge-from', b.number);
+      await page.getByTestId('merge-submit').click();
+      await page.getByTestId(`merged-from-${b.number}`).waitFor();
+      await page.getByTestId('event-merged').filter({ hasText: b.number }).waitFor();
+      await page.screenshot({ path: join(shots, 'tickets-merge.png'), fullPage: true });
+
+      await page.goto(`${server.baseUrl}/tickets/${b.id}`);
+      await page.getByTestId('ticket-status').filter({ hasText: '已合并' }).waitFor();
+      await page.getByTestId('merged-into').filter({ hasText: a.number }).waitFor();
+      await context.clearCookies();
+
+      // A requester who signs in on the staff sign-in page is taken to the portal, and the staff
+      // frame (its navigation included) is never shown to them.
+      await page.goto(`${server.baseUrl}/sign-in`);
+      await page.getByTestId('signin-username').fill('customer');
+      await page.getByTestId('signin-password').fill('pw-customer-12345');
+      await page.getByTestId('signin-submit').click();
+      await page.waitForURL(/\/portal$/);
+      await page.getByTestId(`portal-ticket-${b.number}`).waitFor();
+      expect(await page.getByTestId('nav-tickets').count()).toBe(0);
+      await page.goto(`${server.baseUrl}/tickets`);
+      await page.waitForURL(/\/portal$/);
+      expect(await page.getByTestId('user-menu').count()).toBe(0);
+    } finally {
+      await context.clearCookies();
     }
   }, 180_000);
 });

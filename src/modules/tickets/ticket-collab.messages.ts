@@ -19,6 +19,7 @@ export const ticketCollab = {
         uploadDuplicate: '同一上传文件被列出多次（字段 {{field}}）',
         alertLinkExists: '此工单已关联该告警（字段 {{field}}）',
         alertPageUnknown: '告警“{{id}}”不存在（字段 {{field}}）',
+        replyMerged: '此工单已合并到工单 {{number}}，请在该工单中回复',
       },
       notify: {
         watchedReply: { title: '您关注的工单 {{number}} 有新回复', body: '{{title}}' },
@@ -55,6 +56,7 @@ export const ticketCollab = {
         uploadDuplicate: 'The same upload is listed more than once (field {{field}})',
         alertLinkExists: 'This ticket is already linked to that alert page (field {{field}})',
         alertPageUnknown: 'Alert page "{{id}}" does not exist (field {{field}})',
+        replyMerged: 'This ticket was merged into ticket {{number}}; reply there',
       },
       notify: {
         watchedReply: { title: 'New reply on ticket {{number}} you watch', body: '{{title}}' },

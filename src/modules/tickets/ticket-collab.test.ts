@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
-import { PNG } from '../../../test/helpers/mail-intake.js';
+import { PNG, mailClient } from '../../../test/helpers/mail-intake.js';
 import { startSmtpSink } from '../../../test/helpers/smtp.js';
 
 /*
@@ -17,6 +19,16 @@ function multipart(fileName: string, type: string, content: Buffer) {
     body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
 }
 
 type User = Awaited<ReturnType<TestApp['userWith']>>;
@@ -109,6 +121,9 @@ describe.each(DIALECTS)(
         ROLES: 'api,worker',
         JOB_POLL_MS: '3600000',
         MAIL_ADDRESS: 'help@desk.example',
+        MAIL_DOMAINS: 'desk.example',
+        MAIL_SMTP_PORT: '0',
+        MAIL_SMTP_HOST: '127.0.0.1',
         ...sink.env,
       });
       agent = await t.userWith(['service_agent']);
@@ -397,6 +412,34 @@ describe.each(DIALECTS)(
       });
       expect(intoMerged.statusCode).toBe(409);
       expect(intoMerged.json()).toMatchObject({ code: 'merge_target_final' });
+      // Replies go to A: a mail about B threads there; the portal and staff are told to use A.
+      const onB = await requester.request('POST', `/api/portal/tickets/${b.id}/replies`, {
+        body: '还是不行',
+        visibility: 'public',
+      });
+      expect(onB.statusCode).toBe(409);
+      expect(onB.json()).toMatchObject({ code: 'ticket_merged', field: 'id' });
+      expect((onB.json() as { message: string }).message).toContain(a.number);
+      const client = mailClient(t.dd.smtpPort!);
+      try {
+        await client.send({
+          from: 'someone@customer.example',
+          to: 'help@desk.example',
+          subject: `Re: [${b.number}] 打印机坏了 B`,
+          text: '邮件里的补充：打印机又卡纸了',
+        });
+      } finally {
+        client.close();
+      }
+      await runJobs();
+      expect(
+        (await detail(a.id)).events.filter(
+          (e) => e.kind === 'reply' && e.body?.includes('打印机又卡纸了'),
+        ),
+      ).toHaveLength(1);
+      expect(
+        (await detail(b.id)).events.filter((e) => e.body?.includes('打印机又卡纸了')),
+      ).toHaveLength(0);
       const again = await agent.request('POST', `/api/tickets/${a.id}/merges`, {
         fromTicketId: b.id,
       });
@@ -522,6 +565,20 @@ describe.each(DIALECTS)(
       ).toBe(204);
       expect(await links()).toEqual([]);
       expect(await audits('ticket.alert_unlink')).toContain(tk.id);
+    });
+
+    it('sweeps an upload no create or reply claimed after a day, file and row', async () => {
+      await upload(agent, 'forgotten.png');
+      const dir = join(t.dd.config.dataDir, 'attachments');
+      const files = filesUnder(dir).length;
+      expect(await count('ticket_upload')).toBeGreaterThan(0);
+      t.clock.advance(23 * 3_600_000);
+      await runJobs();
+      expect((await count('ticket_upload')) > 0).toBe(true);
+      t.clock.advance(2 * 3_600_000);
+      await runJobs();
+      expect(await count('ticket_upload')).toBe(0);
+      expect(filesUnder(dir).length).toBeLessThan(files);
     });
   },
 );

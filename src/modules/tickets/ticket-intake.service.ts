@@ -207,17 +207,23 @@ export function createIntakeUseCases(ctx: TicketContext, links?: IntakeLinks) {
       });
       if (mail) await mail.inTransaction(trx, row, createdId!);
       await attachUploads(trx, row.id, createdId!, uploads, 'public');
-      if (fields.watcherIds?.length)
-        await addWatchers(trx, row.id, fields.watcherIds, caller.userId, now);
       if (alertPage) await links!.linkAlertPageIn(trx, caller, row.id, alertPage, 'alertPageId');
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket.create',
         entityType: 'ticket',
         entityId: row.id,
-        after: row,
+        after: {
+          ...row,
+          ...(uploads.length ? { attachmentIds: uploads.map((u) => u.id) } : {}),
+          ...(fields.watcherIds?.length ? { watcherIds: fields.watcherIds } : {}),
+          ...(alertPage ? { alertPageId: alertPage.id } : {}),
+        },
       });
       await store.reindexTicket(trx, dialect, row.id);
       if (fields.dispatch === 'auto') row = await dispatch(trx, row, onDuty);
+      // Watchers named on create follow from here on (the dispatch above is not news to them).
+      if (fields.watcherIds?.length)
+        await addWatchers(trx, row.id, fields.watcherIds, caller.userId, now);
       await afterChange(trx, row);
       return row;
     });

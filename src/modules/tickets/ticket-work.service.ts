@@ -1,4 +1,4 @@
-import { forbidden, invalid } from '../../lib/errors.js';
+import { conflict, forbidden, invalid } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { toCsv } from '../../lib/spreadsheet-safe.js';
 import { assertSurveyAllowed } from './follow-up.js';
@@ -29,6 +29,7 @@ import {
   stateChangeSchema,
   surveySchema,
 } from './tickets.schema.js';
+import * as collab from './ticket-collab.store.js';
 import * as store from './tickets.store.js';
 
 /** Working a ticket: read, list and search, reply, move, escalate, survey, caller history, export. */
@@ -120,14 +121,26 @@ export function createWorkUseCases(ctx: TicketContext) {
 
   async function reply(
     caller: Caller,
-    id: string,
+    ticketId: string,
     input: unknown,
     mail?: MailIntake,
   ): Promise<EventView> {
     const r = parseTicketInput(replySchema, input);
     const what = r.visibility === 'internal' ? 'note_internal' : 'reply_public';
+    // A customer's mail about a merged ticket continues on the ticket it was merged into.
+    const id = mail ? await mergeTargetOf(ticketId) : ticketId;
     const evId = await db.transaction().execute(async (trx) => {
       let row = await loadVisible(trx, caller, id);
+      if (row.status === 'merged') {
+        const into = await collab.findMerge(trx, id);
+        const target = into ? await store.findTicket(trx, into.into_id) : undefined;
+        throw conflict(
+          'ticket_merged',
+          'tickets.errors.replyMerged',
+          { number: target?.number ?? '' },
+          'id',
+        );
+      }
       // A mail from the customer is their reply; the mail job speaks for them.
       const actor: Actor = mail
         ? { role: 'requester', userId: mail.actorId }
@@ -209,6 +222,17 @@ export function createWorkUseCases(ctx: TicketContext) {
     });
     const ev = (await store.listEvents(db, id, { publicOnly: false })).find((e) => e.id === evId)!;
     return presentEvent(ev);
+  }
+
+  /** The ticket a merged ticket ended up in (following merges of merges), or the ticket itself. */
+  async function mergeTargetOf(id: string): Promise<string> {
+    let current = id;
+    for (let i = 0; i < 20; i++) {
+      const m = await collab.findMerge(db, current);
+      if (!m) break;
+      current = m.into_id;
+    }
+    return current;
   }
 
   async function transition(caller: Caller, id: string, input: unknown): Promise<TicketView> {

@@ -8,6 +8,8 @@ import { useCan, useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
 import { StatusTag } from './TicketParts';
+import type { UploadFile } from 'antd';
+import { UploadsPicker, uploadedIds } from './TicketCollabParts';
 import { titleFrom } from './ticketModel';
 import { LEVELS, TICKET_TYPES, type Category, type Ticket } from './ticketTypes';
 
@@ -54,6 +56,7 @@ export default function PhoneEntryPage() {
   const [categories, setCategories] = useState<Category[]>([]);
   const [history, setHistory] = useState<Ticket[]>([]);
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lookupSeq = useRef(0);
 
@@ -86,6 +89,7 @@ export default function PhoneEntryPage() {
   const submit = async (v: PhoneValues) => {
     setBusy(true);
     try {
+      const attachmentIds = uploadedIds(files);
       const created = await api.post<Ticket>('/api/tickets', {
         channel: 'phone',
         callerName: v.callerName,
@@ -99,7 +103,9 @@ export default function PhoneEntryPage() {
         description: v.description,
         ...(v.groupId ? { groupId: v.groupId } : {}),
         dispatch: v.dispatch,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
       });
+      setFiles([]);
       void message.success(t('tickets.phone.created', { number: created.number }));
       if (canRead) navigate(`/tickets/${created.id}`);
       else {
@@ -254,6 +260,9 @@ export default function PhoneEntryPage() {
                   </Form.Item>
                 </Col>
               </Row>
+              <Form.Item>
+                <UploadsPicker files={files} onChange={setFiles} />
+              </Form.Item>
               <Form.Item name="dispatch" label={t('tickets.phone.dispatch')}>
                 <Radio.Group>
                   <Radio value="auto">{t('tickets.phone.dispatchAuto')}</Radio>

@@ -335,7 +335,7 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
         }}
       />
       {!surveyFirst && survey}
-      {ticket.status !== 'closed' && (
+      {ticket.status !== 'closed' && ticket.status !== 'merged' && (
         <ReplyBox
           base="/api/portal/tickets"
           ticketId={id}
