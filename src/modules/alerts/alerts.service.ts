@@ -271,9 +271,21 @@ export function createAlertsService(deps: AlertsDeps) {
     trx: Kysely<DB>,
     before: { id: string; status: string },
     step: EscalationStep,
+    /** The page row was just inserted with this step's state (a new page): no update. */
+    stored = false,
   ): Promise<void> {
     const s = step.state;
     const now = clock.now();
+    if (!stored) await storeStep(trx, before, s, now);
+    await applyEffects(trx, step, now);
+  }
+
+  async function storeStep(
+    trx: Kysely<DB>,
+    before: { id: string; status: string },
+    s: EscalationState,
+    now: number,
+  ): Promise<void> {
     const change: Parameters<typeof store.updatePage>[2] = {
       status: s.status,
       escalation_json: JSON.stringify(s),
@@ -293,6 +305,9 @@ export function createAlertsService(deps: AlertsDeps) {
         .where('status', '!=', 'resolved')
         .execute();
     }
+  }
+
+  async function applyEffects(trx: Kysely<DB>, step: EscalationStep, now: number): Promise<void> {
     for (const e of step.effects) {
       switch (e.kind) {
         case 'timeline':
@@ -397,8 +412,16 @@ export function createAlertsService(deps: AlertsDeps) {
         const alertId = newId();
         let pageId: string | null = null;
         let suppressed: string | null = null;
+        let start: EscalationStep | undefined;
         if (d.paging.kind === 'open') {
           pageId = newId();
+          // The escalation starts in the row as it is inserted (one statement, not two).
+          start = startEscalation(
+            pageId,
+            scaled(parseJson<EscalationPolicy>(p.policyJson)),
+            at,
+            p.resolve,
+          );
           await store.insertPage(trx, {
             id: pageId,
             service_id: p.serviceId,
@@ -407,7 +430,8 @@ export function createAlertsService(deps: AlertsDeps) {
             status: 'triggered',
             alert_count: 1,
             policy_json: p.policyJson,
-            escalation_json: '{}',
+            escalation_json:
+              start.state.status === 'triggered' ? JSON.stringify(start.state) : '{}',
             opened_at: at,
             acknowledged_at: null,
             resolved_at: null,
@@ -437,12 +461,12 @@ export function createAlertsService(deps: AlertsDeps) {
           updated_at: at,
           resolved_at: null,
         });
-        if (d.paging.kind === 'open' && pageId !== null) {
-          const policy = scaled(parseJson<EscalationPolicy>(p.policyJson));
+        if (start !== undefined && pageId !== null) {
           await applyStep(
             trx,
             { id: pageId, status: 'triggered' },
-            startEscalation(pageId, policy, at, p.resolve),
+            start,
+            start.state.status === 'triggered',
           );
         } else if (d.paging.kind === 'join') {
           await trx
