@@ -25,7 +25,7 @@ const EnvSchema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('Dutydesk <dutydesk@localhost>'),
   JOB_POLL_MS: z.coerce.number().int().positive().default(500),
-  JOB_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  JOB_CONCURRENCY: z.coerce.number().int().positive().default(64),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   ROLES: z.string().default('api,worker'),
   WEBHOOK_ALLOW_PRIVATE: z.string().default(''),

@@ -189,6 +189,48 @@ describe.each(DIALECTS)('durable job engine on %s', (dialect) => {
     expect(ran[0]!).toBeGreaterThanOrEqual(due);
   });
 
+  it('runs at most its own concurrency of a limited kind, while other kinds use the rest', async () => {
+    const database = await setup(dialect);
+    const e = engine(database, { concurrency: 8 });
+    let heavyNow = 0;
+    let heavyMax = 0;
+    let lightMax = 0;
+    let lightNow = 0;
+    const done: string[] = [];
+    e.register({
+      kind: 'test.heavy',
+      concurrency: 1,
+      run: async () => {
+        heavyMax = Math.max(heavyMax, ++heavyNow);
+        await new Promise((r) => setTimeout(r, 60));
+        heavyNow--;
+        done.push('heavy');
+      },
+    });
+    e.register({
+      kind: 'test.light',
+      run: async () => {
+        lightMax = Math.max(lightMax, ++lightNow);
+        await new Promise((r) => setTimeout(r, 60));
+        lightNow--;
+        done.push('light');
+      },
+    });
+    for (let i = 0; i < 4; i++) {
+      await enqueueJob(database.db, dialect, systemClock, { kind: 'test.heavy', payload: { i } });
+    }
+    for (let i = 0; i < 12; i++) {
+      await enqueueJob(database.db, dialect, systemClock, { kind: 'test.light', payload: { i } });
+    }
+    await e.start();
+    await waitFor(async () => done.length === 16);
+    expect(heavyMax).toBe(1);
+    // The light ones ran side by side (up to the engine's 8), not one by one.
+    expect(lightMax).toBeGreaterThan(1);
+    expect(lightMax).toBeLessThanOrEqual(8);
+    expect((await statusOf(database)).every((j) => j.status === 'done')).toBe(true);
+  });
+
   it('takes over the job of a worker killed with SIGKILL and finishes it once', async () => {
     const database = await setup(dialect);
     await enqueueJob(database.db, dialect, systemClock, { kind: 'test.hang', payload: { n: 7 } });

@@ -32,6 +32,12 @@ export interface JobHandler<P = unknown> {
   /** Delay before try n+1 after try n failed. */
   readonly backoffMs?: (attempt: number) => number;
   /**
+   * At most this many jobs of this kind run at once in one process (CPU-heavy kinds such as a
+   * solver run); unset, the kind shares the engine's whole `concurrency` (sends mostly wait on
+   * the network, so a page storm wants many slots).
+   */
+  readonly concurrency?: number;
+  /**
    * Returns nothing, or the writes of its outcome: the engine commits them in the transaction
    * that marks the job done (one commit instead of two; on SQLite it joins the group commit).
    * Should those writes fail, the job is retried like any failure.
@@ -139,6 +145,8 @@ export class JobEngine {
   private readonly leaseMs: number;
   private running = false;
   private inFlight = new Set<Promise<void>>();
+  /** Jobs in flight per kind (for kinds with their own `concurrency`). */
+  private readonly inFlightByKind = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
@@ -261,12 +269,33 @@ export class JobEngine {
   }
 
   private async claimAndRun(): Promise<number> {
-    const free = this.concurrency - this.inFlight.size;
+    let free = this.concurrency - this.inFlight.size;
     if (free <= 0 || this.handlers.size === 0) return 0;
-    const jobs = await this.claim(free);
+    // Kinds without a limit of their own are claimed together; each limited kind with room
+    // left is claimed on its own, never beyond its room.
+    const open: string[] = [];
+    const limited: [kind: string, room: number][] = [];
+    for (const h of this.handlers.values()) {
+      if (h.concurrency === undefined) open.push(h.kind);
+      else {
+        const room = h.concurrency - (this.inFlightByKind.get(h.kind) ?? 0);
+        if (room > 0) limited.push([h.kind, room]);
+      }
+    }
+    const jobs: { job: JobTable; preloaded?: unknown }[] = [];
+    if (open.length > 0) jobs.push(...(await this.claim(open, free)));
+    free -= jobs.length;
+    for (const [kind, room] of limited) {
+      if (free <= 0) break;
+      const got = await this.claim([kind], Math.min(room, free));
+      jobs.push(...got);
+      free -= got.length;
+    }
     for (const { job, preloaded } of jobs) {
+      this.inFlightByKind.set(job.kind, (this.inFlightByKind.get(job.kind) ?? 0) + 1);
       const p = this.execute(job, preloaded).finally(() => {
         this.finished++;
+        this.inFlightByKind.set(job.kind, (this.inFlightByKind.get(job.kind) ?? 1) - 1);
         this.inFlight.delete(p);
         // A slot freed up: more due work may be waiting.
         this.kick();
@@ -276,9 +305,11 @@ export class JobEngine {
     return jobs.length;
   }
 
-  private async claim(limit: number): Promise<{ job: JobTable; preloaded?: unknown }[]> {
+  private async claim(
+    kinds: readonly string[],
+    limit: number,
+  ): Promise<{ job: JobTable; preloaded?: unknown }[]> {
     const now = this.opts.clock.now();
-    const kinds = [...this.handlers.keys()];
     const lockedUntil = now + this.leaseMs;
     const due = sql`((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND locked_until < ${now}))`;
     if (this.opts.dialect === 'postgres') {
