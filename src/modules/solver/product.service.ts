@@ -382,6 +382,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
             objective: null,
             reasons,
             unplaced: [],
+            uncovered: [],
             iterations: 0,
             ms: Date.now() - t0,
             history: [],

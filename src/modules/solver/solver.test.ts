@@ -185,6 +185,30 @@ describe('infeasible input ends fast with the reason', () => {
     ]);
   });
 
+  it('treats a hard minimum cover as a hard rule: meets it when it can, else names the cells', () => {
+    // Coverable: 4 people, one day shift a day needing 2 on days 0–6.
+    const ok = smallModel(4, 7);
+    for (const c of ok.cover) if (c.shift === 0) c.hardMin = 2;
+    const r = solve(ok, { seed: 3, timeLimitMs: 5000, maxIterations: 300 });
+    expect(r.status).toBe('feasible');
+    expect(validateRoster(ok, r.roster!)).toEqual([]);
+    // Not coverable, though every cell alone is: 2 people may work 3 shifts each (minutes),
+    // 7 days need one on D. No per-cell or per-person proof exists; the search must not return
+    // an under-covered roster, and says which cells it could not cover.
+    const tight = smallModel(2, 7, { minMinutes: 0, maxMinutes: 3 * 480, minConsecutive: 1 });
+    for (const c of tight.cover) if (c.shift === 0) c.hardMin = 1;
+    const t = solve(tight, { seed: 3, timeLimitMs: 1500 });
+    expect(t.status).toBe('no_feasible_found');
+    expect(t.roster).toBeNull();
+    expect(t.unplaced).toEqual([]);
+    expect(t.uncovered.length).toBeGreaterThan(0);
+    for (const u of t.uncovered) {
+      expect(u.shift).toBe(0);
+      expect(u.min).toBe(1);
+      expect(u.count).toBe(0);
+    }
+  });
+
   it('reports a pin that contradicts a day off', () => {
     const model = smallModel(3, 14);
     model.employees[0]!.daysOff = [6];

@@ -48,6 +48,11 @@ export interface SolveResult {
   reasons: InfeasibilityReason[];
   /** Employees still breaking a hard rule when no feasible roster was found. */
   unplaced: string[];
+  /**
+   * Cells (day, shift) still below their hard minimum cover when no feasible roster was found,
+   * with the people on them and the minimum (cover that could not be met in the time limit).
+   */
+  uncovered: { day: number; shift: number; count: number; min: number }[];
   iterations: number;
   ms: number;
   history: { ms: number; objective: number }[];
@@ -59,8 +64,12 @@ export interface SolveResult {
 const NOISE = [0, 0.9, 5, 30];
 const T_START = 100;
 const T_END = 1;
+/** Rounds in which the freed employees re-respond to each other at the end of a move. */
+const POLISH_PASSES = 0;
 /** Construction uses the exact full-horizon DP per employee up to this many states. */
 const FULL_HORIZON_STATES = 2_500_000;
+/** Search price per person below a hard minimum cover (on top of the cover's own weight). */
+const HARD_COVER_PRICE = 10_000;
 
 /** Small fast seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -121,7 +130,10 @@ class State {
 
   coverCost(i: number, n: number): number {
     const r = this.cm.req[i]!;
-    return n < r ? this.cm.under[i]! * (r - n) : this.cm.over[i]! * (n - r);
+    const h = this.cm.hardMin[i]!;
+    // Below a hard minimum: a search price only (a roster below it is never recorded).
+    const hard = n < h ? HARD_COVER_PRICE * (h - n) : 0;
+    return hard + (n < r ? this.cm.under[i]! * (r - n) : this.cm.over[i]! * (n - r));
   }
 
   /** Sets e's shift on day d, keeping counts and objective exact. */
@@ -221,6 +233,7 @@ export function solve(model: RosterModel, options: SolveOptions): SolveResult {
       objective: null,
       reasons,
       unplaced: [],
+      uncovered: [],
       iterations: 0,
       ms: elapsed(),
       history: [],
@@ -244,6 +257,7 @@ class Search {
   private lastProgress = -1e9;
   private iterations = 0;
   private readonly weekAligned: number[];
+  private readonly hasHardMin: boolean;
 
   constructor(
     private readonly cm: CompiledModel,
@@ -268,6 +282,7 @@ class Search {
       if ((d % 7 === 0 && cm.H > 7) || cm.H <= 7) starts.push(d);
     }
     this.weekAligned = starts;
+    this.hasHardMin = cm.hardMin.some((m) => m > 0);
   }
 
   private elapsed(): number {
@@ -326,9 +341,17 @@ class Search {
     return true;
   }
 
+  /** Every hard minimum cover met (the product's blocking cover rule; none in the benchmark). */
+  private coverMet(): boolean {
+    if (!this.hasHardMin) return true;
+    const { hardMin } = this.cm;
+    for (let i = 0; i < hardMin.length; i++) if (this.st.cnt[i]! < hardMin[i]!) return false;
+    return true;
+  }
+
   private record(force = false): void {
     const obj = this.st.objective;
-    if (!this.allFeasible() || obj >= this.bestObj) return;
+    if (!this.allFeasible() || obj >= this.bestObj || !this.coverMet()) return;
     this.bestObj = obj;
     if (!this.best) this.best = new Int16Array(this.st.roster.length);
     this.best.set(this.st.roster);
@@ -580,6 +603,19 @@ class Search {
           break;
         }
       }
+      // Coordinated end of the move: the picks respond to each other (exact, no noise) until
+      // none of them improves, so the first one re-inserted sees what the later ones took.
+      for (let pass = 0; ok && picks.length > 1 && pass < POLISH_PASSES; pass++) {
+        const start = this.st.objective;
+        for (const e of picks) {
+          for (let d = a; d <= b; d++) if (this.cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+          if (!this.improve(e, a, b, windowBounds(this.cm, this.st.roster, e, a, b), 0)) {
+            ok = false;
+            break;
+          }
+        }
+        if (this.st.objective >= start - 1e-9) break;
+      }
       const delta = this.st.objective - before;
       const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
       temp = T_START * Math.pow(T_END / T_START, frac);
@@ -602,12 +638,22 @@ class Search {
       const unplaced: string[] = [];
       for (let e = 0; e < E; e++)
         if (!this.feasible[e]) unplaced.push(this.cm.model.employees[e]!.id);
+      const uncovered: SolveResult['uncovered'] = [];
+      if (unplaced.length === 0) {
+        const { hardMin } = this.cm;
+        for (let i = 0; i < hardMin.length; i++) {
+          const n = this.st.cnt[i]!;
+          if (n < hardMin[i]!)
+            uncovered.push({ day: Math.floor(i / T), shift: i % T, count: n, min: hardMin[i]! });
+        }
+      }
       return {
         status: 'no_feasible_found',
         roster: null,
         objective: null,
         reasons: [],
         unplaced,
+        uncovered,
         iterations: this.iterations,
         ms,
         history: this.history,
@@ -627,6 +673,7 @@ class Search {
       objective: Math.round(this.bestObj * 1e6) / 1e6,
       reasons: [],
       unplaced: [],
+      uncovered: [],
       iterations: this.iterations,
       ms,
       history: this.history,
