@@ -452,7 +452,8 @@ export function createSolverProductService(deps: SolverProductDeps) {
           reasons: res.reasons,
           violations: res.violations.filter((v) => v.severity === 'block'),
         };
-        await store.transition(db, run.id, ['running'], 'infeasible', now(), {
+        const to = res.status === 'infeasible' ? 'infeasible' : 'none_found';
+        await store.transition(db, run.id, ['running'], to, now(), {
           result,
           finished: true,
         });

@@ -24,7 +24,10 @@ export type RunStatus =
   | 'proposed'
   | 'applied'
   | 'stopped'
+  /** Proven: no roster satisfies the hard rules (result.reasons say which and where). */
   | 'infeasible'
+  /** None found in the time limit; one may exist (result.reasons: what was left unmet). */
+  | 'none_found'
   | 'failed';
 
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'applying'];
