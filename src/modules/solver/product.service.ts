@@ -27,6 +27,11 @@ import { findInfeasibility } from './infeasibility.js';
 import { solveInWorkers } from './solve-in-worker.js';
 
 export const SOLVER_RUN_JOB = 'solver.run';
+/**
+ * Tries of a run's job: a try killed with its process (lease run out) is resumed — solved
+ * again from its inputs — by the next one; the last try only marks the run failed.
+ */
+export const SOLVER_RUN_ATTEMPTS = 4;
 /** Requests one person may have in one month. */
 export const MAX_REQUESTS_PER_MONTH = 20;
 
@@ -249,7 +254,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
         kind: SOLVER_RUN_JOB,
         payload: { runId: id },
         idempotencyKey: `${SOLVER_RUN_JOB}:${id}`,
-        maxAttempts: 3,
+        maxAttempts: SOLVER_RUN_ATTEMPTS,
       });
       await recordAudit(trx, actor, clock.now(), {
         action: `solver.${kind}.start`,
@@ -401,13 +406,22 @@ export function createSolverProductService(deps: SolverProductDeps) {
     };
   }
 
-  async function execute(run: store.RunRecord) {
+  /**
+   * Solve a run from its inputs. `resume`: a previous try died while solving (the run is still
+   * `running`); it starts again from the same inputs and seed, its earlier progress kept.
+   */
+  async function execute(run: store.RunRecord, resume = false) {
     const now = () => clock.now();
-    if (!(await store.transition(db, run.id, ['queued'], 'running', now(), { startedAt: now() }))) {
+    if (
+      !(await store.transition(db, run.id, [resume ? 'running' : 'queued'], 'running', now(), {
+        startedAt: now(),
+      }))
+    ) {
       return;
     }
     const abort = new AbortController();
-    const progress: { ms: number; objective: number }[] = [];
+    const progress: { ms: number; objective: number }[] = resume ? [...run.progress] : [];
+    const msOffset = progress.length ? progress[progress.length - 1]!.ms : 0;
     let lastSave = 0;
     let saving: Promise<void> = Promise.resolve();
     const save = () => {
@@ -429,7 +443,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
       const res = await solveProduct(
         setup,
         solveFnFor(run, abort.signal, (ms, objective) => {
-          progress.push({ ms, objective });
+          progress.push({ ms: ms + msOffset, objective });
           if (Date.now() - lastSave >= 700) {
             lastSave = Date.now();
             save();
@@ -587,8 +601,23 @@ export function createSolverProductService(deps: SolverProductDeps) {
         await applyGenerated(run);
         return;
       }
+      if (run.status === 'running' && ctx.job.attempts < SOLVER_RUN_ATTEMPTS) {
+        // A previous try died mid-run (process killed, lease run out): solve again from the
+        // run's inputs. Nothing was written into the roster by the lost try.
+        await db.transaction().execute(async (trx) => {
+          await recordAudit(trx, run.actor, clock.now(), {
+            action: 'solver.run.resume',
+            entityType: 'solver_run',
+            entityId: run.id,
+            after: { attempt: ctx.job.attempts },
+          });
+        });
+        ctx.log.warn({ runId: run.id, attempt: ctx.job.attempts }, 'solver run resumed');
+        await execute(run, true);
+        return;
+      }
       if (run.status === 'running') {
-        // A previous try died mid-run (process killed): its search is lost; say so plainly.
+        // Killed on every try: give up and say so plainly.
         await store.transition(db, run.id, ['running'], 'failed', clock.now(), {
           finished: true,
           result: {
