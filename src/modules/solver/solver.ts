@@ -67,6 +67,8 @@ const T_END = 1;
 /** Share of moves that are ejection chains (see chainMove), and their length. */
 const CHAIN_RATE = 0.1;
 const CHAIN_DEPTH = 4;
+/** A chain stays within 1–CHAIN_WEEKS aligned weeks around its first cell (cheap moves). */
+const CHAIN_WEEKS = 2;
 /** Cost added to every other choice of a forced cell. */
 const FORCE = 1e7;
 /** Construction uses the exact full-horizon DP per employee up to this many states. */
@@ -568,7 +570,7 @@ class Search {
         continue;
       }
       if (CHAIN_RATE > 0 && this.rand() < CHAIN_RATE) {
-        this.chainMove(maxWin);
+        this.chainMove();
         this.record();
         continue;
       }
@@ -694,19 +696,16 @@ class Search {
    * objective. It makes the coordinated changes a one-person move cannot (A takes X so that B,
    * freed from X, can take Y).
    */
-  private chainMove(maxWin: number): void {
+  private chainMove(): void {
     const { E, H, T } = this.cm;
     const cm = this.cm;
     let cell = this.findUnderCell();
     if (cell < 0) return;
     const d0 = Math.floor(cell / T);
-    let a = 0;
-    let b = H - 1;
-    if (H > maxWin) {
-      const weeks = 1 + Math.floor(this.rand() * Math.min(4, Math.max(1, Math.floor(H / 7))));
-      a = this.alignedStartBefore(Math.max(0, d0 - Math.floor(this.rand() * weeks * 7)));
-      b = this.alignedAfter(a + weeks * 7 - 1);
-    }
+    const weeks =
+      1 + Math.floor(this.rand() * Math.min(CHAIN_WEEKS, Math.max(1, Math.floor(H / 7))));
+    const a = this.alignedStartBefore(Math.max(0, d0 - Math.floor(this.rand() * weeks * 7)));
+    const b = this.alignedAfter(a + weeks * 7 - 1);
     const members: number[] = [];
     const before = this.st.objective;
     let ok = true;
