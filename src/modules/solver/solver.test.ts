@@ -120,6 +120,33 @@ describe('solver on generated product cases', () => {
     );
   });
 
+  it('never returns a roster below a hard minimum cover or off a pin (random small models)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: -1, max: 2 })), { maxLength: 3 }),
+        (people, seed, mins, pins) => {
+          const days = 14;
+          const model = smallModel(people, days);
+          for (const [d, t, m] of mins)
+            model.cover.find((c) => c.day === d % days && c.shift === t % 3)!.hardMin = m;
+          model.pins = pins.map(([e, d, t]) => ({ employee: e % people, day: d % days, shift: t }));
+          const r = solve(model, { seed, timeLimitMs: 10_000, maxIterations: 200 });
+          if (r.status === 'feasible') {
+            expect(validateRoster(model, r.roster!)).toEqual([]);
+            for (const p of model.pins) expect(r.roster![p.employee * days + p.day]).toBe(p.shift);
+          } else {
+            expect(r.roster).toBeNull();
+            expect(r.reasons.length + r.unplaced.length + r.uncovered.length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it('keeps pinned assignments', () => {
     const model = smallModel(5, 14);
     model.pins = [
