@@ -15,6 +15,7 @@ import * as ticketViewsTemplates from './migrations/2026-11-28-0041-ticket-views
 import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.js';
 import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
 import * as notifyDigest from './migrations/2026-11-28-0021-notify-digest.js';
+import * as solverRunIncumbent from './migrations/2026-12-06-0020-solver-run-incumbent.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-28-0042-ticket-follow-up', ticketFollowUp.up],
   ['2026-11-28-0043-ticket-link', ticketLink.up],
   ['2026-11-28-0021-notify-digest', notifyDigest.up],
+  ['2026-12-06-0020-solver-run-incumbent', solverRunIncumbent.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

@@ -9,8 +9,8 @@ import { type Client, httpClient } from '../../../test/helpers/paging.js';
 
 /*
  * A real `dutydesk serve` process is killed with SIGKILL while a Generate run is solving. After
- * a restart the run is resumed (solved again from its inputs) once its job's lease runs out; the
- * lost try wrote nothing, the resumed one writes its result into the draft once.
+ * a restart the run is resumed once its job's lease runs out, from the best roster the killed try
+ * saved; the lost try wrote nothing, the resumed one writes its result into the draft once.
  */
 
 const ADMIN_PASSWORD = 'admin-password-for-solver-durability';
@@ -77,7 +77,7 @@ async function ok<T = Record<string, unknown>>(
 
 interface Run {
   status: string;
-  progress: unknown[];
+  progress: { ms: number; objective: number }[];
   result: null | { error: string | null; assignments: number };
 }
 
@@ -164,11 +164,17 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
       `/api/solver/rosters/${rosterId}/generate`,
       { timeLimitSeconds: 12 },
     );
-    await until(admin, started.id, (r) => r.status === 'running' && r.progress.length > 0, 60_000);
+    // Past the construction: a few improvements saved (a fresh start would begin above them).
+    await until(admin, started.id, (r) => r.status === 'running' && r.progress.length >= 3, 60_000);
     await kill9(child);
 
     child = await serve(env);
     admin = await httpClient(base, 'admin', ADMIN_PASSWORD);
+    // What the killed try saved (the resumed try waits for the lease to run out).
+    const atKill = await ok<Run>(admin, 'GET', `/api/solver/runs/${started.id}`);
+    expect(atKill.status).toBe('running');
+    const saved = atKill.progress.length;
+    expect(saved).toBeGreaterThan(0);
     // Nothing was written by the killed try (the resumed one needs a lease and 12 s more).
     const view = await ok<{ assignments: unknown[] }>(
       admin,
@@ -184,6 +190,12 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
     );
     expect(done.status).toBe('done');
     expect(done.result!.error).toBeNull();
+    // Resumed from the saved best roster: its first point is no worse than the last saved one
+    // (a fresh construction starts far above it).
+    expect(done.progress.length).toBeGreaterThan(saved);
+    expect(done.progress[saved]!.objective).toBeLessThanOrEqual(
+      atKill.progress[saved - 1]!.objective + 1e-6,
+    );
     const after = await ok<{ assignments: unknown[] }>(
       admin,
       'GET',

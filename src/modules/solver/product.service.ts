@@ -368,14 +368,35 @@ export function createSolverProductService(deps: SolverProductDeps) {
     };
   }
 
+  /**
+   * The solve function of a run. The first call (round 0 of the exact model) reports its
+   * incumbents with the model's identity, and, resuming, starts from the saved incumbent when
+   * the model is still the same (same people, shifts, days).
+   */
   function solveFnFor(
     run: store.RunRecord,
     signal: AbortSignal,
-    onProgress: (ms: number, objective: number) => void,
+    onProgress: (ms: number, objective: number, incumbent: store.Incumbent | null) => void,
+    resumeFrom: store.Incumbent | null = null,
   ): SolveFn {
     const started = Date.now();
+    let calls = 0;
     return async (model, o) => {
-      if (o.first && !o.initial) {
+      const firstCall = calls++ === 0;
+      const ident = {
+        days: model.days,
+        employees: model.employees.map((e) => e.id),
+        shifts: model.shifts.map((s) => s.id),
+      };
+      const same =
+        resumeFrom !== null &&
+        resumeFrom.days === ident.days &&
+        resumeFrom.roster.length === ident.days * ident.employees.length &&
+        resumeFrom.employees.join('\n') === ident.employees.join('\n') &&
+        resumeFrom.shifts.join('\n') === ident.shifts.join('\n');
+      const resumed = firstCall && same ? Int16Array.from(resumeFrom.roster) : undefined;
+      const initial = o.initial ?? resumed;
+      if (o.first && !initial) {
         // Prove infeasibility here first: it ends fast with the reason, and the second
         // worker, which waits for the first one's incumbent, is never started for nothing.
         const t0 = Date.now();
@@ -400,8 +421,13 @@ export function createSolverProductService(deps: SolverProductDeps) {
         timeLimitMs: signal.aborted ? Math.min(o.timeLimitMs, 500) : o.timeLimitMs,
         workers: o.first ? (deps.workers ?? 2) : 1,
         ...(o.first ? { signal } : {}),
-        ...(o.initial ? { initial: o.initial } : {}),
-        onProgress: (p) => onProgress(Date.now() - started, p.objective),
+        ...(initial ? { initial } : {}),
+        onProgress: (p) =>
+          onProgress(
+            Date.now() - started,
+            p.objective,
+            firstCall ? { ...ident, roster: Array.from(p.roster), objective: p.objective } : null,
+          ),
       });
     };
   }
@@ -422,12 +448,16 @@ export function createSolverProductService(deps: SolverProductDeps) {
     const abort = new AbortController();
     const progress: { ms: number; objective: number }[] = resume ? [...run.progress] : [];
     const msOffset = progress.length ? progress[progress.length - 1]!.ms : 0;
+    const resumeFrom = resume ? await store.findIncumbent(db, run.id) : null;
+    let incumbent: store.Incumbent | null = null;
     let lastSave = 0;
     let saving: Promise<void> = Promise.resolve();
     const save = () => {
       const best = progress.length ? progress[progress.length - 1]!.objective : null;
+      const inc = incumbent;
+      incumbent = null;
       saving = saving
-        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now()))
+        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now(), inc))
         .catch(() => undefined);
     };
     const poll = setInterval(() => {
@@ -442,13 +472,19 @@ export function createSolverProductService(deps: SolverProductDeps) {
       const { setup, current } = await setupOf(run);
       const res = await solveProduct(
         setup,
-        solveFnFor(run, abort.signal, (ms, objective) => {
-          progress.push({ ms: ms + msOffset, objective });
-          if (Date.now() - lastSave >= 700) {
-            lastSave = Date.now();
-            save();
-          }
-        }),
+        solveFnFor(
+          run,
+          abort.signal,
+          (ms, objective, inc) => {
+            progress.push({ ms: ms + msOffset, objective });
+            if (inc) incumbent = inc;
+            if (Date.now() - lastSave >= 700) {
+              lastSave = Date.now();
+              save();
+            }
+          },
+          resumeFrom,
+        ),
         { timeLimitMs: run.timeLimitMs, repairMs: deps.repairMs ?? 3000 },
       );
       clearInterval(poll);
