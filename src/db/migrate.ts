@@ -15,6 +15,7 @@ import * as ticketFollowUp from './migrations/2026-11-28-0042-ticket-follow-up.j
 import * as ticketLink from './migrations/2026-11-28-0043-ticket-link.js';
 import * as magicLink from './migrations/2026-11-28-0050-magic-link.js';
 import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
+import * as solverRunIncumbent from './migrations/2026-12-06-0020-solver-run-incumbent.js';
 import * as ticketWatchersMerge from './migrations/2026-12-06-0030-ticket-watchers-merge.js';
 import * as ticketSlaEscalate from './migrations/2026-12-06-0040-ticket-sla-escalate.js';
 
@@ -42,6 +43,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-11-28-0043-ticket-link', ticketLink.up],
   ['2026-11-28-0050-magic-link', magicLink.up],
   ['2026-11-28-0070-solver-runs', solverRuns.up],
+  ['2026-12-06-0020-solver-run-incumbent', solverRunIncumbent.up],
   ['2026-12-06-0030-ticket-watchers-merge', ticketWatchersMerge.up],
   ['2026-12-06-0040-ticket-sla-escalate', ticketSlaEscalate.up],
 ];

@@ -644,6 +644,8 @@ export interface SolverRunTable {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  /** Best roster so far (resume after kill -9); added by 2026-12-06-0020. */
+  incumbent_json?: string | null;
 }
 
 export interface DB {

@@ -250,6 +250,54 @@ describe('product roster → solver model', () => {
     });
   });
 
+  it('a blocking minimum cover is hard: never returned under-covered, the cells named with why', async () => {
+    // 31 days need one person each; two people may work 10 shifts of 8 h (80 h a month) each.
+    // No single cell or person shows it; the search ends without a roster and says where.
+    const setup: ProductSetup = {
+      periodStart: '2026-12-01',
+      periodEnd: '2026-12-31',
+      timeZone: 'Asia/Shanghai',
+      shiftTypes: [TYPES[0]!],
+      posts: [
+        {
+          id: 'p1',
+          name: 'Ops',
+          shiftTypeIds: ['d'],
+          cover: (['weekday', 'weekend', 'holiday'] as const).map((dayKind) => ({
+            shiftTypeId: 'd',
+            dayKind,
+            min: 1,
+            preferred: 1,
+          })),
+          requiredSkills: [],
+        },
+      ],
+      people: [
+        { id: 'a', skills: [] },
+        { id: 'b', skills: [] },
+      ],
+      rules: { cover: { severity: 'block' }, maxHoursPerMonth: { value: 80, severity: 'block' } },
+    };
+    const res = await solveProduct(
+      setup,
+      async (m, o) => solve(m, { seed: 1, timeLimitMs: Math.min(o.timeLimitMs, 1500) }),
+      { timeLimitMs: 1500 },
+    );
+    expect(res.status).toBe('no_feasible_found');
+    expect(res.assignments).toEqual([]);
+    expect(res.reasons.length).toBeGreaterThanOrEqual(11);
+    for (const r of res.reasons) {
+      expect(r).toMatchObject({
+        rule: 'coverNotMet',
+        messageKey: 'solver.infeasible.coverNotMet',
+        postId: 'p1',
+        shiftTypeId: 'd',
+        date: expect.stringMatching(/^2026-12-\d\d$/),
+        params: { count: 0, min: 1, eligible: 2 },
+      });
+    }
+  });
+
   it('pins are kept and requests are priced; the model round-trips assignments', () => {
     const setup: ProductSetup = {
       periodStart: '2026-12-01',

@@ -94,6 +94,38 @@ export function productReasons(
   });
 }
 
+/**
+ * Minimum cover the search could not meet (a blocking cover rule is hard in the solver): which
+ * post, shift type and date, how many were placed, and why — how many people could work that
+ * cell at all that day (skills, leave, pins); they were all needed elsewhere or held by a rule.
+ */
+export function uncoveredReasons(
+  pm: ProductModel,
+  uncovered: readonly { day: number; shift: number; count: number; min: number }[],
+): ProductReason[] {
+  const { model } = pm;
+  const H = model.days;
+  const pinned = new Map((model.pins ?? []).map((p) => [p.employee * H + p.day, p.shift]));
+  return uncovered.slice(0, 100).map((u) => {
+    const cell = pm.cells[u.shift];
+    let eligible = 0;
+    model.employees.forEach((emp, e) => {
+      if ((emp.maxShifts[u.shift] ?? 0) <= 0 || emp.daysOff.includes(u.day)) return;
+      const pin = pinned.get(e * H + u.day);
+      if (pin !== undefined && pin !== u.shift) return;
+      eligible++;
+    });
+    return {
+      rule: 'coverNotMet',
+      messageKey: 'solver.infeasible.coverNotMet',
+      ...(pm.dates[u.day] ? { date: pm.dates[u.day] } : {}),
+      ...(cell ? { postId: cell.postId, shiftTypeId: cell.shiftTypeId } : {}),
+      detail: `${u.count} < ${u.min}, ${eligible} eligible`,
+      params: { count: u.count, min: u.min, eligible },
+    };
+  });
+}
+
 /** Person-level blocking findings a cell change (pin off) can repair. */
 function repairable(v: Violation): boolean {
   return v.severity === 'block' && v.personId !== undefined && v.rule !== 'coverMin';
@@ -150,7 +182,9 @@ export async function solveProduct(
         };
       }
       if (res.status !== 'feasible' || !res.roster) {
-        if (res.status === 'no_feasible_found' && round === 0) {
+        if (res.status === 'no_feasible_found' && round === 0 && res.uncovered.length > 0) {
+          unplaced = uncoveredReasons(pm, res.uncovered);
+        } else if (res.status === 'no_feasible_found' && round === 0) {
           unplaced = res.unplaced.map((personId) => ({
             rule: 'none_found',
             messageKey: 'solver.infeasible.noneFound',

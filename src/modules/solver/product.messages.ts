@@ -12,7 +12,7 @@ export const solverProduct = {
         runActive: '这张排班表已有一个正在进行的求解',
         notRunning: '求解已结束，无法停止（状态：{{status}}）',
         notProposed: '没有待确认的重新规划（状态：{{status}}）',
-        interrupted: '求解进程在运行中被终止，结果未写入排班表，请重新生成',
+        interrupted: '求解进程每次运行都被终止，结果未写入排班表，请重新生成',
         failed: '求解失败：{{error}}',
         soft: {
           requestOn: '想上 {{code}} 班的意愿未满足',
@@ -42,7 +42,7 @@ export const solverProduct = {
         notRunning: 'The run has finished and cannot be stopped (status: {{status}})',
         notProposed: 'There is no re-plan waiting to be applied (status: {{status}})',
         interrupted:
-          'The solver process was killed while running; nothing was written to the roster. Generate again.',
+          'The solver process was killed while running, on every try; nothing was written to the roster. Generate again.',
         failed: 'The solver failed: {{error}}',
         soft: {
           requestOn: 'Request to work {{code}} not met',

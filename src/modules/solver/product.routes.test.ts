@@ -303,6 +303,60 @@ describe.each(DIALECTS)('the solver in the product on %s', (dialect) => {
     expect((await roster(small)).assignments).toEqual([]);
   }, 60_000);
 
+  it('says "none found in time", not "infeasible", when the cover could not be met in time', async () => {
+    // Two people, 80 h a month each (10 shifts of 8 h), one needed every day: no roster covers
+    // the month, but no quick proof says so; the run ends at its time limit naming the cells.
+    const team = await ok(t.admin, 'POST', '/api/teams', {
+      name: '两人组',
+      timeZone: 'Asia/Shanghai',
+    });
+    const pair = (team.team as { id: string }).id;
+    await ok(t.admin, 'PUT', `/api/teams/${pair}/members`, {
+      userIds: [staff[5]!.id, staff[6]!.id],
+    });
+    const d = (
+      await ok(admin, 'POST', `/api/roster/teams/${pair}/shift-types`, {
+        code: 'D',
+        name: '白班',
+        start: '08:00',
+        end: '16:00',
+        colour: '#ffd666',
+      })
+    ).id as string;
+    await ok(admin, 'POST', `/api/roster/teams/${pair}/posts`, {
+      name: '机房',
+      shiftTypeIds: [d],
+      cover: (['weekday', 'weekend', 'holiday'] as const).map((dayKind) => ({
+        shiftTypeId: d,
+        dayKind,
+        min: 1,
+        preferred: 1,
+      })),
+    });
+    await ok(admin, 'PUT', `/api/roster/teams/${pair}/settings`, {
+      rules: { cover: { severity: 'block' }, maxHoursPerMonth: { value: 80, severity: 'block' } },
+    });
+    const rid = (
+      (await ok(admin, 'POST', '/api/roster/rosters', {
+        teamId: pair,
+        periodStart: '2026-12-01',
+        periodEnd: '2026-12-31',
+      })) as unknown as RosterView
+    ).roster.id;
+    const started = (await ok(admin, 'POST', `/api/solver/rosters/${rid}/generate`, {
+      timeLimitSeconds: 3,
+    })) as unknown as RunView;
+    await drain();
+    const r = await run(started.id);
+    expect(r.status).toBe('none_found');
+    expect(r.result!.status).toBe('no_feasible_found');
+    expect(r.result!.reasons.length).toBeGreaterThanOrEqual(11);
+    expect(r.result!.reasons[0]).toMatchObject({ rule: 'coverNotMet', shift: '机房/D' });
+    expect(r.result!.reasons[0]!.message).toContain('机房/D');
+    expect(r.result!.reasons[0]!.message).toContain('2 人');
+    expect((await roster(rid)).assignments).toEqual([]);
+  }, 60_000);
+
   it('re-plans a published roster after a late absence with few changes, shows the diff, applies it as an amendment', async () => {
     const pub = await ok(admin, 'POST', `/api/roster/rosters/${rosterId}/publish`, {});
     expect(pub.ok ?? true).toBeTruthy();

@@ -27,6 +27,11 @@ import { findInfeasibility } from './infeasibility.js';
 import { solveInWorkers } from './solve-in-worker.js';
 
 export const SOLVER_RUN_JOB = 'solver.run';
+/**
+ * Tries of a run's job: a try killed with its process (lease run out) is resumed — solved
+ * again from its inputs — by the next one; the last try only marks the run failed.
+ */
+export const SOLVER_RUN_ATTEMPTS = 4;
 /** Requests one person may have in one month. */
 export const MAX_REQUESTS_PER_MONTH = 20;
 
@@ -249,7 +254,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
         kind: SOLVER_RUN_JOB,
         payload: { runId: id },
         idempotencyKey: `${SOLVER_RUN_JOB}:${id}`,
-        maxAttempts: 3,
+        maxAttempts: SOLVER_RUN_ATTEMPTS,
       });
       await recordAudit(trx, actor, clock.now(), {
         action: `solver.${kind}.start`,
@@ -363,14 +368,35 @@ export function createSolverProductService(deps: SolverProductDeps) {
     };
   }
 
+  /**
+   * The solve function of a run. The first call (round 0 of the exact model) reports its
+   * incumbents with the model's identity, and, resuming, starts from the saved incumbent when
+   * the model is still the same (same people, shifts, days).
+   */
   function solveFnFor(
     run: store.RunRecord,
     signal: AbortSignal,
-    onProgress: (ms: number, objective: number) => void,
+    onProgress: (ms: number, objective: number, incumbent: store.Incumbent | null) => void,
+    resumeFrom: store.Incumbent | null = null,
   ): SolveFn {
     const started = Date.now();
+    let calls = 0;
     return async (model, o) => {
-      if (o.first && !o.initial) {
+      const firstCall = calls++ === 0;
+      const ident = {
+        days: model.days,
+        employees: model.employees.map((e) => e.id),
+        shifts: model.shifts.map((s) => s.id),
+      };
+      const same =
+        resumeFrom !== null &&
+        resumeFrom.days === ident.days &&
+        resumeFrom.roster.length === ident.days * ident.employees.length &&
+        resumeFrom.employees.join('\n') === ident.employees.join('\n') &&
+        resumeFrom.shifts.join('\n') === ident.shifts.join('\n');
+      const resumed = firstCall && same ? Int16Array.from(resumeFrom.roster) : undefined;
+      const initial = o.initial ?? resumed;
+      if (o.first && !initial) {
         // Prove infeasibility here first: it ends fast with the reason, and the second
         // worker, which waits for the first one's incumbent, is never started for nothing.
         const t0 = Date.now();
@@ -382,6 +408,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
             objective: null,
             reasons,
             unplaced: [],
+            uncovered: [],
             iterations: 0,
             ms: Date.now() - t0,
             history: [],
@@ -394,25 +421,43 @@ export function createSolverProductService(deps: SolverProductDeps) {
         timeLimitMs: signal.aborted ? Math.min(o.timeLimitMs, 500) : o.timeLimitMs,
         workers: o.first ? (deps.workers ?? 2) : 1,
         ...(o.first ? { signal } : {}),
-        ...(o.initial ? { initial: o.initial } : {}),
-        onProgress: (p) => onProgress(Date.now() - started, p.objective),
+        ...(initial ? { initial } : {}),
+        onProgress: (p) =>
+          onProgress(
+            Date.now() - started,
+            p.objective,
+            firstCall ? { ...ident, roster: Array.from(p.roster), objective: p.objective } : null,
+          ),
       });
     };
   }
 
-  async function execute(run: store.RunRecord) {
+  /**
+   * Solve a run from its inputs. `resume`: a previous try died while solving (the run is still
+   * `running`); it starts again from the same inputs and seed, its earlier progress kept.
+   */
+  async function execute(run: store.RunRecord, resume = false) {
     const now = () => clock.now();
-    if (!(await store.transition(db, run.id, ['queued'], 'running', now(), { startedAt: now() }))) {
+    if (
+      !(await store.transition(db, run.id, [resume ? 'running' : 'queued'], 'running', now(), {
+        startedAt: now(),
+      }))
+    ) {
       return;
     }
     const abort = new AbortController();
-    const progress: { ms: number; objective: number }[] = [];
+    const progress: { ms: number; objective: number }[] = resume ? [...run.progress] : [];
+    const msOffset = progress.length ? progress[progress.length - 1]!.ms : 0;
+    const resumeFrom = resume ? await store.findIncumbent(db, run.id) : null;
+    let incumbent: store.Incumbent | null = null;
     let lastSave = 0;
     let saving: Promise<void> = Promise.resolve();
     const save = () => {
       const best = progress.length ? progress[progress.length - 1]!.objective : null;
+      const inc = incumbent;
+      incumbent = null;
       saving = saving
-        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now()))
+        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now(), inc))
         .catch(() => undefined);
     };
     const poll = setInterval(() => {
@@ -427,13 +472,19 @@ export function createSolverProductService(deps: SolverProductDeps) {
       const { setup, current } = await setupOf(run);
       const res = await solveProduct(
         setup,
-        solveFnFor(run, abort.signal, (ms, objective) => {
-          progress.push({ ms, objective });
-          if (Date.now() - lastSave >= 700) {
-            lastSave = Date.now();
-            save();
-          }
-        }),
+        solveFnFor(
+          run,
+          abort.signal,
+          (ms, objective, inc) => {
+            progress.push({ ms: ms + msOffset, objective });
+            if (inc) incumbent = inc;
+            if (Date.now() - lastSave >= 700) {
+              lastSave = Date.now();
+              save();
+            }
+          },
+          resumeFrom,
+        ),
         { timeLimitMs: run.timeLimitMs, repairMs: deps.repairMs ?? 3000 },
       );
       clearInterval(poll);
@@ -451,7 +502,8 @@ export function createSolverProductService(deps: SolverProductDeps) {
           reasons: res.reasons,
           violations: res.violations.filter((v) => v.severity === 'block'),
         };
-        await store.transition(db, run.id, ['running'], 'infeasible', now(), {
+        const to = res.status === 'infeasible' ? 'infeasible' : 'none_found';
+        await store.transition(db, run.id, ['running'], to, now(), {
           result,
           finished: true,
         });
@@ -585,8 +637,23 @@ export function createSolverProductService(deps: SolverProductDeps) {
         await applyGenerated(run);
         return;
       }
+      if (run.status === 'running' && ctx.job.attempts < SOLVER_RUN_ATTEMPTS) {
+        // A previous try died mid-run (process killed, lease run out): solve again from the
+        // run's inputs. Nothing was written into the roster by the lost try.
+        await db.transaction().execute(async (trx) => {
+          await recordAudit(trx, run.actor, clock.now(), {
+            action: 'solver.run.resume',
+            entityType: 'solver_run',
+            entityId: run.id,
+            after: { attempt: ctx.job.attempts },
+          });
+        });
+        ctx.log.warn({ runId: run.id, attempt: ctx.job.attempts }, 'solver run resumed');
+        await execute(run, true);
+        return;
+      }
       if (run.status === 'running') {
-        // A previous try died mid-run (process killed): its search is lost; say so plainly.
+        // Killed on every try: give up and say so plainly.
         await store.transition(db, run.id, ['running'], 'failed', clock.now(), {
           finished: true,
           result: {

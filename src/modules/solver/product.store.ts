@@ -24,7 +24,10 @@ export type RunStatus =
   | 'proposed'
   | 'applied'
   | 'stopped'
+  /** Proven: no roster satisfies the hard rules (result.reasons say which and where). */
   | 'infeasible'
+  /** None found in the time limit; one may exist (result.reasons: what was left unmet). */
+  | 'none_found'
   | 'failed';
 
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'applying'];
@@ -199,18 +202,42 @@ export async function transition(
   return Number(res.numUpdatedRows) > 0;
 }
 
+/** The best roster of a run so far, with the model's identity (people, shifts, days). */
+export interface Incumbent {
+  days: number;
+  employees: string[];
+  shifts: string[];
+  roster: number[];
+  objective: number;
+}
+
 export async function saveProgress(
   db: Db,
   id: string,
   progress: RunRecord['progress'],
   objective: number | null,
   now: number,
+  incumbent?: Incumbent | null,
 ): Promise<void> {
   await db
     .updateTable('solver_run')
-    .set({ progress_json: JSON.stringify(progress), objective, updated_at: now })
+    .set({
+      progress_json: JSON.stringify(progress),
+      objective,
+      updated_at: now,
+      ...(incumbent ? { incumbent_json: JSON.stringify(incumbent) } : {}),
+    })
     .where('id', '=', id)
     .execute();
+}
+
+export async function findIncumbent(db: Db, id: string): Promise<Incumbent | null> {
+  const r = await db
+    .selectFrom('solver_run')
+    .select('incumbent_json')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r?.incumbent_json ? (JSON.parse(r.incumbent_json) as Incumbent) : null;
 }
 
 export async function requestStop(db: Db, id: string, now: number): Promise<void> {

@@ -20,6 +20,8 @@ export const solver = {
         employeeRules:
           '员工 {{employee}} 的各项规则（休息日、连续上班、工时、周末）相互矛盾，排不出合规的班',
         noneFound: '在时限内没有找到满足所有硬性规则的排班（未排好的员工：{{employees}}）',
+        coverNotMet:
+          '{{day}} {{shift}} 只排到 {{count}} 人，至少需要 {{min}} 人：当天能上这个班的 {{eligible}} 人都被其他班次或休息、连续上班、工时规则占用，在时限内没有找到满足最少在岗人数的排班',
       },
     },
   },
@@ -43,6 +45,8 @@ export const solver = {
           'Employee {{employee}}: the rules (days off, runs, minutes, weekends) contradict each other; no valid roster exists',
         noneFound:
           'No roster satisfying every hard rule was found in the time limit (not placed: {{employees}})',
+        coverNotMet:
+          '{{day}} {{shift}}: {{count}} placed, at least {{min}} needed. The {{eligible}} people who can work it that day are needed on other shifts or held by rest, run or hour rules; no roster meeting the minimum cover was found in the time limit',
       },
     },
   },

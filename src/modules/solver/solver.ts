@@ -48,6 +48,11 @@ export interface SolveResult {
   reasons: InfeasibilityReason[];
   /** Employees still breaking a hard rule when no feasible roster was found. */
   unplaced: string[];
+  /**
+   * Cells (day, shift) still below their hard minimum cover when no feasible roster was found,
+   * with the people on them and the minimum (cover that could not be met in the time limit).
+   */
+  uncovered: { day: number; shift: number; count: number; min: number }[];
   iterations: number;
   ms: number;
   history: { ms: number; objective: number }[];
@@ -59,8 +64,17 @@ export interface SolveResult {
 const NOISE = [0, 0.9, 5, 30];
 const T_START = 100;
 const T_END = 1;
+/** Share of moves that are ejection chains (see chainMove), and their length. */
+const CHAIN_RATE = 0.1;
+const CHAIN_DEPTH = 4;
+/** A chain stays within 1–CHAIN_WEEKS aligned weeks around its first cell (cheap moves). */
+const CHAIN_WEEKS = 2;
+/** Cost added to every other choice of a forced cell. */
+const FORCE = 1e7;
 /** Construction uses the exact full-horizon DP per employee up to this many states. */
 const FULL_HORIZON_STATES = 2_500_000;
+/** Search price per person below a hard minimum cover (on top of the cover's own weight). */
+const HARD_COVER_PRICE = 10_000;
 
 /** Small fast seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -121,7 +135,10 @@ class State {
 
   coverCost(i: number, n: number): number {
     const r = this.cm.req[i]!;
-    return n < r ? this.cm.under[i]! * (r - n) : this.cm.over[i]! * (n - r);
+    const h = this.cm.hardMin[i]!;
+    // Below a hard minimum: a search price only (a roster below it is never recorded).
+    const hard = n < h ? HARD_COVER_PRICE * (h - n) : 0;
+    return hard + (n < r ? this.cm.under[i]! * (r - n) : this.cm.over[i]! * (n - r));
   }
 
   /** Sets e's shift on day d, keeping counts and objective exact. */
@@ -221,6 +238,7 @@ export function solve(model: RosterModel, options: SolveOptions): SolveResult {
       objective: null,
       reasons,
       unplaced: [],
+      uncovered: [],
       iterations: 0,
       ms: elapsed(),
       history: [],
@@ -244,6 +262,7 @@ class Search {
   private lastProgress = -1e9;
   private iterations = 0;
   private readonly weekAligned: number[];
+  private readonly hasHardMin: boolean;
 
   constructor(
     private readonly cm: CompiledModel,
@@ -268,6 +287,7 @@ class Search {
       if ((d % 7 === 0 && cm.H > 7) || cm.H <= 7) starts.push(d);
     }
     this.weekAligned = starts;
+    this.hasHardMin = cm.hardMin.some((m) => m > 0);
   }
 
   private elapsed(): number {
@@ -326,9 +346,17 @@ class Search {
     return true;
   }
 
+  /** Every hard minimum cover met (the product's blocking cover rule; none in the benchmark). */
+  private coverMet(): boolean {
+    if (!this.hasHardMin) return true;
+    const { hardMin } = this.cm;
+    for (let i = 0; i < hardMin.length; i++) if (this.st.cnt[i]! < hardMin[i]!) return false;
+    return true;
+  }
+
   private record(force = false): void {
     const obj = this.st.objective;
-    if (!this.allFeasible() || obj >= this.bestObj) return;
+    if (!this.allFeasible() || obj >= this.bestObj || !this.coverMet()) return;
     this.bestObj = obj;
     if (!this.best) this.best = new Int16Array(this.st.roster.length);
     this.best.set(this.st.roster);
@@ -541,6 +569,11 @@ class Search {
         if (!this.allFeasible() && this.iterations > 3) break;
         continue;
       }
+      if (CHAIN_RATE > 0 && this.rand() < CHAIN_RATE) {
+        this.chainMove();
+        this.record();
+        continue;
+      }
       // Window: whole horizon when small, else 1–4 aligned weeks, around a bad cell if any.
       const bad = this.rand() < 0.6 ? this.findBadCell() : -1;
       let a = 0;
@@ -602,12 +635,22 @@ class Search {
       const unplaced: string[] = [];
       for (let e = 0; e < E; e++)
         if (!this.feasible[e]) unplaced.push(this.cm.model.employees[e]!.id);
+      const uncovered: SolveResult['uncovered'] = [];
+      if (unplaced.length === 0) {
+        const { hardMin } = this.cm;
+        for (let i = 0; i < hardMin.length; i++) {
+          const n = this.st.cnt[i]!;
+          if (n < hardMin[i]!)
+            uncovered.push({ day: Math.floor(i / T), shift: i % T, count: n, min: hardMin[i]! });
+        }
+      }
       return {
         status: 'no_feasible_found',
         roster: null,
         objective: null,
         reasons: [],
         unplaced,
+        uncovered,
         iterations: this.iterations,
         ms,
         history: this.history,
@@ -627,10 +670,100 @@ class Search {
       objective: Math.round(this.bestObj * 1e6) / 1e6,
       reasons: [],
       unplaced: [],
+      uncovered: [],
       iterations: this.iterations,
       ms,
       history: this.history,
     };
+  }
+
+  /** A random under-covered (day, shift) cell, or -1. */
+  private findUnderCell(): number {
+    const n = this.cm.H * this.cm.T;
+    const start = Math.floor(this.rand() * n);
+    for (let j = 0; j < n; j++) {
+      const i = (start + j) % n;
+      if (this.st.cnt[i]! < Math.max(this.cm.req[i]!, this.cm.hardMin[i]!)) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Ejection chain: an under-covered cell is forced onto someone who is not on it (the best
+   * response of that person with the cell imposed); a cell the person leaves and that is then
+   * under-covered is forced onto someone else, up to CHAIN_DEPTH people. The chain ends with
+   * one free re-response of each member, and is accepted by the annealing rule on the exact
+   * objective. It makes the coordinated changes a one-person move cannot (A takes X so that B,
+   * freed from X, can take Y).
+   */
+  private chainMove(): void {
+    const { E, H, T } = this.cm;
+    const cm = this.cm;
+    let cell = this.findUnderCell();
+    if (cell < 0) return;
+    const d0 = Math.floor(cell / T);
+    const weeks =
+      1 + Math.floor(this.rand() * Math.min(CHAIN_WEEKS, Math.max(1, Math.floor(H / 7))));
+    const a = this.alignedStartBefore(Math.max(0, d0 - Math.floor(this.rand() * weeks * 7)));
+    const b = this.alignedAfter(a + weeks * 7 - 1);
+    const members: number[] = [];
+    const before = this.st.objective;
+    let ok = true;
+    for (let depth = 0; depth < CHAIN_DEPTH && cell >= 0; depth++) {
+      const d = Math.floor(cell / T);
+      const t = cell % T;
+      if (d < a || d > b) break;
+      // Who could take it: free that day, allowed the type, not on it, not in the chain yet.
+      const cand: number[] = [];
+      for (let e = 0; e < E; e++) {
+        if (members.includes(e) || cm.pin[e * H + d] !== -2 || cm.dayOff[e * H + d]) continue;
+        if ((cm.model.employees[e]!.maxShifts[t] ?? H) <= 0) continue;
+        if (this.st.roster[e * H + d] === t) continue;
+        cand.push(e);
+      }
+      if (cand.length === 0) break;
+      const e = cand[Math.floor(this.rand() * cand.length)]!;
+      const j = members.length;
+      members.push(e);
+      for (let x = a; x <= b; x++) this.saved[j * H + x - a] = this.st.roster[e * H + x]!;
+      for (let x = a; x <= b; x++) if (cm.pin[e * H + x] === -2) this.st.set(e, x, OFF);
+      const bounds = windowBounds(cm, this.st.roster, e, a, b);
+      this.fillCost(e, a, b, 0);
+      const row = (d - a) * (T + 1);
+      for (let u = 0; u <= T; u++) if (u !== t) this.cost[row + u]! += FORCE;
+      const v = this.br.solve(this.st.roster, e, a, b, this.cost, bounds, this.out);
+      if (v === Number.POSITIVE_INFINITY || this.out[d - a] !== t) {
+        ok = false;
+        break;
+      }
+      for (let x = a; x <= b; x++) this.st.set(e, x, this.out[x - a]!);
+      // Next link: a cell e left that is now under-covered.
+      cell = -1;
+      const off = Math.floor(this.rand() * (b - a + 1));
+      for (let k = 0; k <= b - a && cell < 0; k++) {
+        const x = a + ((off + k) % (b - a + 1));
+        const was = this.saved[j * H + x - a]!;
+        if (was === OFF || was === this.st.roster[e * H + x]) continue;
+        const i = x * T + was;
+        if (this.st.cnt[i]! < Math.max(cm.req[i]!, cm.hardMin[i]!)) cell = i;
+      }
+    }
+    if (ok && members.length > 0) {
+      for (const e of members) {
+        for (let x = a; x <= b; x++) if (cm.pin[e * H + x] === -2) this.st.set(e, x, OFF);
+        if (!this.improve(e, a, b, windowBounds(cm, this.st.roster, e, a, b), 0)) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    const delta = this.st.objective - before;
+    const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
+    const temp = T_START * Math.pow(T_END / T_START, frac);
+    if (ok && members.length > 0 && (delta <= 0 || this.rand() < Math.exp(-delta / temp))) return;
+    members.forEach((e, j) => {
+      for (let x = a; x <= b; x++) this.st.set(e, x, this.saved[j * H + x - a]!);
+    });
   }
 
   /** A random (day, shift) cell whose cover is off target, or -1. */

@@ -248,7 +248,9 @@ export function SolverPanel({
                 ? 'processing'
                 : run.status === 'infeasible' || run.status === 'failed'
                   ? 'error'
-                  : 'success'
+                  : run.status === 'none_found'
+                    ? 'warning'
+                    : 'success'
             }
             data-testid="solver-status"
             data-status={run.status}
@@ -288,7 +290,9 @@ export function SolverPanel({
         <Alert
           type="error"
           data-testid="solver-reasons"
-          message={t('solver.infeasibleTitle')}
+          message={t(
+            res.status === 'infeasible' ? 'solver.infeasibleTitle' : 'solver.noneFoundTitle',
+          )}
           description={
             <ul style={{ margin: 0, paddingLeft: 18, maxHeight: 200, overflow: 'auto' }}>
               {res.reasons.map((r, i) => (
