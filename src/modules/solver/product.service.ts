@@ -627,6 +627,8 @@ export function createSolverProductService(deps: SolverProductDeps) {
 
   const runJob: JobHandler<{ runId: string }> = {
     kind: SOLVER_RUN_JOB,
+    // A run keeps both cores busy: one at a time per process, the other job slots are for sends.
+    concurrency: 1,
     maxAttempts: 3,
     backoffMs: () => 0,
     async run(payload, ctx) {
