@@ -33,7 +33,7 @@ export const ticketCollab = {
         subject: { merged: '[{{number}}] 已合并到 {{into}}：{{title}}' },
         body: {
           merged:
-            '您好，\n\n工单 {{number}}（{{title}}）与工单 {{into}} 是同一问题，已合并到工单 {{into}}，后续进展将在该工单中通知您。',
+            '您好，\n\n工单 {{number}}（{{title}}）与工单 {{into}} 是同一问题，已合并到该工单，后续进展将在该工单中通知您。',
         },
       },
     },
