@@ -116,4 +116,70 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
         .calendars,
     ).toEqual({ [team]: calendar });
   });
+  it('edits and disables an SLA policy, refusing bad input by field and saving nothing then', async () => {
+    const created = await t.admin.request('POST', '/api/tickets/sla-policies', {
+      name: '故障 P1',
+      match: { type: 'fault', priority: 'P1' },
+      targets: { firstResponse: 15, resolution: 240 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    const updates = await auditCount('ticket_sla_policy.update');
+
+    const edit = {
+      name: '故障 P1 大客户',
+      match: { type: 'fault', priority: 'P1', customerId: 'org-7' },
+      targets: { firstResponse: 10, nextUpdate: 30, resolution: 120 },
+      warnAtPercent: 75,
+      escalateOnBreach: false,
+    };
+    const bad = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      targets: { firstResponse: 0 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'targets.firstResponse' });
+    const none = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      targets: {},
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json()).toMatchObject({ field: 'targets' });
+    const list = async () =>
+      (
+        (await t.admin.request('GET', '/api/tickets/sla-policies')).json() as {
+          items: { id: string; name: string; active: boolean }[];
+        }
+      ).items.find((p) => p.id === id);
+    expect(await list()).toMatchObject({ name: '故障 P1', active: true });
+    expect(await auditCount('ticket_sla_policy.update')).toBe(updates);
+
+    const ok = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, edit);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await list()).toEqual({ id, ...edit, pauseStatuses: null, active: true });
+    expect(await auditCount('ticket_sla_policy.update')).toBe(updates + 1);
+
+    expect((await tech.request('DELETE', `/api/tickets/sla-policies/${id}`)).statusCode).toBe(403);
+    expect((await tech.request('PUT', `/api/tickets/sla-policies/${id}`, edit)).statusCode).toBe(
+      403,
+    );
+    const disabled = await t.admin.request('DELETE', `/api/tickets/sla-policies/${id}`);
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect(disabled.json()).toMatchObject({ id, active: false });
+    expect(await list()).toMatchObject({ active: false });
+    expect(await auditCount('ticket_sla_policy.disable')).toBe(1);
+    // A disabled policy no longer takes part in selection.
+    const active = await sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM ticket_sla_policy WHERE id = ${id} AND active = 1`.execute(
+      t.dd.database.db,
+    );
+    expect(Number(active.rows[0]!.n)).toBe(0);
+
+    const missing = await t.admin.request(
+      'DELETE',
+      '/api/tickets/sla-policies/01900000-0000-7000-8000-000000000000',
+    );
+    expect(missing.statusCode).toBe(404);
+  });
 });

@@ -175,6 +175,10 @@ export const slaPolicyInputSchema = z.strictObject({
   /** false: a breach notifies but does not move the ticket to the next line. */
   escalateOnBreach: z.boolean().default(true),
 });
+/** An edit replaces the policy's fields; `active: false` disables it (it stops matching). */
+export const slaPolicyUpdateSchema = slaPolicyInputSchema.extend({
+  active: z.boolean().default(true),
+});
 
 /** Parses input with a schema; the first problem becomes a DomainError naming its field. */
 export function parseTicketInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
