@@ -66,6 +66,7 @@ function presentPolicy(r: store.SlaPolicyRow) {
       ? (JSON.parse(r.pause_statuses_json) as TicketStatus[])
       : null,
     escalateOnBreach: r.escalate_on_breach !== 0,
+    calendarTeamId: r.calendar_team_id,
     active: r.active !== 0,
   };
 }
@@ -142,6 +143,12 @@ export function createAdminUseCases(ctx: TicketContext) {
     return (await listCategories()).find((x) => x.id === id)!;
   }
 
+  /** A policy's calendar team must exist (asked before the transaction, like other modules). */
+  async function assertCalendarTeam(teamId: string | null) {
+    if (teamId !== null && (await deps.directory.teamZone(teamId)) === null)
+      throw invalid('calendarTeamId', 'tickets.errors.unknownGroup', { id: teamId });
+  }
+
   /** Every stored policy for the admin page, disabled ones too (they no longer match). */
   async function listSlaPolicies() {
     return (await store.listAllPolicies(db)).map(presentPolicy);
@@ -150,6 +157,7 @@ export function createAdminUseCases(ctx: TicketContext) {
   async function createSlaPolicy(caller: Caller, input: unknown) {
     const p = parseTicketInput(slaPolicyInputSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
+    await assertCalendarTeam(p.calendarTeamId);
     const now = clock.now();
     const id = newId();
     await db.transaction().execute(async (trx) => {
@@ -161,6 +169,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         warn_at_percent: p.warnAtPercent,
         pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
         escalate_on_breach: p.escalateOnBreach ? 1 : 0,
+        calendar_team_id: p.calendarTeamId,
         active: 1,
         created_at: now,
       };
@@ -182,6 +191,7 @@ export function createAdminUseCases(ctx: TicketContext) {
   async function updateSlaPolicy(caller: Caller, id: string, input: unknown) {
     const p = parseTicketInput(slaPolicyUpdateSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
+    await assertCalendarTeam(p.calendarTeamId);
     const now = clock.now();
     const after = await db.transaction().execute(async (trx) => {
       const before = await store.findPolicy(trx, id);
@@ -193,6 +203,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         warn_at_percent: p.warnAtPercent,
         pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
         escalate_on_breach: p.escalateOnBreach ? 1 : 0,
+        calendar_team_id: p.calendarTeamId,
         active: p.active ? 1 : 0,
       };
       await store.updatePolicy(trx, id, patch);
