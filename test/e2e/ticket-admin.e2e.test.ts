@@ -160,7 +160,8 @@ describe('ticket administration in the browser', () => {
         });
       await page.screenshot({ path: join(shots, 'ticket-admin-calendar.png'), fullPage: true });
 
-      // An SLA policy: faults of priority P1, 15 min first response, 4 h resolution, notify only.
+      // An SLA policy: faults of priority P1, 15 min first response, 4 h resolution on the
+      // 机房值班组 calendar, notify only.
       await page.getByRole('tab', { name: 'SLA 策略' }).click();
       await page.getByTestId('sla-add').click();
       await page.getByTestId('sla-dialog-name').fill('P1 故障');
@@ -168,6 +169,7 @@ describe('ticket administration in the browser', () => {
       await choose(page, 'sla-dialog-priority', 'P1');
       await page.getByTestId('sla-dialog-firstResponse').fill('15');
       await page.getByTestId('sla-dialog-resolution').fill('240');
+      await choose(page, 'sla-dialog-calendar', '机房值班组');
       await page.getByTestId('sla-dialog-escalate').uncheck();
       await page.getByTestId('sla-dialog-ok').click();
       await page.getByTestId('sla-name-P1 故障').waitFor();
@@ -183,6 +185,7 @@ describe('ticket administration in the browser', () => {
           warnAtPercent: 80,
           pauseStatuses: null,
           escalateOnBreach: false,
+          calendarTeamId: teamId,
           active: true,
         },
       ]);

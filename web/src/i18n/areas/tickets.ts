@@ -45,7 +45,11 @@ export const zh = {
       calendarCn2026: '载入 2026 年国务院节假日及调休安排',
       sla: {
         title: 'SLA 策略',
-        help: '工单按类型、优先级、请求人匹配最具体的启用策略（请求人 4 > 优先级 2 > 类型 1）；没有匹配时用内置策略。计时按处理组的工作日历（见“工作日历”）。',
+        help: '工单按类型、优先级、请求人匹配最具体的启用策略（请求人 4 > 优先级 2 > 类型 1）；没有匹配时用内置策略。',
+        calendar: '工作日历',
+        calendarHelp:
+          '计时按所选处理组的工作日历（在“工作日历”中设置）；留空则按工单所在处理组的日历',
+        groupCalendar: '工单所在处理组的日历',
         add: '新增策略',
         edit: '编辑',
         name: '策略名称',
@@ -336,7 +340,11 @@ export const en: typeof zh = {
       calendarCn2026: 'Load the State Council 2026 holidays and adjusted working days',
       sla: {
         title: 'SLA policies',
-        help: "A ticket gets the most specific active policy matching its type, priority and requester (requester 4 > priority 2 > type 1); the built-in policies apply when none matches. The clock follows the group's business calendar (see Business calendars).",
+        help: 'A ticket gets the most specific active policy matching its type, priority and requester (requester 4 > priority 2 > type 1); the built-in policies apply when none matches.',
+        calendar: 'Business calendar',
+        calendarHelp:
+          "The clock runs on the chosen group's business calendar (set under Business calendars); empty: the ticket group's calendar",
+        groupCalendar: "The ticket group's calendar",
         add: 'Add policy',
         edit: 'Edit',
         name: 'Policy name',

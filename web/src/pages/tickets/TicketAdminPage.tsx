@@ -578,6 +578,7 @@ interface SlaPolicy {
   warnAtPercent: number;
   pauseStatuses: string[] | null;
   escalateOnBreach: boolean;
+  calendarTeamId: string | null;
   active: boolean;
 }
 type SlaPolicyForm = Omit<SlaPolicy, 'id' | 'active' | 'pauseStatuses'>;
@@ -594,6 +595,7 @@ function toPolicyBody(v: SlaPolicyForm, active: boolean) {
     targets: defined(v.targets),
     warnAtPercent: v.warnAtPercent,
     escalateOnBreach: v.escalateOnBreach,
+    calendarTeamId: v.calendarTeamId ?? null,
     active,
   };
 }
@@ -603,13 +605,19 @@ function SlaPoliciesPanel() {
   const { message } = App.useApp();
   const showError = useApiErrors();
   const [items, setItems] = useState<SlaPolicy[]>([]);
+  const [teams, setTeams] = useState<Team[]>([]);
   const [editing, setEditing] = useState<SlaPolicy | 'new' | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<SlaPolicyForm>();
 
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: SlaPolicy[] }>('/api/tickets/sla-policies')).items);
+      const [ps, ts] = await Promise.all([
+        api.get<{ items: SlaPolicy[] }>('/api/tickets/sla-policies'),
+        api.get<{ items: Team[] }>('/api/teams'),
+      ]);
+      setItems(ps.items);
+      setTeams(ts.items);
     } catch (err) {
       showError(err);
     }
@@ -629,6 +637,7 @@ function SlaPoliciesPanel() {
             targets: p.targets,
             warnAtPercent: p.warnAtPercent,
             escalateOnBreach: p.escalateOnBreach,
+            calendarTeamId: p.calendarTeamId,
           },
     );
     setEditing(p);
@@ -695,6 +704,12 @@ function SlaPoliciesPanel() {
         TARGETS.map((k) => (p.targets[k] ? `${t(`tickets.admin.sla.${k}`)} ${p.targets[k]}` : null))
           .filter(Boolean)
           .join('，'),
+    },
+    {
+      title: t('tickets.admin.sla.calendar'),
+      dataIndex: 'calendarTeamId',
+      render: (id: string | null) =>
+        id ? (teams.find((x) => x.id === id)?.name ?? id) : t('tickets.admin.sla.groupCalendar'),
     },
     {
       title: t('tickets.admin.sla.escalateOnBreach'),
@@ -811,6 +826,19 @@ function SlaPoliciesPanel() {
               </Form.Item>
             ))}
           </Space>
+          <Form.Item
+            name="calendarTeamId"
+            label={t('tickets.admin.sla.calendar')}
+            extra={t('tickets.admin.sla.calendarHelp')}
+          >
+            <Select
+              allowClear
+              placeholder={t('tickets.admin.sla.groupCalendar')}
+              style={{ width: 320 }}
+              data-testid="sla-dialog-calendar"
+              options={teams.map((x) => ({ value: x.id, label: x.name }))}
+            />
+          </Form.Item>
           <Form.Item name="warnAtPercent" label={t('tickets.admin.sla.warnAtPercent')}>
             <InputNumber min={1} max={99} addonAfter="%" data-testid="sla-dialog-warnAtPercent" />
           </Form.Item>
