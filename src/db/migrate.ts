@@ -18,6 +18,7 @@ import * as solverRuns from './migrations/2026-11-28-0070-solver-runs.js';
 import * as solverRunIncumbent from './migrations/2026-12-06-0020-solver-run-incumbent.js';
 import * as ticketWatchersMerge from './migrations/2026-12-06-0030-ticket-watchers-merge.js';
 import * as ticketSlaEscalate from './migrations/2026-12-06-0040-ticket-sla-escalate.js';
+import * as ticketSlaCalendar from './migrations/2026-12-06-0050-ticket-sla-calendar.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -46,6 +47,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-12-06-0020-solver-run-incumbent', solverRunIncumbent.up],
   ['2026-12-06-0030-ticket-watchers-merge', ticketWatchersMerge.up],
   ['2026-12-06-0040-ticket-sla-escalate', ticketSlaEscalate.up],
+  ['2026-12-06-0050-ticket-sla-calendar', ticketSlaCalendar.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

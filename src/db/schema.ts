@@ -132,6 +132,8 @@ export interface TicketSlaPolicyTable {
   created_at: number;
   /** Migration 2026-12-06-0040; default 1. */
   escalate_on_breach: number;
+  /** Migration 2026-12-06-0050; null: the ticket group's calendar. */
+  calendar_team_id: string | null;
 }
 
 export interface TicketSettingTable {

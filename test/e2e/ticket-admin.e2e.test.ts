@@ -159,9 +159,92 @@ describe('ticket administration in the browser', () => {
           holidays: 'cn-2026',
         });
       await page.screenshot({ path: join(shots, 'ticket-admin-calendar.png'), fullPage: true });
+
+      // An SLA policy: faults of priority P1, 15 min first response, 4 h resolution on the
+      // 机房值班组 calendar, notify only.
+      await page.getByRole('tab', { name: 'SLA 策略' }).click();
+      await page.getByTestId('sla-add').click();
+      await page.getByTestId('sla-dialog-name').fill('P1 故障');
+      await choose(page, 'sla-dialog-type', '故障');
+      await choose(page, 'sla-dialog-priority', 'P1');
+      await page.getByTestId('sla-dialog-firstResponse').fill('15');
+      await page.getByTestId('sla-dialog-resolution').fill('240');
+      await choose(page, 'sla-dialog-calendar', '机房值班组');
+      await page.getByTestId('sla-dialog-escalate').uncheck();
+      await page.getByTestId('sla-dialog-ok').click();
+      await page.getByTestId('sla-name-P1 故障').waitFor();
+      const policies = async () =>
+        (await admin<{ items: { id: string; name: string }[] }>('GET', '/api/tickets/sla-policies'))
+          .items;
+      expect(await policies()).toEqual([
+        {
+          id: expect.any(String),
+          name: 'P1 故障',
+          match: { type: 'fault', priority: 'P1' },
+          targets: { firstResponse: 15, resolution: 240 },
+          warnAtPercent: 80,
+          pauseStatuses: null,
+          escalateOnBreach: false,
+          calendarTeamId: teamId,
+          active: true,
+        },
+      ]);
+      // Edit its resolution target, then disable it.
+      await page.getByTestId('sla-edit-P1 故障').click();
+      await page.getByTestId('sla-dialog-resolution').fill('180');
+      await page.getByTestId('sla-dialog-ok').click();
+      await expect
+        .poll(async () => (await policies())[0])
+        .toMatchObject({ targets: { firstResponse: 15, resolution: 180 } });
+      await page.getByTestId('sla-toggle-P1 故障').click();
+      await expect.poll(() => page.getByTestId('sla-state-P1 故障').innerText()).toBe('已停用');
+      expect((await policies())[0]).toMatchObject({ active: false });
+      await page.screenshot({ path: join(shots, 'ticket-admin-sla.png'), fullPage: true });
     } catch (err) {
       await page.screenshot({ path: join(shots, 'ticket-admin-failure.png'), fullPage: true });
       throw err;
+    }
+  }, 120_000);
+  it('a requester with a must-change password changes it on the portal and lands on /portal', async () => {
+    // Without a password the server generates one that must be changed at the first sign-in.
+    const { initialPassword } = await admin<{ initialPassword: string }>('POST', '/api/users', {
+      username: 'kehu',
+      displayName: '报修客户 李先生',
+      roles: ['requester'],
+    });
+    await context.clearCookies();
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(`${server.baseUrl}/sign-in`);
+      await page.getByTestId('signin-username').fill('kehu');
+      await page.getByTestId('signin-password').fill(initialPassword);
+      await page.getByTestId('signin-submit').click();
+      // Sent to the portal's password page, and kept there: the ticket list waits.
+      await page.waitForURL(/\/portal\/password$/);
+      await page.getByTestId('portal-must-change-password').waitFor();
+      await page.goto(`${server.baseUrl}/portal/new`);
+      await page.waitForURL(/\/portal\/password$/);
+      expect(await page.getByTestId('user-menu').count()).toBe(0);
+
+      await page.getByTestId('password-current').fill(initialPassword);
+      await page.getByTestId('password-new').fill('new-kehu-password-1');
+      await page.getByTestId('password-confirm').fill('new-kehu-password-1');
+      await page.getByTestId('password-submit').click();
+      await page.waitForURL(/\/portal$/);
+      await page.getByTestId('portal-new').waitFor();
+      await page.screenshot({ path: join(shots, 'portal-password-changed.png'), fullPage: true });
+
+      const kehu = await apiAs(server.baseUrl, 'kehu', 'new-kehu-password-1');
+      expect(
+        (await kehu<{ user: { mustChangePassword: boolean } }>('GET', '/api/auth/me')).user,
+      ).toMatchObject({ mustChangePassword: false });
+      await expect(apiAs(server.baseUrl, 'kehu', initialPassword)).rejects.toThrow(/401/);
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'portal-password-failure.png'), fullPage: true });
+      throw err;
+    } finally {
+      await context.clearCookies();
     }
   }, 120_000);
 });

@@ -43,6 +43,7 @@ const PortalTicketsPage = portalPage('PortalTicketsPage');
 const PortalNewTicketPage = portalPage('PortalNewTicketPage');
 const PortalTicketPage = portalPage('PortalTicketPage');
 const PortalSurveyPage = portalPage('PortalSurveyPage');
+const PortalPasswordPage = lazy(() => import('./pages/tickets/PortalPasswordPage'));
 
 function AppRoutes() {
   return (
@@ -69,6 +70,7 @@ function AppRoutes() {
         <Route path="new" element={<PortalNewTicketPage />} />
         <Route path="tickets/:id" element={<PortalTicketPage />} />
         <Route path="tickets/:id/survey" element={<PortalSurveyPage />} />
+        <Route path="password" element={<PortalPasswordPage />} />
       </Route>
       <Route
         element={

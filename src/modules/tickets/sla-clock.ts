@@ -35,6 +35,8 @@ export interface SlaPolicy {
   readonly pauseStatuses?: readonly TicketStatus[];
   /** A breach escalates the ticket to the next line unless this is false (the clock ignores it). */
   readonly escalateOnBreach?: boolean;
+  /** The team whose business calendar the service runs the clock on (the clock ignores it). */
+  readonly calendarTeamId?: string | null;
 }
 
 export type SlaEvent =

@@ -116,4 +116,134 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
         .calendars,
     ).toEqual({ [team]: calendar });
   });
+  it('edits and disables an SLA policy, refusing bad input by field and saving nothing then', async () => {
+    const created = await t.admin.request('POST', '/api/tickets/sla-policies', {
+      name: '故障 P1',
+      match: { type: 'fault', priority: 'P1' },
+      targets: { firstResponse: 15, resolution: 240 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    const updates = await auditCount('ticket_sla_policy.update');
+
+    const edit = {
+      name: '故障 P1 大客户',
+      match: { type: 'fault', priority: 'P1', customerId: 'org-7' },
+      targets: { firstResponse: 10, nextUpdate: 30, resolution: 120 },
+      warnAtPercent: 75,
+      escalateOnBreach: false,
+    };
+    const bad = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      targets: { firstResponse: 0 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'targets.firstResponse' });
+    const none = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      targets: {},
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json()).toMatchObject({ field: 'targets' });
+    const list = async () =>
+      (
+        (await t.admin.request('GET', '/api/tickets/sla-policies')).json() as {
+          items: { id: string; name: string; active: boolean }[];
+        }
+      ).items.find((p) => p.id === id);
+    expect(await list()).toMatchObject({ name: '故障 P1', active: true });
+    expect(await auditCount('ticket_sla_policy.update')).toBe(updates);
+
+    const ok = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, edit);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await list()).toEqual({
+      id,
+      ...edit,
+      pauseStatuses: null,
+      calendarTeamId: null,
+      active: true,
+    });
+    expect(await auditCount('ticket_sla_policy.update')).toBe(updates + 1);
+
+    expect((await tech.request('DELETE', `/api/tickets/sla-policies/${id}`)).statusCode).toBe(403);
+    expect((await tech.request('PUT', `/api/tickets/sla-policies/${id}`, edit)).statusCode).toBe(
+      403,
+    );
+    const disabled = await t.admin.request('DELETE', `/api/tickets/sla-policies/${id}`);
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect(disabled.json()).toMatchObject({ id, active: false });
+    expect(await list()).toMatchObject({ active: false });
+    expect(await auditCount('ticket_sla_policy.disable')).toBe(1);
+    // A disabled policy no longer takes part in selection.
+    const active = await sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM ticket_sla_policy WHERE id = ${id} AND active = 1`.execute(
+      t.dd.database.db,
+    );
+    expect(Number(active.rows[0]!.n)).toBe(0);
+
+    const missing = await t.admin.request(
+      'DELETE',
+      '/api/tickets/sla-policies/01900000-0000-7000-8000-000000000000',
+    );
+    expect(missing.statusCode).toBe(404);
+  });
+  it("runs a policy's clock on its own business calendar and refuses an unknown calendar team", async () => {
+    const team = (
+      (
+        await t.admin.request('POST', '/api/teams', { name: '客服中心', timeZone: 'Asia/Shanghai' })
+      ).json() as { team: { id: string } }
+    ).team.id;
+    await t.admin.request('PUT', `/api/tickets/settings/calendar:${team}`, {
+      value: {
+        calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['09:00-18:00'] } },
+      },
+    });
+    const body = {
+      name: '服务请求（客服中心日历）',
+      match: { type: 'request' },
+      targets: { firstResponse: 10 },
+      calendarTeamId: '01900000-0000-7000-8000-00000000beef',
+    };
+    const bad = await t.admin.request('POST', '/api/tickets/sla-policies', body);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'calendarTeamId' });
+    const created = await t.admin.request('POST', '/api/tickets/sla-policies', {
+      ...body,
+      calendarTeamId: team,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const policyId = (created.json() as { id: string }).id;
+    const badEdit = await t.admin.request('PUT', `/api/tickets/sla-policies/${policyId}`, body);
+    expect(badEdit.json()).toMatchObject({ field: 'calendarTeamId' });
+
+    const category = (
+      (await t.admin.request('POST', '/api/tickets/categories', { name: '账号' })).json() as {
+        id: string;
+      }
+    ).id;
+    const agent = await t.userWith(['service_agent']);
+    const res = await agent.request('POST', '/api/tickets', {
+      channel: 'phone',
+      callerName: '韩梅梅',
+      callerContact: '139-0000-2222',
+      type: 'request',
+      categoryId: category,
+      title: '开通 VPN 账号',
+      description: '新员工需要 VPN',
+      impact: 'low',
+      urgency: 'low',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = (res.json() as { id: string }).id;
+    const d = (await agent.request('GET', `/api/tickets/${id}`)).json() as {
+      sla: { policyId: string; targets: { target: string; dueAt: number | null }[] };
+    };
+    expect(d.sla.policyId).toBe(policyId);
+    // Created Saturday 2026-11-21 20:00 Shanghai; the team works Mondays 09:00–18:00 only, so
+    // ten business minutes end Monday 09:10 Shanghai (on 24×7 they would end at 20:10 Saturday).
+    expect(d.sla.targets.find((x) => x.target === 'firstResponse')?.dueAt).toBe(
+      Date.UTC(2026, 10, 23, 1, 10),
+    );
+  });
 });

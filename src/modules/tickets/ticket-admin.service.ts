@@ -4,7 +4,8 @@ import { invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { validatePriorityMatrix } from './priority.js';
-import { SLA_TARGETS } from './sla-clock.js';
+import { SLA_TARGETS, type SlaPolicy } from './sla-clock.js';
+import type { TicketStatus } from './ticket-state.js';
 import {
   type Caller,
   DEFAULT_QUIET_DAYS,
@@ -18,6 +19,7 @@ import {
   categoryUpdateSchema,
   parseTicketInput,
   slaPolicyInputSchema,
+  slaPolicyUpdateSchema,
 } from './tickets.schema.js';
 import * as store from './tickets.store.js';
 
@@ -52,8 +54,25 @@ const SETTINGS: Record<string, (v: unknown) => unknown> = {
     ),
 };
 
+/** A stored policy as the admin page reads it. */
+function presentPolicy(r: store.SlaPolicyRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    match: JSON.parse(r.match_json) as SlaPolicy['match'],
+    targets: JSON.parse(r.targets_json) as SlaPolicy['targets'],
+    warnAtPercent: r.warn_at_percent,
+    pauseStatuses: r.pause_statuses_json
+      ? (JSON.parse(r.pause_statuses_json) as TicketStatus[])
+      : null,
+    escalateOnBreach: r.escalate_on_breach !== 0,
+    calendarTeamId: r.calendar_team_id,
+    active: r.active !== 0,
+  };
+}
+
 export function createAdminUseCases(ctx: TicketContext) {
-  const { db, clock, deps, policies } = ctx;
+  const { db, clock, deps } = ctx;
 
   async function listCategories() {
     return (await store.listCategories(db)).map((c) => ({
@@ -124,13 +143,21 @@ export function createAdminUseCases(ctx: TicketContext) {
     return (await listCategories()).find((x) => x.id === id)!;
   }
 
+  /** A policy's calendar team must exist (asked before the transaction, like other modules). */
+  async function assertCalendarTeam(teamId: string | null) {
+    if (teamId !== null && (await deps.directory.teamZone(teamId)) === null)
+      throw invalid('calendarTeamId', 'tickets.errors.unknownGroup', { id: teamId });
+  }
+
+  /** Every stored policy for the admin page, disabled ones too (they no longer match). */
   async function listSlaPolicies() {
-    return (await policies(db)).map((p) => ({ ...p }));
+    return (await store.listAllPolicies(db)).map(presentPolicy);
   }
 
   async function createSlaPolicy(caller: Caller, input: unknown) {
     const p = parseTicketInput(slaPolicyInputSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
+    await assertCalendarTeam(p.calendarTeamId);
     const now = clock.now();
     const id = newId();
     await db.transaction().execute(async (trx) => {
@@ -142,6 +169,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         warn_at_percent: p.warnAtPercent,
         pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
         escalate_on_breach: p.escalateOnBreach ? 1 : 0,
+        calendar_team_id: p.calendarTeamId,
         active: 1,
         created_at: now,
       };
@@ -153,7 +181,61 @@ export function createAdminUseCases(ctx: TicketContext) {
         after: row,
       });
     });
-    return { id, ...p };
+    return { id, ...p, active: true };
+  }
+
+  /**
+   * Replaces a policy's fields (`active: false` disables it). Tickets already under it keep their
+   * summary until their next change or SLA timer, which recompute with the stored policies.
+   */
+  async function updateSlaPolicy(caller: Caller, id: string, input: unknown) {
+    const p = parseTicketInput(slaPolicyUpdateSchema, input);
+    if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
+    await assertCalendarTeam(p.calendarTeamId);
+    const now = clock.now();
+    const after = await db.transaction().execute(async (trx) => {
+      const before = await store.findPolicy(trx, id);
+      if (!before) throw notFound('ticket_sla_policy', id);
+      const patch = {
+        name: p.name,
+        match_json: JSON.stringify(p.match),
+        targets_json: JSON.stringify(p.targets),
+        warn_at_percent: p.warnAtPercent,
+        pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
+        escalate_on_breach: p.escalateOnBreach ? 1 : 0,
+        calendar_team_id: p.calendarTeamId,
+        active: p.active ? 1 : 0,
+      };
+      await store.updatePolicy(trx, id, patch);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_sla_policy.update',
+        entityType: 'ticket_sla_policy',
+        entityId: id,
+        before,
+        after: { ...before, ...patch },
+      });
+      return { ...before, ...patch };
+    });
+    return presentPolicy(after);
+  }
+
+  /** Disables a policy: tickets keep pointing at it, so the row stays; it no longer matches. */
+  async function disableSlaPolicy(caller: Caller, id: string) {
+    const now = clock.now();
+    const after = await db.transaction().execute(async (trx) => {
+      const before = await store.findPolicy(trx, id);
+      if (!before) throw notFound('ticket_sla_policy', id);
+      await store.updatePolicy(trx, id, { active: 0 });
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket_sla_policy.disable',
+        entityType: 'ticket_sla_policy',
+        entityId: id,
+        before,
+        after: { ...before, active: 0 },
+      });
+      return { ...before, active: 0 };
+    });
+    return presentPolicy(after);
   }
 
   /** The desk-wide settings the admin page edits, with the defaults in force when unset. */
@@ -217,6 +299,8 @@ export function createAdminUseCases(ctx: TicketContext) {
     createCategory,
     updateCategory,
     listSlaPolicies,
+    updateSlaPolicy,
+    disableSlaPolicy,
     createSlaPolicy,
     getSettings,
     putSetting,

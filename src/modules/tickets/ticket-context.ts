@@ -288,6 +288,7 @@ export function createTicketContext(deps: TicketsDeps) {
       targets: JSON.parse(r.targets_json) as SlaPolicy['targets'],
       warnAtPercent: r.warn_at_percent,
       escalateOnBreach: r.escalate_on_breach !== 0,
+      calendarTeamId: r.calendar_team_id,
       ...(r.pause_statuses_json
         ? { pauseStatuses: JSON.parse(r.pause_statuses_json) as TicketStatus[] }
         : {}),
@@ -549,7 +550,12 @@ export function createTicketContext(deps: TicketsDeps) {
     return {
       policyId: policy.id,
       policy,
-      report: computeSla(policy, await calendarOf(row.group_id, q), sla, now),
+      report: computeSla(
+        policy,
+        await calendarOf(policy.calendarTeamId ?? row.group_id, q),
+        sla,
+        now,
+      ),
     };
   }
 

@@ -232,6 +232,30 @@ export function ticketsRoutes(tickets: TicketsService): RoutePlugin {
         reply.status(201).send(await tickets.createSlaPolicy(callerOf(request), request.body)),
     );
 
+    app.put(
+      '/api/tickets/sla-policies/:id',
+      {
+        config: { access: 'tickets.admin' },
+        schema: {
+          tags,
+          params: IdParams,
+          body: AnyBody,
+          response: { 200: z.object({ id: z.string() }).loose() },
+        },
+      },
+      async (request) =>
+        tickets.updateSlaPolicy(callerOf(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/api/tickets/sla-policies/:id',
+      {
+        config: { access: 'tickets.admin' },
+        schema: { tags, params: IdParams, response: { 200: z.object({ id: z.string() }).loose() } },
+      },
+      async (request) => tickets.disableSlaPolicy(callerOf(request), request.params.id),
+    );
+
     app.get(
       '/api/tickets/settings',
       {

@@ -174,6 +174,12 @@ export const slaPolicyInputSchema = z.strictObject({
   pauseStatuses: z.array(z.enum(TICKET_STATUSES)).max(8).optional(),
   /** false: a breach notifies but does not move the ticket to the next line. */
   escalateOnBreach: z.boolean().default(true),
+  /** The team whose business calendar the clock runs on; null/absent: the ticket group's. */
+  calendarTeamId: z.string().min(1).max(64).nullable().default(null),
+});
+/** An edit replaces the policy's fields; `active: false` disables it (it stops matching). */
+export const slaPolicyUpdateSchema = slaPolicyInputSchema.extend({
+  active: z.boolean().default(true),
 });
 
 /** Parses input with a schema; the first problem becomes a DomainError naming its field. */

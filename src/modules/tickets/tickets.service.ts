@@ -60,6 +60,8 @@ export function createTicketsService(deps: TicketsDeps) {
     updateCategory: admin.updateCategory,
     listSlaPolicies: admin.listSlaPolicies,
     createSlaPolicy: admin.createSlaPolicy,
+    updateSlaPolicy: admin.updateSlaPolicy,
+    disableSlaPolicy: admin.disableSlaPolicy,
     putSetting: admin.putSetting,
     getSettings: admin.getSettings,
     slaJob: jobs.slaJob,

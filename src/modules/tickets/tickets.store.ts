@@ -329,6 +329,28 @@ export async function insertPolicy(trx: Kysely<DB>, row: SlaPolicyRow): Promise<
   await trx.insertInto('ticket_sla_policy').values(row).execute();
 }
 
+/** Every policy, disabled ones too, for the admin page. */
+export async function listAllPolicies(db: Kysely<DB>): Promise<SlaPolicyRow[]> {
+  return db
+    .selectFrom('ticket_sla_policy')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findPolicy(db: Kysely<DB>, id: string): Promise<SlaPolicyRow | undefined> {
+  return db.selectFrom('ticket_sla_policy').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updatePolicy(
+  trx: Kysely<DB>,
+  id: string,
+  patch: Partial<Omit<SlaPolicyRow, 'id' | 'created_at'>>,
+): Promise<void> {
+  await trx.updateTable('ticket_sla_policy').set(patch).where('id', '=', id).execute();
+}
+
 export async function getSetting(db: Kysely<DB>, key: string): Promise<unknown> {
   const row = await db
     .selectFrom('ticket_setting')

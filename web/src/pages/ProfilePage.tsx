@@ -140,7 +140,8 @@ function ProfileDetailsCard() {
   );
 }
 
-function PasswordChangeCard() {
+/** The password form of /profile; the portal's password page uses it too (`onChanged`). */
+export function PasswordChangeCard({ onChanged }: { onChanged?: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
@@ -159,6 +160,7 @@ function PasswordChangeCard() {
       void message.success(t('profile.passwordChanged'));
       // The session now reports mustChangePassword = false.
       await refresh();
+      onChanged?.();
     } catch (err) {
       showError(err, form);
     } finally {

@@ -1,4 +1,4 @@
-import { CustomerServiceOutlined, LogoutOutlined } from '@ant-design/icons';
+import { CustomerServiceOutlined, KeyOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Button, Layout, Result, Space, Typography } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -31,6 +31,16 @@ export function PortalFrame({ children }: { children: React.ReactNode }) {
         </Link>
         <Space size={4}>
           <LanguageSwitch />
+          {state.status === 'signed-in' && (
+            <Link to="/portal/password">
+              <Button
+                type="text"
+                icon={<KeyOutlined />}
+                data-testid="portal-change-password"
+                aria-label={t('profile.changePassword')}
+              />
+            </Link>
+          )}
           {state.status === 'signed-in' && (
             <Button
               type="text"
@@ -75,6 +85,9 @@ export function PortalLayout() {
         />
       </PortalFrame>
     );
+  // An initial (must-change) password is changed before anything else.
+  if (state.me.mustChangePassword && location.pathname !== '/portal/password')
+    return <Navigate to="/portal/password" replace />;
   return (
     <PortalFrame>
       <Outlet />

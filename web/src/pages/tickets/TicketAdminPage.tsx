@@ -567,6 +567,292 @@ function CalendarsPanel() {
   );
 }
 
+const TICKET_TYPES = ['fault', 'request', 'consultation', 'complaint'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const TARGETS = ['firstResponse', 'nextUpdate', 'resolution'] as const;
+interface SlaPolicy {
+  id: string;
+  name: string;
+  match: { type?: string; priority?: string; customerId?: string };
+  targets: Partial<Record<(typeof TARGETS)[number], number>>;
+  warnAtPercent: number;
+  pauseStatuses: string[] | null;
+  escalateOnBreach: boolean;
+  calendarTeamId: string | null;
+  active: boolean;
+}
+type SlaPolicyForm = Omit<SlaPolicy, 'id' | 'active' | 'pauseStatuses'>;
+
+/** Form values → the body the server validates; empty match fields and targets are left out. */
+function toPolicyBody(v: SlaPolicyForm, active: boolean) {
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(
+      Object.entries(o).filter(([, x]) => x !== undefined && x !== null && x !== ''),
+    );
+  return {
+    name: v.name,
+    match: defined({ ...v.match, customerId: v.match.customerId?.trim() }),
+    targets: defined(v.targets),
+    warnAtPercent: v.warnAtPercent,
+    escalateOnBreach: v.escalateOnBreach,
+    calendarTeamId: v.calendarTeamId ?? null,
+    active,
+  };
+}
+
+function SlaPoliciesPanel() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const showError = useApiErrors();
+  const [items, setItems] = useState<SlaPolicy[]>([]);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [editing, setEditing] = useState<SlaPolicy | 'new' | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<SlaPolicyForm>();
+
+  const load = useCallback(async () => {
+    try {
+      const [ps, ts] = await Promise.all([
+        api.get<{ items: SlaPolicy[] }>('/api/tickets/sla-policies'),
+        api.get<{ items: Team[] }>('/api/teams'),
+      ]);
+      setItems(ps.items);
+      setTeams(ts.items);
+    } catch (err) {
+      showError(err);
+    }
+  }, [showError]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const open = (p: SlaPolicy | 'new') => {
+    form.resetFields();
+    form.setFieldsValue(
+      p === 'new'
+        ? { match: {}, targets: {}, warnAtPercent: 80, escalateOnBreach: true }
+        : {
+            name: p.name,
+            match: p.match,
+            targets: p.targets,
+            warnAtPercent: p.warnAtPercent,
+            escalateOnBreach: p.escalateOnBreach,
+            calendarTeamId: p.calendarTeamId,
+          },
+    );
+    setEditing(p);
+  };
+
+  const handleSubmit = async (v: SlaPolicyForm) => {
+    if (!editing) return;
+    setSaving(true);
+    try {
+      if (editing === 'new') {
+        const { active: _active, ...body } = toPolicyBody(v, true);
+        await api.post('/api/tickets/sla-policies', body);
+      } else
+        // The page does not edit paused statuses: keep the stored ones.
+        await api.put(`/api/tickets/sla-policies/${editing.id}`, {
+          ...toPolicyBody(v, editing.active),
+          ...(editing.pauseStatuses ? { pauseStatuses: editing.pauseStatuses } : {}),
+        });
+      message.success(t('tickets.admin.saved'));
+      setEditing(null);
+      await load();
+    } catch (err) {
+      showError(err, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const handleToggle = async (p: SlaPolicy) => {
+    try {
+      if (p.active) await api.delete(`/api/tickets/sla-policies/${p.id}`);
+      else
+        await api.put(`/api/tickets/sla-policies/${p.id}`, {
+          ...toPolicyBody(p, true),
+          ...(p.pauseStatuses ? { pauseStatuses: p.pauseStatuses } : {}),
+        });
+      await load();
+    } catch (err) {
+      showError(err);
+    }
+  };
+
+  const any = t('tickets.admin.sla.any');
+  const columns: TableColumnsType<SlaPolicy> = [
+    {
+      title: t('tickets.admin.sla.name'),
+      dataIndex: 'name',
+      render: (name: string) => <span data-testid={`sla-name-${name}`}>{name}</span>,
+    },
+    {
+      title: t('tickets.admin.sla.match'),
+      key: 'match',
+      render: (_: unknown, p) =>
+        [
+          p.match.type ? t(`tickets.types.${p.match.type}`) : any,
+          p.match.priority ?? any,
+          p.match.customerId ?? any,
+        ].join(' / '),
+    },
+    {
+      title: t('tickets.admin.sla.targets'),
+      key: 'targets',
+      render: (_: unknown, p) =>
+        TARGETS.map((k) => (p.targets[k] ? `${t(`tickets.admin.sla.${k}`)} ${p.targets[k]}` : null))
+          .filter(Boolean)
+          .join('，'),
+    },
+    {
+      title: t('tickets.admin.sla.calendar'),
+      dataIndex: 'calendarTeamId',
+      render: (id: string | null) =>
+        id ? (teams.find((x) => x.id === id)?.name ?? id) : t('tickets.admin.sla.groupCalendar'),
+    },
+    {
+      title: t('tickets.admin.sla.escalateOnBreach'),
+      dataIndex: 'escalateOnBreach',
+      width: 110,
+      render: (e: boolean) => (e ? t('tickets.admin.sla.yes') : t('tickets.admin.sla.no')),
+    },
+    {
+      title: t('tickets.admin.state'),
+      dataIndex: 'active',
+      width: 100,
+      render: (active: boolean, p) => (
+        <Tag color={active ? 'green' : 'default'} data-testid={`sla-state-${p.name}`}>
+          {active ? t('tickets.admin.active') : t('tickets.admin.disabled')}
+        </Tag>
+      ),
+    },
+    {
+      title: t('tickets.admin.actions'),
+      key: 'actions',
+      width: 180,
+      render: (_: unknown, p) => (
+        <Space size="small">
+          <Button size="small" onClick={() => open(p)} data-testid={`sla-edit-${p.name}`}>
+            {t('tickets.admin.sla.edit')}
+          </Button>
+          <Button
+            size="small"
+            danger={p.active}
+            onClick={() => void handleToggle(p)}
+            data-testid={`sla-toggle-${p.name}`}
+          >
+            {p.active ? t('tickets.admin.disable') : t('tickets.admin.enable')}
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text type="secondary">{t('tickets.admin.sla.help')}</Typography.Text>
+      <Button
+        type="primary"
+        icon={<PlusOutlined />}
+        onClick={() => open('new')}
+        data-testid="sla-add"
+      >
+        {t('tickets.admin.sla.add')}
+      </Button>
+      <Table<SlaPolicy>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={items}
+        pagination={false}
+        data-testid="sla-table"
+      />
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? t('tickets.admin.sla.add') : t('tickets.admin.sla.edit')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okButtonProps={{ loading: saving, ...{ 'data-testid': 'sla-dialog-ok' } }}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" onFinish={(v) => void handleSubmit(v)}>
+          <Form.Item
+            name="name"
+            label={t('tickets.admin.sla.name')}
+            rules={[
+              { required: true, whitespace: true, message: t('tickets.admin.sla.nameRequired') },
+            ]}
+          >
+            <Input maxLength={100} data-testid="sla-dialog-name" />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name={['match', 'type']} label={t('tickets.admin.sla.type')}>
+              <Select
+                allowClear
+                placeholder={any}
+                style={{ width: 140 }}
+                data-testid="sla-dialog-type"
+                options={TICKET_TYPES.map((v) => ({ value: v, label: t(`tickets.types.${v}`) }))}
+              />
+            </Form.Item>
+            <Form.Item name={['match', 'priority']} label={t('tickets.admin.sla.priority')}>
+              <Select
+                allowClear
+                placeholder={any}
+                style={{ width: 100 }}
+                data-testid="sla-dialog-priority"
+                options={PRIORITIES.map((v) => ({ value: v, label: v }))}
+              />
+            </Form.Item>
+            <Form.Item
+              name={['match', 'customerId']}
+              label={t('tickets.admin.sla.customer')}
+              tooltip={t('tickets.admin.sla.customerHelp')}
+            >
+              <Input placeholder={any} style={{ width: 200 }} data-testid="sla-dialog-customer" />
+            </Form.Item>
+          </Space>
+          <Typography.Text type="secondary">{t('tickets.admin.sla.targetsHelp')}</Typography.Text>
+          <Space wrap style={{ marginTop: 8 }}>
+            {TARGETS.map((k) => (
+              <Form.Item key={k} name={['targets', k]} label={t(`tickets.admin.sla.${k}`)}>
+                <InputNumber
+                  min={1}
+                  max={525600}
+                  addonAfter={t('tickets.admin.sla.minutes')}
+                  data-testid={`sla-dialog-${k}`}
+                />
+              </Form.Item>
+            ))}
+          </Space>
+          <Form.Item
+            name="calendarTeamId"
+            label={t('tickets.admin.sla.calendar')}
+            extra={t('tickets.admin.sla.calendarHelp')}
+          >
+            <Select
+              allowClear
+              placeholder={t('tickets.admin.sla.groupCalendar')}
+              style={{ width: 320 }}
+              data-testid="sla-dialog-calendar"
+              options={teams.map((x) => ({ value: x.id, label: x.name }))}
+            />
+          </Form.Item>
+          <Form.Item name="warnAtPercent" label={t('tickets.admin.sla.warnAtPercent')}>
+            <InputNumber min={1} max={99} addonAfter="%" data-testid="sla-dialog-warnAtPercent" />
+          </Form.Item>
+          <Form.Item name="escalateOnBreach" valuePropName="checked">
+            <Checkbox data-testid="sla-dialog-escalate">
+              {t('tickets.admin.sla.escalateOnBreachLong')}
+            </Checkbox>
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
 /** Ticket administration for admins and duty managers: the category tree and desk settings. */
 export default function TicketAdminPage() {
   const { t } = useTranslation();
@@ -583,6 +869,11 @@ export default function TicketAdminPage() {
             children: <CategoriesPanel />,
           },
           { key: 'settings', label: t('tickets.admin.settings'), children: <SettingsPanel /> },
+          {
+            key: 'sla',
+            label: t('tickets.admin.sla.title'),
+            children: <SlaPoliciesPanel />,
+          },
           {
             key: 'calendars',
             label: t('tickets.admin.calendars'),
