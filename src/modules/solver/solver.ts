@@ -69,6 +69,16 @@ const CHAIN_RATE = 0.1;
 const CHAIN_DEPTH = 4;
 /** A chain stays within 1–CHAIN_WEEKS aligned weeks around its first cell (cheap moves). */
 const CHAIN_WEEKS = 2;
+/**
+ * Big staffs (Instances 13, 23, 24): every LNS window is 1–BIG_WEEKS aligned weeks, never the
+ * whole horizon. The DP's cost grows with the square of the window (days × minute band), so
+ * this makes 3–4× more moves per second, which pays where 100+ people each need many moves
+ * (single-thread CPU-time runs: 13, 15 s, seeds 1/2: 3611/4008 → 3261/3434; 30 s, seed 1:
+ * 23: 26 999 → 24 819, 24: 111 873 → 100 850). Not on 15 and 19 (45 and 40 people): 30× or 3×
+ * the moves, no better (cover plateau).
+ */
+const BIG_STAFF = 100;
+const BIG_WEEKS = 2;
 /** Cost added to every other choice of a forced cell. */
 const FORCE = 1e7;
 /** Construction uses the exact full-horizon DP per employee up to this many states. */
@@ -548,7 +558,9 @@ class Search {
     this.construct();
     this.record(true);
     // Coordinate descent over the full windows first, then LNS.
-    const maxWin = H <= 56 ? H : 28;
+    const big = E >= BIG_STAFF;
+    const maxWin = big ? 0 : H <= 56 ? H : 28;
+    const maxWeeks = big ? BIG_WEEKS : 4;
     const picks: number[] = [];
     let temp = 2;
     while (!this.stopped()) {
@@ -574,12 +586,14 @@ class Search {
         this.record();
         continue;
       }
-      // Window: whole horizon when small, else 1–4 aligned weeks, around a bad cell if any.
+      // Window: whole horizon when small, else 1–4 aligned weeks (1–2 for big staffs), around a
+      // bad cell if any.
       const bad = this.rand() < 0.6 ? this.findBadCell() : -1;
       let a = 0;
       let b = H - 1;
       if (H > maxWin || this.rand() < 0.3) {
-        const weeks = 1 + Math.floor(this.rand() * Math.min(4, Math.max(1, Math.floor(H / 7))));
+        const weeks =
+          1 + Math.floor(this.rand() * Math.min(maxWeeks, Math.max(1, Math.floor(H / 7))));
         const centre = bad >= 0 ? Math.floor(bad / T) : Math.floor(this.rand() * H);
         a = this.alignedStartBefore(Math.max(0, centre - Math.floor(this.rand() * weeks * 7)));
         b = this.alignedAfter(a + weeks * 7 - 1);
