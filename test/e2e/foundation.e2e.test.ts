@@ -66,10 +66,15 @@ describe('foundation in the browser', () => {
       // Switch to English: the navigation, the cookie and the <html lang> follow.
       await page.getByTestId('lang-en').click();
       await page.getByTestId('nav-users').filter({ hasText: 'Users' }).waitFor();
-      expect(await page.getByTestId('nav-dashboard').innerText()).toBe('Dashboard');
-      expect(await page.getAttribute('html', 'lang')).toBe('en');
-      const cookies = await context.cookies(server.baseUrl);
-      expect(cookies.find((c) => c.name === 'dd_lang')?.value).toBe('en');
+      // The <html lang> and the cookie follow in effects of their own: wait for them too.
+      await expect.poll(() => page.getByTestId('nav-dashboard').innerText()).toBe('Dashboard');
+      await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
+      await expect
+        .poll(
+          async () =>
+            (await context.cookies(server.baseUrl)).find((c) => c.name === 'dd_lang')?.value,
+        )
+        .toBe('en');
 
       // A capability that is not built yet says so plainly.
       await page.getByTestId('nav-handover').click();
