@@ -43,6 +43,6 @@ export function precompiled<P extends Record<string, unknown>, R = unknown>(
       if (v === undefined) throw new Error(`precompiled statement: no value for ${x.slot}`);
       return v;
     });
-    return db.executeQuery<R>({ ...t.compiled, parameters } as CompiledQuery<R>);
+    return db.executeQuery<R>({ ...t.compiled, parameters });
   };
 }
