@@ -394,8 +394,13 @@ export async function findPageForUpdate(
   return q.executeTakeFirst();
 }
 
-export function findPage(db: Kysely<DB>, id: string): Promise<PageRow | undefined> {
-  return db.selectFrom('page').selectAll().where('id', '=', id).executeTakeFirst();
+const findPageQuery = precompiled<{ id: string }>((db, p) =>
+  db.selectFrom('page').selectAll().where('id', '=', p('id')),
+);
+
+/** The page (every send reads it: compiled once). */
+export async function findPage(db: Kysely<DB>, id: string): Promise<PageRow | undefined> {
+  return (await findPageQuery(db, { id })).rows[0] as PageRow | undefined;
 }
 
 export async function updatePage(
@@ -463,11 +468,14 @@ export function timelineOfPage(db: Kysely<DB>, pageId: string) {
 
 /** Whether a send was already delivered (a retried job must not page twice). */
 export async function sendDelivered(db: Kysely<DB>, sendKey: string): Promise<boolean> {
-  const row = await db
+  return (await sendDeliveredQuery(db, { sendKey })).rows.length > 0;
+}
+
+const sendDeliveredQuery = precompiled<{ sendKey: string }>((db, p) =>
+  db
     .selectFrom('page_timeline')
     .select('id')
-    .where('send_key', '=', sendKey)
+    .where('send_key', '=', p('sendKey'))
     .where('type', '=', 'notification_delivered')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+    .limit(1),
+);
