@@ -14,7 +14,7 @@
  * 64, since 2026-12-06; the bench used 16 before).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,20 @@ interface Result {
   first_notification_p99_ms: number;
   ceiling_per_s: number;
   ratio_to_ceiling: number;
+  /** The server's CPU (user + system) during the run phase per accepted event; Linux only. */
+  server_cpu_ms_per_event: number;
+}
+
+/** CPU milliseconds a process has used (utime + stime from /proc), NaN where not available. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime) in clock ticks; 100 per second on Linux.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const children = new Set<ChildProcess>();
@@ -238,7 +252,9 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
       await load(url, alertBodies('warmup'), 2000, 3); // warm-up: JIT, connections, caches
       await drain();
       const runStart = Date.now();
+      const cpuBefore = cpuMs(server.pid);
       const run = await load(url, alertBodies('run'));
+      const cpuRun = cpuMs(server.pid) - cpuBefore;
       await drain();
       const pages = await database.db
         .selectFrom('page')
@@ -303,6 +319,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
           missing > pages.length / 100 ? Infinity : round(percentile(waits, 99), 1),
         ceiling_per_s: round(ceil),
         ratio_to_ceiling: round(run.perSecond / ceil, 3),
+        server_cpu_ms_per_event: round(cpuRun / run.accepted, 3),
       };
     } finally {
       await database.close();

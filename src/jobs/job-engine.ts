@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { DialectName } from '../db/database.js';
 import { groupCommit } from '../db/group-commit.js';
+import { precompiled } from '../db/precompiled.js';
 import type { DB, JobTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -81,6 +82,37 @@ export const defaultBackoff = (attempt: number): number =>
  * Write a job. Pass the transaction of the change that causes it, so that both commit or
  * neither does. Returns false when a job with the same idempotency key already exists.
  */
+// Compiled once: every page enqueues several jobs (`precompiled`).
+const insertJobQuery = precompiled<{
+  id: string;
+  kind: string;
+  payload: string;
+  run_at: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  now: number;
+}>((db, p) =>
+  db
+    .insertInto('job')
+    .values({
+      id: p('id'),
+      kind: p('kind'),
+      payload: p('payload'),
+      status: 'pending',
+      run_at: p('run_at'),
+      attempts: 0,
+      max_attempts: p('max_attempts'),
+      idempotency_key: p('idempotency_key'),
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      created_at: p('now'),
+      updated_at: p('now'),
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
+
 export async function enqueueJob<P>(
   trx: Kysely<DB>,
   dialect: DialectName,
@@ -88,27 +120,16 @@ export async function enqueueJob<P>(
   opts: EnqueueOptions<P>,
 ): Promise<boolean> {
   const now = clock.now();
-  const result = await trx
-    .insertInto('job')
-    .values({
-      id: newId(),
-      kind: opts.kind,
-      payload: JSON.stringify(opts.payload ?? null),
-      status: 'pending',
-      run_at: opts.runAt ?? now,
-      attempts: 0,
-      max_attempts: opts.maxAttempts ?? 10,
-      idempotency_key: opts.idempotencyKey ?? null,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      finished_at: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .executeTakeFirst();
-  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  const result = await insertJobQuery(trx, {
+    id: newId(),
+    kind: opts.kind,
+    payload: JSON.stringify(opts.payload ?? null),
+    run_at: opts.runAt ?? now,
+    max_attempts: opts.maxAttempts ?? 10,
+    idempotency_key: opts.idempotencyKey ?? null,
+    now,
+  });
+  const inserted = Number(result.numAffectedRows ?? 0n) > 0;
   if (inserted) {
     // Delivered to listeners on commit, in every process.
     // Listeners only need to know that there is new work: one NOTIFY per transaction.

@@ -484,7 +484,7 @@ export function createAlertsService(deps: AlertsDeps) {
         return;
       }
       case 'increment':
-        await store.updateAlert(trx, d.dedup.alertId, { count: d.dedup.count, updated_at: at });
+        await store.countAlert(trx, d.dedup.alertId, d.dedup.count, at);
         return;
       case 'acknowledge':
         await store.updateAlert(trx, d.dedup.alertId, { status: 'acknowledged', updated_at: at });

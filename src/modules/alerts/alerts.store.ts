@@ -9,6 +9,7 @@ import type {
   HeartbeatMonitorTable,
   PageTable,
 } from '../../db/schema.js';
+import { precompiled } from '../../db/precompiled.js';
 import { newId } from '../../lib/ids.js';
 
 /** The only code that touches the alerts tables. */
@@ -216,16 +217,72 @@ export async function updateHeartbeat(
 // Service ids are fixed-length UUIDs, so the separator cannot be confused with the key.
 export const openKey = (serviceId: string, dedupKey: string) => `${serviceId}/${dedupKey}`;
 
-export function findOpenAlert(db: Kysely<DB>, serviceId: string, dedupKey: string) {
-  return db
+// The intake's statements are compiled once (`precompiled`): they run for every event.
+const findOpenAlertQuery = precompiled<{ openKey: string }>((db, p) =>
+  db
     .selectFrom('alert')
     .select(['id', 'status', 'count', 'page_id'])
-    .where('open_key', '=', openKey(serviceId, dedupKey))
-    .executeTakeFirst();
+    .where('open_key', '=', p('openKey')),
+);
+
+export async function findOpenAlert(
+  db: Kysely<DB>,
+  serviceId: string,
+  dedupKey: string,
+): Promise<Pick<AlertRow, 'id' | 'status' | 'count' | 'page_id'> | undefined> {
+  const r = await findOpenAlertQuery(db, { openKey: openKey(serviceId, dedupKey) });
+  return r.rows[0] as Pick<AlertRow, 'id' | 'status' | 'count' | 'page_id'> | undefined;
 }
 
+const ALERT_COLUMNS = [
+  'id',
+  'service_id',
+  'dedup_key',
+  'open_key',
+  'status',
+  'summary',
+  'source',
+  'severity',
+  'details_json',
+  'links_json',
+  'count',
+  'page_id',
+  'suppressed',
+  'occurred_at',
+  'created_at',
+  'updated_at',
+  'resolved_at',
+] as const satisfies readonly (keyof AlertRow)[];
+// Every column: a column added to the table without being added here fails to compile.
+const allAlertColumns: Exclude<keyof AlertRow, (typeof ALERT_COLUMNS)[number]> extends never
+  ? true
+  : never = true;
+void allAlertColumns;
+const insertAlertQuery = precompiled<AlertRow>((db, p) =>
+  db
+    .insertInto('alert')
+    .values(Object.fromEntries(ALERT_COLUMNS.map((c) => [c, p(c)])) as unknown as AlertRow),
+);
+
 export async function insertAlert(db: Kysely<DB>, row: AlertRow): Promise<void> {
-  await db.insertInto('alert').values(row).execute();
+  await insertAlertQuery(db, row);
+}
+
+const countAlertQuery = precompiled<{ id: string; count: number; updated_at: number }>((db, p) =>
+  db
+    .updateTable('alert')
+    .set({ count: p('count'), updated_at: p('updated_at') })
+    .where('id', '=', p('id')),
+);
+
+/** A repeated event: the open alert's count (the hot path of deduplication). */
+export async function countAlert(
+  db: Kysely<DB>,
+  id: string,
+  count: number,
+  at: number,
+): Promise<void> {
+  await countAlertQuery(db, { id, count, updated_at: at });
 }
 
 export async function updateAlert(
@@ -260,19 +317,32 @@ export function alertsOfPage(db: Kysely<DB>, pageId: string) {
     .execute();
 }
 
+const getFlapStateQuery = precompiled<{ serviceId: string; dedupKey: string }>((db, p) =>
+  db
+    .selectFrom('alert_flap')
+    .select('state_json')
+    .where('service_id', '=', p('serviceId'))
+    .where('dedup_key', '=', p('dedupKey')),
+);
+
 export async function getFlapState(
   db: Kysely<DB>,
   serviceId: string,
   dedupKey: string,
 ): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('alert_flap')
-    .select('state_json')
-    .where('service_id', '=', serviceId)
-    .where('dedup_key', '=', dedupKey)
-    .executeTakeFirst();
-  return row?.state_json;
+  const r = await getFlapStateQuery(db, { serviceId, dedupKey });
+  return (r.rows[0] as { state_json: string } | undefined)?.state_json;
 }
+
+const saveFlapStateQuery = precompiled<{ serviceId: string; dedupKey: string; stateJson: string }>(
+  (db, p) =>
+    db
+      .insertInto('alert_flap')
+      .values({ service_id: p('serviceId'), dedup_key: p('dedupKey'), state_json: p('stateJson') })
+      .onConflict((oc) =>
+        oc.columns(['service_id', 'dedup_key']).doUpdateSet({ state_json: p('stateJson') }),
+      ),
+);
 
 export async function saveFlapState(
   db: Kysely<DB>,
@@ -280,19 +350,37 @@ export async function saveFlapState(
   dedupKey: string,
   stateJson: string,
 ): Promise<void> {
-  await db
-    .insertInto('alert_flap')
-    .values({ service_id: serviceId, dedup_key: dedupKey, state_json: stateJson })
-    .onConflict((oc) =>
-      oc.columns(['service_id', 'dedup_key']).doUpdateSet({ state_json: stateJson }),
-    )
-    .execute();
+  await saveFlapStateQuery(db, { serviceId, dedupKey, stateJson });
 }
 
 // ---- pages -------------------------------------------------------------------------------------
 
+const PAGE_COLUMNS = [
+  'id',
+  'service_id',
+  'summary',
+  'severity',
+  'status',
+  'alert_count',
+  'policy_json',
+  'escalation_json',
+  'opened_at',
+  'acknowledged_at',
+  'resolved_at',
+  'updated_at',
+] as const satisfies readonly (keyof PageRow)[];
+const allPageColumns: Exclude<keyof PageRow, (typeof PAGE_COLUMNS)[number]> extends never
+  ? true
+  : never = true;
+void allPageColumns;
+const insertPageQuery = precompiled<PageRow>((db, p) =>
+  db
+    .insertInto('page')
+    .values(Object.fromEntries(PAGE_COLUMNS.map((c) => [c, p(c)])) as unknown as PageRow),
+);
+
 export async function insertPage(db: Kysely<DB>, row: PageRow): Promise<void> {
-  await db.insertInto('page').values(row).execute();
+  await insertPageQuery(db, row);
 }
 
 /** The page, row-locked on PostgreSQL so concurrent steps of one page run one after another. */
@@ -306,8 +394,13 @@ export async function findPageForUpdate(
   return q.executeTakeFirst();
 }
 
-export function findPage(db: Kysely<DB>, id: string): Promise<PageRow | undefined> {
-  return db.selectFrom('page').selectAll().where('id', '=', id).executeTakeFirst();
+const findPageQuery = precompiled<{ id: string }>((db, p) =>
+  db.selectFrom('page').selectAll().where('id', '=', p('id')),
+);
+
+/** The page (every send reads it: compiled once). */
+export async function findPage(db: Kysely<DB>, id: string): Promise<PageRow | undefined> {
+  return (await findPageQuery(db, { id })).rows[0] as PageRow | undefined;
 }
 
 export async function updatePage(
@@ -341,18 +434,27 @@ export async function insertTimeline(
   db: Kysely<DB>,
   e: { pageId: string; at: number; type: string; sendKey?: string; data: unknown },
 ): Promise<void> {
-  await db
-    .insertInto('page_timeline')
-    .values({
-      id: newId(),
-      page_id: e.pageId,
-      at: e.at,
-      type: e.type,
-      send_key: e.sendKey ?? null,
-      data_json: JSON.stringify(e.data),
-    })
-    .execute();
+  await insertTimelineQuery(db, {
+    id: newId(),
+    page_id: e.pageId,
+    at: e.at,
+    type: e.type,
+    send_key: e.sendKey ?? null,
+    data_json: JSON.stringify(e.data),
+  });
 }
+
+type TimelineRow = Selectable<DB['page_timeline']>;
+const insertTimelineQuery = precompiled<TimelineRow>((db, p) =>
+  db.insertInto('page_timeline').values({
+    id: p('id'),
+    page_id: p('page_id'),
+    at: p('at'),
+    type: p('type'),
+    send_key: p('send_key'),
+    data_json: p('data_json'),
+  }),
+);
 
 export function timelineOfPage(db: Kysely<DB>, pageId: string) {
   return db
@@ -366,11 +468,14 @@ export function timelineOfPage(db: Kysely<DB>, pageId: string) {
 
 /** Whether a send was already delivered (a retried job must not page twice). */
 export async function sendDelivered(db: Kysely<DB>, sendKey: string): Promise<boolean> {
-  const row = await db
+  return (await sendDeliveredQuery(db, { sendKey })).rows.length > 0;
+}
+
+const sendDeliveredQuery = precompiled<{ sendKey: string }>((db, p) =>
+  db
     .selectFrom('page_timeline')
     .select('id')
-    .where('send_key', '=', sendKey)
+    .where('send_key', '=', p('sendKey'))
     .where('type', '=', 'notification_delivered')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+    .limit(1),
+);
