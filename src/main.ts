@@ -183,8 +183,10 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
       })),
   });
 
-  const late: { alerts?: Pick<AlertsService, 'listPolicies' | 'getPage'> } = {};
-  const lateAlerts: Partial<Pick<AlertsService, 'raise' | 'listServices'>> = {};
+  // The alerts service is made after the modules that call it (it needs their functions too).
+  const late: {
+    alerts?: Pick<AlertsService, 'listPolicies' | 'getPage' | 'raise' | 'listServices'>;
+  } = {};
   const roster = createRosterService({
     db,
     dialect: database.dialect,
@@ -274,7 +276,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     // SLA notices page through alerts (made below; used only by jobs, after start-up).
     pager: {
       page: async (p) =>
-        lateAlerts.raise!(
+        late.alerts!.raise(
           p.serviceId,
           {
             action: 'trigger',
@@ -288,7 +290,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
           },
           { firstUserIds: p.userIds },
         ),
-      serviceExists: async (id) => (await lateAlerts.listServices!()).some((s) => s.id === id),
+      serviceExists: async (id) => (await late.alerts!.listServices()).some((s) => s.id === id),
     },
     onEvent: enqueueTicketMail({ dialect: database.dialect, clock, enabled: mailer.enabled }),
     // Alert pages linked to tickets, read through the alerts service (made below).
@@ -402,8 +404,6 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     ...(config.mail.domains[0] ? { mailDomain: config.mail.domains[0] } : {}),
   });
   late.alerts = alerts;
-  lateAlerts.raise = alerts.raise;
-  lateAlerts.listServices = alerts.listServices;
 
   // Mail in: the SMTP listener and the IMAP poller store it; these handlers turn it into work.
   const mail = createMailService({

@@ -29,7 +29,7 @@ import { safeEqual } from '../lib/crypto.js';
 import type { Actor } from '../modules/audit/audit.service.js';
 import type { AuthService, Principal } from '../modules/users/auth.service.js';
 import { handleError, sendError } from './http-errors.js';
-import { type RouteAccess, isPermission, rolesAllow } from './permissions.js';
+import { type Permission, type RouteAccess, isPermission, rolesAllow } from './permissions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -90,6 +90,15 @@ export function actorOf(request: FastifyRequest): Actor {
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('principalOf called on a public route');
   return request.principal;
+}
+
+/** Whether the signed-in person (or API token, within its scopes) holds this permission: the
+ * route check, and for a route that does more for some callers than for others. */
+export function principalMay(principal: Principal, permission: Permission): boolean {
+  return (
+    rolesAllow(principal.roles, permission) &&
+    (principal.scopes === undefined || principal.scopes.includes(permission))
+  );
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -166,9 +175,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }
     }
     if (access === 'signedIn') return;
-    const allowed =
-      rolesAllow(principal.roles, access) &&
-      (principal.scopes === undefined || principal.scopes.includes(access));
+    const allowed = principalMay(principal, access);
     if (!allowed)
       return sendError(reply, 403, {
         code: 'forbidden',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { invalid } from '../../lib/errors.js';
 import { t } from '../../i18n/i18n.js';
-import { type RoutePlugin, actorOf, principalOf } from '../../server/app.js';
-import { rolesAllow } from '../../server/permissions.js';
+import type { FastifyRequest } from 'fastify';
+import { type RoutePlugin, actorOf, principalMay, principalOf } from '../../server/app.js';
 import { MAX_CELLS_PER_BATCH } from './roster-month.service.js';
 import type { RosterService } from './roster.service.js';
 
@@ -137,6 +137,12 @@ const OverrideBody = z.strictObject({
   endMs: instant,
   reason: text(500),
 });
+
+/** Who calls, and whether they manage rosters (they see and act on everyone's, not only their own). */
+function rosterCaller(request: FastifyRequest) {
+  const p = principalOf(request);
+  return { userId: p.userId, canManage: principalMay(p, 'roster.manage') };
+}
 
 const FeedBody = z.strictObject({ kind: z.enum(['person', 'post']), subjectId: id });
 const Empty = z.strictObject({}).optional();
@@ -522,11 +528,7 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
       '/api/roster/swaps/:id/check',
       { config: { access: 'roster.self' }, schema: { tags, params: z.object({ id }) } },
       async (request) => {
-        const p = principalOf(request);
-        const canManage =
-          rolesAllow(p.roles, 'roster.manage') &&
-          (p.scopes === undefined || p.scopes.includes('roster.manage'));
-        const outcome = await roster.swapCheck({ userId: p.userId, canManage }, request.params.id);
+        const outcome = await roster.swapCheck(rosterCaller(request), request.params.id);
         return {
           blocking: outcome.blocking,
           violations: outcome.added.map((v) => ({
@@ -607,20 +609,16 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
       '/api/roster/feeds',
       { config: { access: 'roster.read' }, schema: { tags, body: FeedBody } },
       async (request, reply) => {
-        const p = principalOf(request);
-        const caller = { userId: p.userId, canManage: rolesAllow(p.roles, 'roster.manage') };
         return reply
           .status(201)
-          .send(await roster.createFeed(actorOf(request), caller, request.body));
+          .send(await roster.createFeed(actorOf(request), rosterCaller(request), request.body));
       },
     );
     app.delete(
       '/api/roster/feeds/:id',
       { config: { access: 'roster.read' }, schema: { tags, params: z.object({ id }) } },
       async (request, reply) => {
-        const p = principalOf(request);
-        const caller = { userId: p.userId, canManage: rolesAllow(p.roles, 'roster.manage') };
-        await roster.revokeFeed(actorOf(request), caller, request.params.id);
+        await roster.revokeFeed(actorOf(request), rosterCaller(request), request.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -634,9 +632,7 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
         },
       },
       async (request) => {
-        const p = principalOf(request);
-        const caller = { userId: p.userId, canManage: rolesAllow(p.roles, 'roster.manage') };
-        return roster.listFeeds(caller, request.query.all === 'true');
+        return roster.listFeeds(rosterCaller(request), request.query.all === 'true');
       },
     );
     // Public: calendar clients cannot sign in; the secret token in the URL is the credential.
