@@ -180,6 +180,9 @@ describe('rosters in the browser', () => {
         .waitFor();
       expect(await page.getByTestId('roster-publish').isDisabled()).toBe(true);
       expect(await page.getByTestId('roster-violations').innerText()).toMatch(/休息|rest/i);
+      // The drop left the mouse on the cell, and the cell was drawn anew under it when the
+      // check came back: the pointer must enter it again for the tooltip to open.
+      await page.getByTestId('roster-violations').hover();
       await cell('2027-01-03').hover();
       await page.getByTestId('roster-cell-issues').waitFor();
       await page.screenshot({ path: join(shots, 'roster-month-violation.png'), fullPage: true });

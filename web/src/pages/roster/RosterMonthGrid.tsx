@@ -256,6 +256,7 @@ export function RosterMonthGrid({ view, editable, onChange, onOpenCell }: Roster
                     <td key={date} style={{ borderLeft: border, padding: 0 }}>
                       {issues.length ? (
                         <Tooltip
+                          trigger={['hover', 'focus']}
                           title={
                             <div data-testid="roster-cell-issues">
                               {issues.map((v, i) => (
