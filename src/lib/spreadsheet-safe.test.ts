@@ -31,6 +31,75 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+const DANGEROUS = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+describe('export-safe examples', () => {
+  it('prefixes formula triggers, half- and full-width, and leaves the rest', () => {
+    expect(neutraliseCell('=HYPERLINK("http://evil","x")')).toBe(`'=HYPERLINK("http://evil","x")`);
+    expect(neutraliseCell('＝1+1')).toBe(`'＝1+1`);
+    expect(neutraliseCell('@SUM(A1)')).toBe(`'@SUM(A1)`);
+    expect(neutraliseCell('  =1+1')).toBe(`'  =1+1`);
+    expect(neutraliseCell('-5')).toBe(`'-5`);
+    expect(neutraliseCell(-5)).toBe(-5);
+    expect(neutraliseCell('打印机故障')).toBe('打印机故障');
+    expect(neutraliseCell(null)).toBe('');
+  });
+  it('quotes CSV fields that need it', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line1\nline2')).toBe('"line1\nline2"');
+    expect(
+      toCsv([
+        ['编号', '标题'],
+        ['TK-1', '=cmd|calc'],
+      ]),
+    ).toBe("\ufeff编号,标题\r\nTK-1,'=cmd|calc\r\n");
+  });
+});
+
+describe('export-safe properties', () => {
+  const risky = fc
+    .tuple(
+      fc.constantFrom('', ' ', '\u3000', ...DANGEROUS),
+      fc.string(),
+      fc.constantFrom('', ...DANGEROUS),
+    )
+    .map(([a, b, c]) => a + c + b);
+
+  it('no neutralised text starts (after spaces) with a trigger; removing the quote gives it back', () => {
+    fc.assert(
+      fc.property(fc.oneof(risky, fc.string()), (s) => {
+        const out = neutraliseCell(s) as string;
+        expect(isFormulaLike(out)).toBe(false);
+        expect(out === s || out === `'${s}`).toBe(true);
+        if (!isFormulaLike(s)) expect(out).toBe(s);
+      }),
+    );
+  });
+
+  it('CSV round-trips every cell (as neutralised) and keeps the grid shape', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.oneof(risky, fc.string(), fc.integer().map(String)), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        (rows) => {
+          const parsed = parseCsv(toCsv(rows, { bom: false }));
+          expect(parsed).toEqual(rows.map((r) => r.map((v) => neutraliseCell(v))));
+          for (const r of parsed) for (const v of r) expect(isFormulaLike(v)).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
 describe('spreadsheet-safe cells', () => {
   it('neutralises formula triggers, also behind spaces and in full width', () => {
     for (const v of ['=1+1', '+1', '-2', '@SUM(A1)', ' =HYPERLINK("x")', '＝1', '\t=1']) {
