@@ -83,6 +83,34 @@ export async function apiAs(baseUrl: string, username: string, password: string)
   };
 }
 
+/** Makes a user through the admin's API with the test password `signIn` types; returns its id. */
+export async function createUser(
+  admin: Api,
+  username: string,
+  displayName: string,
+  role: string,
+  email?: string,
+): Promise<string> {
+  const r = await admin<{ user: { id: string } }>('POST', '/api/users', {
+    username,
+    displayName,
+    roles: [role],
+    password: `pw-${username}-12345`,
+    ...(email ? { email } : {}),
+  });
+  return r.user.id;
+}
+
+/** Makes a team in Shanghai time with these members; returns its id. */
+export async function createTeam(admin: Api, name: string, memberIds: string[]): Promise<string> {
+  const team = await admin<{ team: { id: string } }>('POST', '/api/teams', {
+    name,
+    timeZone: 'Asia/Shanghai',
+  });
+  await admin('PUT', `/api/teams/${team.team.id}/members`, { userIds: memberIds });
+  return team.team.id;
+}
+
 /** The sign-in form, as a person uses it; test users' passwords are `pw-<username>-12345`. */
 export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
   await page.goto(`${baseUrl}/sign-in`);

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer } from '../helpers/server.js';
 import * as harness from './harness.js';
-import { apiAs, choose, launchContext, prepareWeb, shots, signOut } from './harness.js';
+import {
+  apiAs,
+  createTeam,
+  createUser,
+  choose,
+  launchContext,
+  prepareWeb,
+  shots,
+  signOut,
+} from './harness.js';
 
 // The roster at 3 a.m. and the duty admin's follow-up, in the browser: a technician on a phone
 // sees who is on duty and subscribes to (and revokes) a calendar feed; the duty manager puts
@@ -36,26 +45,17 @@ beforeAll(async () => {
   server = await startServer({ clock: new ManualClock(NOW), env: { ROLES: 'api' } });
   const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
-    const r = await api<{ user: { id: string } }>('POST', '/api/users', {
-      username,
-      displayName,
-      roles: [role],
-      password: `pw-${username}-12345`,
-    });
-    ids[username] = r.user.id;
+    ids[username] = await createUser(api, username, displayName, role);
   };
   await user('duty.admin', '值班管理员', 'duty_admin');
   await user('duty.mgr', '值班经理', 'duty_manager');
   await user('tech.a', 'A 张伟', 'technician');
   await user('tech.b', 'B 李娜', 'technician');
-  const team = await api<{ team: { id: string } }>('POST', '/api/teams', {
-    name: '运维值班组',
-    timeZone: 'Asia/Shanghai',
-  });
-  ids.team = team.team.id;
-  await api('PUT', `/api/teams/${ids.team}/members`, {
-    userIds: ['tech.a', 'tech.b'].map((u) => ids[u]),
-  });
+  ids.team = await createTeam(
+    api,
+    '运维值班组',
+    ['tech.a', 'tech.b'].map((u) => ids[u]!),
+  );
   const watch = await api<{ id: string }>('POST', `/api/roster/teams/${ids.team}/shift-types`, {
     code: 'W',
     name: '值守班',

@@ -8,6 +8,8 @@ import { startServer } from '../helpers/server.js';
 import * as harness from './harness.js';
 import {
   apiAs,
+  createTeam,
+  createUser,
   choose,
   chooseByKeyboard,
   launchContext,
@@ -43,13 +45,7 @@ beforeAll(async () => {
   server = await startServer({ clock: new ManualClock(NOW), env: { ROLES: 'api' } });
   const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
-    const r = await api<{ user: { id: string } }>('POST', '/api/users', {
-      username,
-      displayName,
-      roles: [role],
-      password: `pw-${username}-12345`,
-    });
-    ids[username] = r.user.id;
+    ids[username] = await createUser(api, username, displayName, role);
   };
   await user('duty.admin', '值班管理员', 'duty_admin');
   await user('tech.a', 'A 张伟', 'technician');
@@ -57,14 +53,11 @@ beforeAll(async () => {
   await user('tech.c', 'C 王芳', 'technician');
   await user('tech.d', 'D 刘洋', 'technician');
   await user('customer', '报修客户', 'requester');
-  const team = await api<{ team: { id: string } }>('POST', '/api/teams', {
-    name: '运维值班组',
-    timeZone: 'Asia/Shanghai',
-  });
-  ids.team = team.team.id;
-  await api('PUT', `/api/teams/${ids.team}/members`, {
-    userIds: ['tech.a', 'tech.b', 'tech.c', 'tech.d'].map((u) => ids[u]),
-  });
+  ids.team = await createTeam(
+    api,
+    '运维值班组',
+    ['tech.a', 'tech.b', 'tech.c', 'tech.d'].map((u) => ids[u]!),
+  );
   // This month's roster, already published: A stands the 09:00 watch today.
   const watch = await api<{ id: string }>('POST', `/api/roster/teams/${ids.team}/shift-types`, {
     code: 'W',

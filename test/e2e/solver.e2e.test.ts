@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer } from '../helpers/server.js';
 import * as harness from './harness.js';
-import { apiAs, chooseByKeyboard, launchContext, prepareWeb, shots } from './harness.js';
+import {
+  apiAs,
+  createTeam,
+  createUser,
+  chooseByKeyboard,
+  launchContext,
+  prepareWeb,
+  shots,
+} from './harness.js';
 
 // The solver in the browser: a duty admin generates next month on a small team, watches the
 // progress, sees the fairness report and the soft rules not met, edits a cell and publishes.
@@ -36,13 +44,7 @@ beforeAll(async () => {
   });
   const api = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
   const user = async (username: string, displayName: string, role: string) => {
-    const r = await api<{ user: { id: string } }>('POST', '/api/users', {
-      username,
-      displayName,
-      roles: [role],
-      password: `pw-${username}-12345`,
-    });
-    ids[username] = r.user.id;
+    ids[username] = await createUser(api, username, displayName, role);
   };
   await user('duty.admin', '值班管理员', 'duty_admin');
   for (const [u, n] of [
@@ -53,14 +55,11 @@ beforeAll(async () => {
   ] as const) {
     await user(u, n, 'technician');
   }
-  const team = await api<{ team: { id: string } }>('POST', '/api/teams', {
-    name: '运维值班组',
-    timeZone: 'Asia/Shanghai',
-  });
-  ids.team = team.team.id;
-  await api('PUT', `/api/teams/${ids.team}/members`, {
-    userIds: ['tech.a', 'tech.b', 'tech.c', 'tech.d'].map((u) => ids[u]),
-  });
+  ids.team = await createTeam(
+    api,
+    '运维值班组',
+    ['tech.a', 'tech.b', 'tech.c', 'tech.d'].map((u) => ids[u]!),
+  );
   const d = await api<{ id: string }>('POST', `/api/roster/teams/${ids.team}/shift-types`, {
     code: 'D',
     name: '白班',
