@@ -20,6 +20,12 @@ export const ticketCollab = {
         alertLinkExists: '此工单已关联该告警（字段 {{field}}）',
         alertPageUnknown: '告警“{{id}}”不存在（字段 {{field}}）',
         replyMerged: '此工单已合并到工单 {{number}}，请在该工单中回复',
+        unmergeNotMerged:
+          '工单 {{number}} 没有合并到工单 {{into}}，无可撤销的合并（字段 {{field}}）',
+        unmergeAlreadyUndone: '工单 {{number}} 并入 {{into}} 的合并已经撤销过了（字段 {{field}}）',
+        unmergeSourceChanged:
+          '工单 {{number}} 合并后状态已变为“{{status}}”，撤销合并会覆盖这一变更，不能撤销（字段 {{field}}）',
+        watcherMailOthers: '只有关注者本人可以设置是否接收邮件通知',
       },
       notify: {
         watchedReply: { title: '您关注的工单 {{number}} 有新回复', body: '{{title}}' },
@@ -27,6 +33,10 @@ export const ticketCollab = {
         merged: {
           title: '您的工单 {{number}} 已并入工单 {{into}}',
           body: '后续处理将在工单 {{into}} 中进行',
+        },
+        unmerged: {
+          title: '您的工单 {{number}} 已从工单 {{into}} 中拆分出来',
+          body: '工单 {{number}} 将继续单独处理',
         },
       },
       mail: {
@@ -57,6 +67,13 @@ export const ticketCollab = {
         alertLinkExists: 'This ticket is already linked to that alert page (field {{field}})',
         alertPageUnknown: 'Alert page "{{id}}" does not exist (field {{field}})',
         replyMerged: 'This ticket was merged into ticket {{number}}; reply there',
+        unmergeNotMerged:
+          'Ticket {{number}} is not merged into ticket {{into}}; there is no merge to undo (field {{field}})',
+        unmergeAlreadyUndone:
+          'The merge of ticket {{number}} into {{into}} was already undone (field {{field}})',
+        unmergeSourceChanged:
+          'Ticket {{number}} has changed to {{status}} since the merge; undoing it would overwrite that change (field {{field}})',
+        watcherMailOthers: 'Only the watcher themself can choose whether notices come by mail',
       },
       notify: {
         watchedReply: { title: 'New reply on ticket {{number}} you watch', body: '{{title}}' },
@@ -64,6 +81,10 @@ export const ticketCollab = {
         merged: {
           title: 'Your ticket {{number}} was merged into {{into}}',
           body: 'It continues in ticket {{into}}',
+        },
+        unmerged: {
+          title: 'Your ticket {{number}} was split off from {{into}} again',
+          body: 'Ticket {{number}} is worked on its own again',
         },
       },
       mail: {

@@ -52,8 +52,10 @@ export function outboundKind(ev: {
   if (ev.kind === 'created') return 'received';
   if (ev.kind === 'reply' && ev.visibility === 'public' && ev.data.author === 'agent')
     return 'reply';
+  // Undoing a merge puts back the status the ticket had, whose mail went out then.
   if (
     ev.kind === 'status_changed' &&
+    ev.data.action !== 'unmerge' &&
     (ev.data.to === 'resolved' || ev.data.to === 'closed' || ev.data.to === 'merged')
   )
     return ev.data.to;
