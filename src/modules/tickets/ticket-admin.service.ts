@@ -161,7 +161,7 @@ export function createAdminUseCases(ctx: TicketContext) {
   async function enqueueRecompute(trx: Kysely<DB>, policyId: string, now: number) {
     const payload: SlaRecomputePayload = {
       policyId,
-      key: `${policyId}:${now}:${newId().slice(0, 8)}`,
+      key: `${policyId}:${now}:${newId()}`,
       afterId: null,
     };
     await enqueueJob(trx, dialect, clock, {
