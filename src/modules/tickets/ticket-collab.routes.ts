@@ -67,7 +67,7 @@ export function ticketCollabRoutes(tickets: TicketsService): RoutePlugin {
           response: {
             200: z.object({
               watchers: z.array(WatcherSchema),
-              mergedFrom: z.array(MergeRef),
+              mergedFrom: z.array(MergeRef.extend({ intoId: z.string() })),
               mergedInto: MergeRef.nullable(),
               mergedEvents: z.array(EventSchema),
             }),

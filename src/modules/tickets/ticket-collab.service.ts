@@ -362,6 +362,8 @@ export function createCollabUseCases(ctx: TicketContext) {
         ticketId: m.ticket_id,
         number: numbers.get(m.ticket_id) ?? '',
         mergedAt: m.merged_at,
+        // The ticket it was merged into (this one, or one merged into this one): undo goes there.
+        intoId: m.into_id,
       })),
       mergedInto: into
         ? {

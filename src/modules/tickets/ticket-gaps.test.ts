@@ -148,6 +148,14 @@ describe.each(DIALECTS)(
       expect((await watchers(a.id)).map((w) => w.userId).sort()).toEqual(
         [watcher2.id, watcher.id, tech.id].sort(),
       );
+      // The page knows where the undo goes.
+      expect(
+        (
+          (await agent.request('GET', `/api/tickets/${a.id}/collab`)).json() as {
+            mergedFrom: unknown[];
+          }
+        ).mergedFrom,
+      ).toEqual([expect.objectContaining({ ticketId: b.id, intoId: a.id })]);
 
       // Who may not merge may not undo; a ticket not merged into A has nothing to undo.
       expect(
