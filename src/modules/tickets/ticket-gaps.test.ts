@@ -395,5 +395,35 @@ describe.each(DIALECTS)(
       expect(await slaRow(p4.id)).toEqual({ policy: 'builtin-P4', dueIn: 240 * MIN });
       expect(await recomputed(p4.id)).toHaveLength(3);
     });
+
+    it('recomputes more open tickets than one page holds, a page per job', async () => {
+      // high × medium = P2; 105 of them: two pages of 100.
+      const made: Ticket[] = [];
+      for (let i = 0; i < 105; i++) made.push(await phone(`SLA 分页 ${i}`, 'high', 'medium'));
+      const created = await t.admin.request('POST', '/api/tickets/sla-policies', {
+        name: 'P2 分页',
+        match: { priority: 'P2' },
+        targets: { firstResponse: 7 },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = (created.json() as { id: string }).id;
+      await runJobs();
+      const rows = (
+        await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ticket
+          WHERE sla_policy_id = ${id}`.execute(t.dd.database.db)
+      ).rows[0]!;
+      expect(Number(rows.n)).toBe(105);
+      expect(await slaRow(made.at(-1)!.id)).toEqual({ policy: id, dueIn: 7 * MIN });
+      const pages = (
+        await sql<{ payload: string; status: string }>`SELECT payload, status FROM job
+          WHERE kind = 'tickets.sla_recompute'`.execute(t.dd.database.db)
+      ).rows
+        .map((r) => ({ ...(JSON.parse(r.payload) as SlaRecomputePayload), status: r.status }))
+        .filter((p) => p.policyId === id);
+      expect(pages.map((p) => [p.afterId === null, p.status]).sort()).toEqual([
+        [false, 'done'],
+        [true, 'done'],
+      ]);
+    }, 120_000);
   },
 );
