@@ -40,10 +40,15 @@ export const ticketCollab = {
         },
       },
       mail: {
-        subject: { merged: '[{{number}}] 已合并到 {{into}}：{{title}}' },
+        subject: {
+          merged: '[{{number}}] 已合并到 {{into}}：{{title}}',
+          unmerged: '[{{number}}] 已从 {{into}} 拆分，继续单独处理：{{title}}',
+        },
         body: {
           merged:
             '您好，\n\n工单 {{number}}（{{title}}）与工单 {{into}} 是同一问题，已合并到该工单，后续进展将在该工单中通知您。',
+          unmerged:
+            '您好，\n\n工单 {{number}}（{{title}}）此前合并到了工单 {{into}}，经核实并非同一问题，已撤销合并，将继续单独处理。补充情况请直接回复此邮件。',
         },
       },
     },
@@ -88,10 +93,15 @@ export const ticketCollab = {
         },
       },
       mail: {
-        subject: { merged: '[{{number}}] Merged into {{into}}: {{title}}' },
+        subject: {
+          merged: '[{{number}}] Merged into {{into}}: {{title}}',
+          unmerged: '[{{number}}] Split off from {{into}}, handled on its own: {{title}}',
+        },
         body: {
           merged:
             'Hello,\n\nTicket {{number}} ({{title}}) is the same problem as ticket {{into}} and was merged into it; you will hear of its progress there.',
+          unmerged:
+            'Hello,\n\nTicket {{number}} ({{title}}) had been merged into ticket {{into}}; it turned out not to be the same problem, so the merge was undone and it is handled on its own again. To add anything, reply to this mail.',
         },
       },
     },

@@ -131,6 +131,13 @@ describe.each(DIALECTS)(
     });
 
     it('undoes a merge: B gets its status back, A loses the watchers the merge gave it, both timelines say so', async () => {
+      expect(
+        (
+          await t.admin.request('PATCH', `/api/users/${requester.id}`, {
+            email: 'li@customer.example',
+          })
+        ).statusCode,
+      ).toBe(200);
       const a = await portal('复印机卡纸 A');
       const b = await portal('复印机卡纸 B');
       const c = await portal('复印机卡纸 C');
@@ -200,6 +207,17 @@ describe.each(DIALECTS)(
         items: { kind: string }[];
       };
       expect(inbox.items.map((n) => n.kind)).toContain('tickets.unmerged');
+      // …and by mail: the ticket goes on on its own (one mail, of the undo, not of a status).
+      await runJobs();
+      const toRequester = sink.received.filter(
+        (m) => m.envelopeTo.includes('li@customer.example') && m.subject?.includes(b.number),
+      );
+      expect(toRequester.map((m) => m.subject)).toEqual([
+        expect.stringContaining('已受理'),
+        expect.stringContaining('已合并到'),
+        expect.stringContaining('已从'),
+      ]);
+      expect(toRequester.at(-1)!.text).toContain(a.number);
 
       // Undone once: a second undo is refused, and B is workable again.
       const twice = await agent.request('DELETE', `/api/tickets/${a.id}/merges/${b.id}`);
