@@ -448,6 +448,7 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
     jobs.register(tickets.slaJob);
     jobs.register(tickets.slaPageJob);
     jobs.register(tickets.autoCloseJob);
+    jobs.register(tickets.slaRecomputeJob);
     jobs.every(AUTO_CLOSE_JOB, 3_600_000);
     jobs.register(roster.reminderJob);
     jobs.register(solverProduct.runJob);

@@ -19,6 +19,7 @@ import * as solverRunIncumbent from './migrations/2026-12-06-0020-solver-run-inc
 import * as ticketWatchersMerge from './migrations/2026-12-06-0030-ticket-watchers-merge.js';
 import * as ticketSlaEscalate from './migrations/2026-12-06-0040-ticket-sla-escalate.js';
 import * as ticketSlaCalendar from './migrations/2026-12-06-0050-ticket-sla-calendar.js';
+import * as ticketUnmergeWatchMail from './migrations/2026-12-07-0030-ticket-unmerge-watch-mail.js';
 
 type Up = (db: Parameters<Migration['up']>[0], dialect: Database['dialect']) => Promise<void>;
 
@@ -48,6 +49,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, up: Up]> = [
   ['2026-12-06-0030-ticket-watchers-merge', ticketWatchersMerge.up],
   ['2026-12-06-0040-ticket-sla-escalate', ticketSlaEscalate.up],
   ['2026-12-06-0050-ticket-sla-calendar', ticketSlaCalendar.up],
+  ['2026-12-07-0030-ticket-unmerge-watch-mail', ticketUnmergeWatchMail.up],
 ];
 
 function provider(dialect: Database['dialect']): MigrationProvider {

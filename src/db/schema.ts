@@ -243,6 +243,8 @@ export interface TicketWatcherTable {
   user_id: string;
   added_by: string | null;
   created_at: number;
+  /** 1: notices also by mail (default); 0: in the inbox only. */
+  notify_mail: Generated<number>;
 }
 
 export interface TicketMergeTable {
@@ -251,6 +253,11 @@ export interface TicketMergeTable {
   previous_status: string;
   merged_by: string | null;
   merged_at: number;
+  previous_closed_at: number | null;
+  /** JSON array of the user ids the merge added as the target's watchers. */
+  moved_watcher_ids: string | null;
+  undone_at: number | null;
+  undone_by: string | null;
 }
 
 export interface TicketAlertLinkTable {

@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { DB } from '../../db/schema.js';
+import { enqueueJob } from '../../jobs/job-engine.js';
 import { invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -10,6 +13,7 @@ import {
   type Caller,
   DEFAULT_QUIET_DAYS,
   DEFAULT_WARN_PERCENT,
+  SLA_RECOMPUTE_JOB,
   type TicketContext,
   calendarFromSetting,
 } from './ticket-context.js';
@@ -21,6 +25,7 @@ import {
   slaPolicyInputSchema,
   slaPolicyUpdateSchema,
 } from './tickets.schema.js';
+import type { SlaRecomputePayload } from './ticket-jobs.js';
 import * as store from './tickets.store.js';
 
 /** Administration of the desk: categories, SLA policies and settings, each change audited. */
@@ -72,7 +77,7 @@ function presentPolicy(r: store.SlaPolicyRow) {
 }
 
 export function createAdminUseCases(ctx: TicketContext) {
-  const { db, clock, deps } = ctx;
+  const { db, dialect, clock, deps } = ctx;
 
   async function listCategories() {
     return (await store.listCategories(db)).map((c) => ({
@@ -149,6 +154,24 @@ export function createAdminUseCases(ctx: TicketContext) {
       throw invalid('calendarTeamId', 'tickets.errors.unknownGroup', { id: teamId });
   }
 
+  /**
+   * The open tickets a policy change may move get their SLA recomputed by a durable job
+   * (`tickets.sla_recompute`), written with the change: both commit or neither.
+   */
+  async function enqueueRecompute(trx: Kysely<DB>, policyId: string, now: number) {
+    const payload: SlaRecomputePayload = {
+      policyId,
+      key: `${policyId}:${now}:${newId()}`,
+      afterId: null,
+    };
+    await enqueueJob(trx, dialect, clock, {
+      kind: SLA_RECOMPUTE_JOB,
+      payload,
+      idempotencyKey: `${SLA_RECOMPUTE_JOB}:${payload.key}:start`,
+      maxAttempts: 8,
+    });
+  }
+
   /** Every stored policy for the admin page, disabled ones too (they no longer match). */
   async function listSlaPolicies() {
     return (await store.listAllPolicies(db)).map(presentPolicy);
@@ -180,6 +203,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         entityId: id,
         after: row,
       });
+      await enqueueRecompute(trx, id, now);
     });
     return { id, ...p, active: true };
   }
@@ -214,6 +238,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         before,
         after: { ...before, ...patch },
       });
+      await enqueueRecompute(trx, id, now);
       return { ...before, ...patch };
     });
     return presentPolicy(after);
@@ -233,6 +258,7 @@ export function createAdminUseCases(ctx: TicketContext) {
         before,
         after: { ...before, active: 0 },
       });
+      await enqueueRecompute(trx, id, now);
       return { ...before, active: 0 };
     });
     return presentPolicy(after);

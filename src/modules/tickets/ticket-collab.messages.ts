@@ -20,6 +20,12 @@ export const ticketCollab = {
         alertLinkExists: '此工单已关联该告警（字段 {{field}}）',
         alertPageUnknown: '告警“{{id}}”不存在（字段 {{field}}）',
         replyMerged: '此工单已合并到工单 {{number}}，请在该工单中回复',
+        unmergeNotMerged:
+          '工单 {{number}} 没有合并到工单 {{into}}，无可撤销的合并（字段 {{field}}）',
+        unmergeAlreadyUndone: '工单 {{number}} 并入 {{into}} 的合并已经撤销过了（字段 {{field}}）',
+        unmergeSourceChanged:
+          '工单 {{number}} 合并后状态已变为“{{status}}”，撤销合并会覆盖这一变更，不能撤销（字段 {{field}}）',
+        watcherMailOthers: '只有关注者本人可以设置是否接收邮件通知',
       },
       notify: {
         watchedReply: { title: '您关注的工单 {{number}} 有新回复', body: '{{title}}' },
@@ -28,12 +34,21 @@ export const ticketCollab = {
           title: '您的工单 {{number}} 已并入工单 {{into}}',
           body: '后续处理将在工单 {{into}} 中进行',
         },
+        unmerged: {
+          title: '您的工单 {{number}} 已从工单 {{into}} 中拆分出来',
+          body: '工单 {{number}} 将继续单独处理',
+        },
       },
       mail: {
-        subject: { merged: '[{{number}}] 已合并到 {{into}}：{{title}}' },
+        subject: {
+          merged: '[{{number}}] 已合并到 {{into}}：{{title}}',
+          unmerged: '[{{number}}] 已从 {{into}} 拆分，继续单独处理：{{title}}',
+        },
         body: {
           merged:
             '您好，\n\n工单 {{number}}（{{title}}）与工单 {{into}} 是同一问题，已合并到该工单，后续进展将在该工单中通知您。',
+          unmerged:
+            '您好，\n\n工单 {{number}}（{{title}}）此前合并到了工单 {{into}}，经核实并非同一问题，已撤销合并，将继续单独处理。补充情况请直接回复此邮件。',
         },
       },
     },
@@ -57,6 +72,13 @@ export const ticketCollab = {
         alertLinkExists: 'This ticket is already linked to that alert page (field {{field}})',
         alertPageUnknown: 'Alert page "{{id}}" does not exist (field {{field}})',
         replyMerged: 'This ticket was merged into ticket {{number}}; reply there',
+        unmergeNotMerged:
+          'Ticket {{number}} is not merged into ticket {{into}}; there is no merge to undo (field {{field}})',
+        unmergeAlreadyUndone:
+          'The merge of ticket {{number}} into {{into}} was already undone (field {{field}})',
+        unmergeSourceChanged:
+          'Ticket {{number}} has changed to {{status}} since the merge; undoing it would overwrite that change (field {{field}})',
+        watcherMailOthers: 'Only the watcher themself can choose whether notices come by mail',
       },
       notify: {
         watchedReply: { title: 'New reply on ticket {{number}} you watch', body: '{{title}}' },
@@ -65,12 +87,21 @@ export const ticketCollab = {
           title: 'Your ticket {{number}} was merged into {{into}}',
           body: 'It continues in ticket {{into}}',
         },
+        unmerged: {
+          title: 'Your ticket {{number}} was split off from {{into}} again',
+          body: 'Ticket {{number}} is worked on its own again',
+        },
       },
       mail: {
-        subject: { merged: '[{{number}}] Merged into {{into}}: {{title}}' },
+        subject: {
+          merged: '[{{number}}] Merged into {{into}}: {{title}}',
+          unmerged: '[{{number}}] Split off from {{into}}, handled on its own: {{title}}',
+        },
         body: {
           merged:
             'Hello,\n\nTicket {{number}} ({{title}}) is the same problem as ticket {{into}} and was merged into it; you will hear of its progress there.',
+          unmerged:
+            'Hello,\n\nTicket {{number}} ({{title}}) had been merged into ticket {{into}}; it turned out not to be the same problem, so the merge was undone and it is handled on its own again. To add anything, reply to this mail.',
         },
       },
     },

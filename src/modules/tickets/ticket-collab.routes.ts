@@ -6,7 +6,9 @@ import type { Caller, TicketsService } from './tickets.service.js';
  * Watchers, merging and links to alert pages, staff only (requesters have neither permission):
  * GET /api/tickets/:id/collab (watchers, merges, merged tickets' timeline),
  * GET|POST /api/tickets/:id/watchers, DELETE …/watchers/:userId,
+ * PATCH /api/tickets/:id/watchers/:userId {notifyMail} (the watcher themself),
  * POST /api/tickets/:id/merges {fromTicketId, acrossRequesters?},
+ * DELETE /api/tickets/:id/merges/:fromTicketId (undo; who may merge may undo),
  * GET|POST /api/tickets/:id/alert-links, DELETE …/alert-links/:linkId.
  */
 
@@ -16,6 +18,7 @@ const WatcherSchema = z.object({
   userId: z.string(),
   addedBy: z.string().nullable(),
   createdAt: z.number(),
+  notifyMail: z.boolean(),
 });
 const MergeRef = z.object({ ticketId: z.string(), number: z.string(), mergedAt: z.number() });
 const EventSchema = z.object({
@@ -64,7 +67,7 @@ export function ticketCollabRoutes(tickets: TicketsService): RoutePlugin {
           response: {
             200: z.object({
               watchers: z.array(WatcherSchema),
-              mergedFrom: z.array(MergeRef),
+              mergedFrom: z.array(MergeRef.extend({ intoId: z.string() })),
               mergedInto: MergeRef.nullable(),
               mergedEvents: z.array(EventSchema),
             }),
@@ -112,6 +115,49 @@ export function ticketCollabRoutes(tickets: TicketsService): RoutePlugin {
         await tickets.removeWatcher(callerOf(request), request.params.id, request.params.userId);
         return reply.status(204).send();
       },
+    );
+
+    app.patch(
+      '/api/tickets/:id/watchers/:userId',
+      {
+        config: { access: 'tickets.read' },
+        schema: {
+          tags,
+          summary: 'A watcher chooses whether their notices also come by mail ({notifyMail})',
+          params: z.strictObject({ id: z.uuid(), userId: z.string().min(1).max(64) }),
+          body: AnyBody,
+          response: { 200: WatcherSchema },
+        },
+      },
+      async (request) =>
+        tickets.setWatcherMail(
+          callerOf(request),
+          request.params.id,
+          request.params.userId,
+          request.body,
+        ),
+    );
+
+    app.delete(
+      '/api/tickets/:id/merges/:fromTicketId',
+      {
+        config: { access: 'tickets.work' },
+        schema: {
+          tags,
+          summary: 'Undo the merge of fromTicketId into this ticket',
+          params: z.strictObject({ id: z.uuid(), fromTicketId: z.uuid() }),
+          response: {
+            200: z.object({
+              ticketId: z.string(),
+              fromTicketId: z.string(),
+              status: z.string(),
+              watchersRemoved: z.array(z.string()),
+            }),
+          },
+        },
+      },
+      async (request) =>
+        tickets.undoMerge(callerOf(request), request.params.id, request.params.fromTicketId),
     );
 
     app.post(

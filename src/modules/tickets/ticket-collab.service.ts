@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
-import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
 import {
@@ -29,11 +29,14 @@ const mergeSchema = z.strictObject({
   acrossRequesters: z.boolean().default(false),
 });
 const alertLinkSchema = z.strictObject({ pageId: z.string().trim().min(1).max(64) });
+const watcherMailSchema = z.strictObject({ notifyMail: z.boolean() });
 
 export interface WatcherView {
   userId: string;
   addedBy: string | null;
   createdAt: number;
+  /** The watcher's notices also go out by mail (their choice; default on). */
+  notifyMail: boolean;
 }
 export interface AlertLinkView {
   id: string;
@@ -47,10 +50,11 @@ const watcherView = (r: collab.WatcherRow): WatcherView => ({
   userId: r.user_id,
   addedBy: r.added_by,
   createdAt: r.created_at,
+  notifyMail: Number(r.notify_mail) !== 0,
 });
 
 export function createCollabUseCases(ctx: TicketContext) {
-  const { db, clock, deps, event, loadVisible, load, afterChange, requireStaff } = ctx;
+  const { db, dialect, clock, deps, event, loadVisible, load, afterChange, requireStaff } = ctx;
 
   // ---- watchers ----
 
@@ -80,7 +84,36 @@ export function createCollabUseCases(ctx: TicketContext) {
         after: { userId: v.userId },
       });
     });
-    return { userId: v.userId, addedBy: caller.userId, createdAt: now };
+    return { userId: v.userId, addedBy: caller.userId, createdAt: now, notifyMail: true };
+  }
+
+  /**
+   * A watcher's choice whether their notices of this ticket also come by mail (in the inbox they
+   * always come). Only the watcher decides for themself; anyone else is refused (403).
+   */
+  async function setWatcherMail(
+    caller: Caller,
+    ticketId: string,
+    userId: string,
+    input: unknown,
+  ): Promise<WatcherView> {
+    const v = parseTicketInput(watcherMailSchema, input);
+    if (userId !== caller.userId) throw forbidden('tickets.errors.watcherMailOthers');
+    const now = clock.now();
+    return db.transaction().execute(async (trx) => {
+      await loadVisible(trx, caller, ticketId);
+      const before = await collab.findWatcher(trx, ticketId, userId);
+      if (!before) throw notFound('ticket_watcher', userId);
+      await collab.setWatcherMail(trx, ticketId, userId, v.notifyMail);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.watch_mail',
+        entityType: 'ticket',
+        entityId: ticketId,
+        before: { userId, notifyMail: Number(before.notify_mail) !== 0 },
+        after: { userId, notifyMail: v.notifyMail },
+      });
+      return watcherView({ ...before, notify_mail: v.notifyMail ? 1 : 0 });
+    });
   }
 
   async function removeWatcher(caller: Caller, ticketId: string, userId: string) {
@@ -124,13 +157,6 @@ export function createCollabUseCases(ctx: TicketContext) {
       const { acrossRequesters } = checkMerge(side(target), side(source), {
         acrossRequesters: v.acrossRequesters,
       });
-      await collab.insertMerge(trx, {
-        ticket_id: source.id,
-        into_id: target.id,
-        previous_status: source.status,
-        merged_by: caller.userId,
-        merged_at: now,
-      });
       await store.updateTicket(trx, source.id, {
         status: 'merged',
         closed_at: now,
@@ -165,8 +191,22 @@ export function createCollabUseCases(ctx: TicketContext) {
           ? [source.assignee_id]
           : []),
       ];
-      await collab.addWatchers(trx, target.id, followers, caller.userId, now);
+      const moved = await collab.addWatchers(trx, target.id, followers, caller.userId, now);
+      // What the undo needs to put back: B's status and closed instant, the watchers A gained.
+      await collab.insertMerge(trx, {
+        ticket_id: source.id,
+        into_id: target.id,
+        previous_status: source.status,
+        merged_by: caller.userId,
+        merged_at: now,
+        previous_closed_at: source.closed_at,
+        moved_watcher_ids: JSON.stringify(moved),
+        undone_at: null,
+        undone_by: null,
+      });
       await store.updateTicket(trx, target.id, { updated_at: now });
+      // A's search document now carries B's text (and every ticket that A was merged into, A's).
+      await reindexUpwards(trx, target.id);
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket.merge',
         entityType: 'ticket',
@@ -194,6 +234,120 @@ export function createCollabUseCases(ctx: TicketContext) {
     return { ticketId, fromTicketId: v.fromTicketId };
   }
 
+  /** Rewrites the search document of `ticketId` and of every ticket it is merged into. */
+  async function reindexUpwards(trx: Kysely<DB>, ticketId: string) {
+    let id: string | undefined = ticketId;
+    for (let depth = 0; id && depth < 20; depth++) {
+      await store.reindexTicket(trx, dialect, id);
+      id = (await collab.findMerge(trx, id))?.into_id;
+    }
+  }
+
+  /**
+   * Undoes the merge of `fromTicketId` into `ticketId`: B gets back the status (and closed
+   * instant) it had, A loses the watchers the merge gave it (those still as the merge left them),
+   * A's search document loses B's text; both timelines say so, B's requester is told in-app.
+   * Refused (409) when B is not merged into A, the merge is already undone, or B's status is no
+   * longer `merged` (something else moved it since; putting an old status back would undo that).
+   */
+  async function undoMerge(caller: Caller, ticketId: string, fromTicketId: string) {
+    const now = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const target = await loadVisible(trx, caller, ticketId);
+      const source = await store.findTicket(trx, fromTicketId);
+      if (!source) throw notFound('ticket', fromTicketId);
+      const m = await collab.findMergeRecord(trx, source.id);
+      if (!m || m.into_id !== target.id)
+        throw conflict(
+          'merge_not_found',
+          'tickets.errors.unmergeNotMerged',
+          { number: source.number, into: target.number, field: 'fromTicketId' },
+          'fromTicketId',
+        );
+      if (m.undone_at !== null)
+        throw conflict(
+          'merge_undone',
+          'tickets.errors.unmergeAlreadyUndone',
+          { number: source.number, into: target.number, field: 'fromTicketId' },
+          'fromTicketId',
+        );
+      if (source.status !== 'merged')
+        throw conflict(
+          'merge_source_changed',
+          'tickets.errors.unmergeSourceChanged',
+          { number: source.number, status: source.status, field: 'fromTicketId' },
+          'fromTicketId',
+        );
+      const restored = m.previous_status as TicketStatus;
+      await collab.markMergeUndone(trx, source.id, caller.userId, now);
+      const closedAt = restored === 'closed' ? (m.previous_closed_at ?? source.closed_at) : null;
+      await store.updateTicket(trx, source.id, {
+        status: restored,
+        closed_at: closedAt,
+        updated_at: now,
+      });
+      const removed = await collab.removeMergedWatchers(
+        trx,
+        target.id,
+        m.moved_watcher_ids === null ? null : (JSON.parse(m.moved_watcher_ids) as string[]),
+        m.merged_by,
+        m.merged_at,
+      );
+      await event(trx, source.id, {
+        kind: 'status_changed',
+        at: now,
+        actorId: caller.userId,
+        actorRole: 'staff',
+        data: {
+          action: 'unmerge',
+          from: 'merged',
+          to: restored,
+          ticketId: target.id,
+          number: target.number,
+        },
+      });
+      await event(trx, target.id, {
+        kind: 'unmerged',
+        at: now,
+        actorId: caller.userId,
+        actorRole: 'staff',
+        visibility: 'internal',
+        data: { ticketId: source.id, number: source.number },
+      });
+      await store.updateTicket(trx, target.id, { updated_at: now });
+      await reindexUpwards(trx, target.id);
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.unmerge',
+        entityType: 'ticket',
+        entityId: target.id,
+        before: { fromTicketId: source.id, fromNumber: source.number, watchersRemoved: removed },
+      });
+      await recordAudit(trx, caller.audit, now, {
+        action: 'ticket.unmerged',
+        entityType: 'ticket',
+        entityId: source.id,
+        before: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
+        after: { status: restored },
+      });
+      if (source.requester_id)
+        await deps.inbox.notify(trx, {
+          userIds: [source.requester_id],
+          kind: 'tickets.unmerged',
+          messageKey: 'tickets.notify.unmerged',
+          params: { number: source.number, into: target.number },
+          link: `/portal/tickets/${source.id}`,
+        });
+      await afterChange(trx, { ...source, status: restored, closed_at: closedAt, updated_at: now });
+      await afterChange(trx, { ...target, updated_at: now });
+      return {
+        ticketId: target.id,
+        fromTicketId: source.id,
+        status: restored,
+        watchersRemoved: removed,
+      };
+    });
+  }
+
   /** Tickets merged into this one (for its page), and the one it was merged into, if any. */
   async function mergeInfo(q: Kysely<DB>, ticketId: string) {
     const merged = await collab.mergedInto(q, ticketId);
@@ -208,6 +362,8 @@ export function createCollabUseCases(ctx: TicketContext) {
         ticketId: m.ticket_id,
         number: numbers.get(m.ticket_id) ?? '',
         mergedAt: m.merged_at,
+        // The ticket it was merged into (this one, or one merged into this one): undo goes there.
+        intoId: m.into_id,
       })),
       mergedInto: into
         ? {
@@ -347,7 +503,9 @@ export function createCollabUseCases(ctx: TicketContext) {
     listWatchers,
     addWatcher,
     removeWatcher,
+    setWatcherMail,
     mergeInto,
+    undoMerge,
     getCollab,
     listAlertLinks,
     createAlertLink,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type {
   DB,
   TicketAlertLinkTable,
@@ -9,7 +9,7 @@ import type {
 
 /** Queries of watchers, merges, alert links and pending uploads (issue #5, second part). */
 
-export type WatcherRow = TicketWatcherTable;
+export type WatcherRow = Selectable<TicketWatcherTable>;
 export type MergeRow = TicketMergeTable;
 export type AlertLinkRow = TicketAlertLinkTable;
 export type UploadRow = TicketUploadTable;
@@ -33,6 +33,79 @@ export async function watcherIdsOf(db: Kysely<DB>, ticketId: string): Promise<st
     .where('ticket_id', '=', ticketId)
     .execute();
   return rows.map((r) => r.user_id);
+}
+
+/** The watchers who take their notices by mail too, and those who read them in the inbox only. */
+export async function watchersByMail(
+  db: Kysely<DB>,
+  ticketId: string,
+): Promise<{ mail: string[]; inboxOnly: string[] }> {
+  const rows = await db
+    .selectFrom('ticket_watcher')
+    .select(['user_id', 'notify_mail'])
+    .where('ticket_id', '=', ticketId)
+    .execute();
+  return {
+    mail: rows.filter((r) => Number(r.notify_mail) !== 0).map((r) => r.user_id),
+    inboxOnly: rows.filter((r) => Number(r.notify_mail) === 0).map((r) => r.user_id),
+  };
+}
+
+export async function findWatcher(
+  db: Kysely<DB>,
+  ticketId: string,
+  userId: string,
+): Promise<WatcherRow | undefined> {
+  return db
+    .selectFrom('ticket_watcher')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function setWatcherMail(
+  trx: Kysely<DB>,
+  ticketId: string,
+  userId: string,
+  notifyMail: boolean,
+): Promise<void> {
+  await trx
+    .updateTable('ticket_watcher')
+    .set({ notify_mail: notifyMail ? 1 : 0 })
+    .where('ticket_id', '=', ticketId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/**
+ * Removes the watchers a merge added to `ticketId` and that are still as the merge left them
+ * (added by the merging person at the merge instant); returns the user ids removed. `userIds`
+ * null (merges recorded before the list was kept): every watcher the merge's row shape matches.
+ */
+export async function removeMergedWatchers(
+  trx: Kysely<DB>,
+  ticketId: string,
+  userIds: readonly string[] | null,
+  addedBy: string | null,
+  at: number,
+): Promise<string[]> {
+  if (userIds && !userIds.length) return [];
+  let q = trx
+    .selectFrom('ticket_watcher')
+    .select('user_id')
+    .where('ticket_id', '=', ticketId)
+    .where('created_at', '=', at);
+  q = addedBy === null ? q.where('added_by', 'is', null) : q.where('added_by', '=', addedBy);
+  if (userIds) q = q.where('user_id', 'in', userIds);
+  const ids = (await q.execute()).map((r) => r.user_id);
+  if (ids.length)
+    await trx
+      .deleteFrom('ticket_watcher')
+      .where('ticket_id', '=', ticketId)
+      .where('user_id', 'in', ids)
+      .execute();
+  return ids;
 }
 
 /** Inserts the watchers not already there; returns the user ids added. */
@@ -75,7 +148,21 @@ export async function removeWatcher(
 
 // ---- merges ----
 
+/** The merge of `ticketId` into another ticket, if it is merged (an undone merge is not). */
 export async function findMerge(db: Kysely<DB>, ticketId: string): Promise<MergeRow | undefined> {
+  return db
+    .selectFrom('ticket_merge')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('undone_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The merge row of `ticketId`, undone or not. */
+export async function findMergeRecord(
+  db: Kysely<DB>,
+  ticketId: string,
+): Promise<MergeRow | undefined> {
   return db
     .selectFrom('ticket_merge')
     .selectAll()
@@ -83,8 +170,29 @@ export async function findMerge(db: Kysely<DB>, ticketId: string): Promise<Merge
     .executeTakeFirst();
 }
 
+/** Records a merge; an undone merge of the same ticket (one row per source) makes way. */
 export async function insertMerge(trx: Kysely<DB>, row: MergeRow): Promise<void> {
+  await trx
+    .deleteFrom('ticket_merge')
+    .where('ticket_id', '=', row.ticket_id)
+    .where('undone_at', 'is not', null)
+    .execute();
   await trx.insertInto('ticket_merge').values(row).execute();
+}
+
+export async function markMergeUndone(
+  trx: Kysely<DB>,
+  ticketId: string,
+  by: string | null,
+  at: number,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('ticket_merge')
+    .set({ undone_at: at, undone_by: by })
+    .where('ticket_id', '=', ticketId)
+    .where('undone_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Every ticket merged into `ticketId`, directly or through tickets merged into those. */
@@ -97,6 +205,7 @@ export async function mergedInto(db: Kysely<DB>, ticketId: string): Promise<Merg
       .selectFrom('ticket_merge')
       .selectAll()
       .where('into_id', 'in', frontier)
+      .where('undone_at', 'is', null)
       .orderBy('merged_at')
       .execute();
     out.push(...rows);

@@ -158,6 +158,7 @@ export interface Caller {
 
 export const SLA_JOB = 'tickets.sla';
 export const SLA_PAGE_JOB = 'tickets.sla_page';
+export const SLA_RECOMPUTE_JOB = 'tickets.sla_recompute';
 export const DEFAULT_WARN_PERCENT = 80;
 export const AUTO_CLOSE_JOB = 'tickets.auto_close';
 export const DEFAULT_ZONE = 'Asia/Shanghai';
@@ -240,11 +241,17 @@ export interface EventData {
   reason?: string;
   author?: 'agent' | 'customer';
   target?: string;
-  dueAt?: number;
+  dueAt?: number | null;
   groupId?: string | null;
   score?: number;
   attachments?: { id: string; fileName: string; contentType: string; sizeBytes: number }[];
   pageId?: string;
+  /** SLA recompute after a policy change: the policy, the summary before and after. */
+  policyId?: string;
+  name?: string;
+  fromPolicyId?: string | null;
+  toPolicyId?: string | null;
+  fromDueAt?: number | null;
   /** The other ticket of a merge, and its number. */
   ticketId?: string;
   number?: string;
@@ -347,18 +354,26 @@ export function createTicketContext(deps: TicketsDeps) {
   ) {
     const messageKey = WATCHED_KINDS[kind];
     if (!messageKey || (kind === 'reply' && visibility !== 'public')) return;
-    const userIds = (await collab.watcherIdsOf(trx, ticketId)).filter((u) => u !== actorId);
-    if (!userIds.length) return;
+    // Each watcher chose whether the notice also comes by mail (`notify_mail`, default on).
+    const { mail, inboxOnly } = await collab.watchersByMail(trx, ticketId);
+    const byMail = mail.filter((u) => u !== actorId);
+    const inboxIds = inboxOnly.filter((u) => u !== actorId);
+    if (!byMail.length && !inboxIds.length) return;
     const row = await store.findTicket(trx, ticketId);
     if (!row) return;
-    await deps.inbox.notify(trx, {
-      userIds,
-      kind: kind === 'reply' ? 'tickets.watched_reply' : 'tickets.watched_status',
-      messageKey,
-      params: { number: row.number, title: row.title },
-      link: `/tickets/${ticketId}`,
-      email: true,
-    });
+    for (const [userIds, email] of [
+      [byMail, true],
+      [inboxIds, false],
+    ] as const)
+      if (userIds.length)
+        await deps.inbox.notify(trx, {
+          userIds,
+          kind: kind === 'reply' ? 'tickets.watched_reply' : 'tickets.watched_status',
+          messageKey,
+          params: { number: row.number, title: row.title },
+          link: `/tickets/${ticketId}`,
+          email,
+        });
   }
 
   /**

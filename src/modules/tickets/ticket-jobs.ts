@@ -11,11 +11,23 @@ import {
   DEFAULT_QUIET_DAYS,
   SLA_JOB,
   SLA_PAGE_JOB,
+  SLA_RECOMPUTE_JOB,
   type TicketContext,
 } from './ticket-context.js';
+import type { SlaPolicy } from './sla-clock.js';
 import { snapshot } from './ticket-presenter.js';
 import { applyAction, isDueToClose } from './ticket-state.js';
 import * as store from './tickets.store.js';
+
+/** One page of a policy's recompute: the tickets after `afterId` (by id); `key` names the run. */
+export interface SlaRecomputePayload {
+  policyId: string;
+  key: string;
+  afterId: string | null;
+}
+
+/** Tickets recomputed per transaction (and per job: the next page is a job of its own). */
+export const SLA_RECOMPUTE_PAGE = 100;
 
 interface SlaPagePayload {
   ticketId: string;
@@ -42,6 +54,7 @@ export function createTicketJobs(ctx: TicketContext) {
     afterChange,
     onDutyFor,
     dialect,
+    refreshSla,
   } = ctx;
 
   const slaJob: JobHandler<{ ticketId: string }> = {
@@ -226,9 +239,82 @@ export function createTicketJobs(ctx: TicketContext) {
     },
   };
 
+  /**
+   * Recomputes the SLA of the open tickets an edited, created or disabled policy may move
+   * (`needsRecompute`), a page at a time: each page's tickets, their timeline entries and the job
+   * of the next page are written in one transaction, so a run killed half-way resumes at the page
+   * it was on (the job is retried), and a page run twice changes nothing more: the SLA summary is
+   * recomputed from the events, the timer job and the `sla_recomputed` entry have keys.
+   * The policy is read when the page runs, so a later edit's run and this one agree.
+   */
+  const slaRecomputeJob: JobHandler<SlaRecomputePayload> = {
+    kind: SLA_RECOMPUTE_JOB,
+    maxAttempts: 8,
+    async run(p) {
+      await db.transaction().execute(async (trx) => {
+        const policy = await store.findPolicy(trx, p.policyId);
+        if (!policy) return;
+        const rows = await store.openTicketsForPolicy(
+          trx,
+          {
+            id: policy.id,
+            active: policy.active !== 0,
+            match: JSON.parse(policy.match_json) as SlaPolicy['match'],
+          },
+          p.afterId,
+          SLA_RECOMPUTE_PAGE,
+        );
+        const now = clock.now();
+        let moved = 0;
+        for (const row of rows) {
+          await refreshSla(trx, row);
+          const after = await store.findTicket(trx, row.id);
+          if (!after) continue;
+          if (after.sla_due_at === row.sla_due_at && after.sla_policy_id === row.sla_policy_id)
+            continue;
+          moved++;
+          await event(trx, row.id, {
+            kind: 'sla_recomputed',
+            at: now,
+            actorId: null,
+            actorRole: 'system',
+            visibility: 'internal',
+            data: {
+              policyId: policy.id,
+              name: policy.name,
+              fromPolicyId: row.sla_policy_id,
+              toPolicyId: after.sla_policy_id,
+              fromDueAt: row.sla_due_at,
+              dueAt: after.sla_due_at,
+            },
+            dedupeKey: `${p.key}:${row.id}`,
+          });
+          await deps.publish?.(row.id, trx);
+        }
+        if (moved)
+          await recordAudit(trx, SYSTEM_ACTOR, now, {
+            action: 'ticket_sla_policy.recompute',
+            entityType: 'ticket_sla_policy',
+            entityId: policy.id,
+            after: { run: p.key, afterId: p.afterId, checked: rows.length, moved },
+          });
+        if (rows.length === SLA_RECOMPUTE_PAGE) {
+          const next: SlaRecomputePayload = { ...p, afterId: rows.at(-1)!.id };
+          await enqueueJob(trx, dialect, clock, {
+            kind: SLA_RECOMPUTE_JOB,
+            payload: next,
+            idempotencyKey: `${SLA_RECOMPUTE_JOB}:${p.key}:${next.afterId}`,
+            maxAttempts: 8,
+          });
+        }
+      });
+    },
+  };
+
   return {
     slaJob,
     slaPageJob,
     autoCloseJob,
+    slaRecomputeJob,
   };
 }

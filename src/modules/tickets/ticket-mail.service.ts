@@ -36,7 +36,7 @@ import * as store from './tickets.store.js';
  */
 
 export const MAIL_OUT_JOB = 'tickets.mail_out';
-export type OutboundKind = 'received' | 'reply' | 'resolved' | 'closed' | 'merged';
+export type OutboundKind = 'received' | 'reply' | 'resolved' | 'closed' | 'merged' | 'unmerged';
 
 const MAIL_AUDIT: Actor = { ...SYSTEM_ACTOR, name: 'mail' };
 /** The mail job acts as the desk's intake; who wrote is recorded on each event. */
@@ -52,6 +52,9 @@ export function outboundKind(ev: {
   if (ev.kind === 'created') return 'received';
   if (ev.kind === 'reply' && ev.visibility === 'public' && ev.data.author === 'agent')
     return 'reply';
+  // Undoing a merge: the requester hears that their ticket goes on on its own (not the mail of
+  // the status put back, which went out then).
+  if (ev.kind === 'status_changed' && ev.data.action === 'unmerge') return 'unmerged';
   if (
     ev.kind === 'status_changed' &&
     (ev.data.to === 'resolved' || ev.data.to === 'closed' || ev.data.to === 'merged')

@@ -7,6 +7,7 @@ import type {
   TicketSlaPolicyTable,
   TicketTable,
 } from '../../db/schema.js';
+import { mergedInto } from './ticket-collab.store.js';
 import type { SearchPlan } from './short-query.js';
 import { encodeShortToken, normaliseForSearch, shortTokens } from './short-query.js';
 
@@ -83,8 +84,21 @@ export async function listEvents(
 
 // ---- search index ----
 
-/** The searchable text of a ticket: subject, description, caller and every reply. */
+/**
+ * The searchable text of a ticket: subject, description, caller and every reply — followed by the
+ * same text of every ticket merged into it (directly or through tickets merged into those), so a
+ * search for words only a merged ticket has finds the ticket the work continues on too. The
+ * merged ticket keeps its own document (found as well, shown as merged). Done when the document
+ * is written, not when searching: the search queries stay as they were.
+ */
 export async function searchDocument(trx: Kysely<DB>, ticketId: string): Promise<string> {
+  const parts = await ownSearchText(trx, ticketId);
+  for (const m of await mergedInto(trx, ticketId))
+    parts.push(...(await ownSearchText(trx, m.ticket_id)));
+  return normaliseForSearch(parts.join('\n'));
+}
+
+async function ownSearchText(trx: Kysely<DB>, ticketId: string): Promise<string[]> {
   const t = await trx
     .selectFrom('ticket')
     .select(['number', 'title', 'description', 'caller_name', 'organisation'])
@@ -97,11 +111,14 @@ export async function searchDocument(trx: Kysely<DB>, ticketId: string): Promise
     .where('kind', '=', 'reply')
     .orderBy('at')
     .execute();
-  return normaliseForSearch(
-    [t.number, t.title, t.description, t.caller_name, t.organisation, ...replies.map((r) => r.body)]
-      .filter((x): x is string => !!x)
-      .join('\n'),
-  );
+  return [
+    t.number,
+    t.title,
+    t.description,
+    t.caller_name,
+    t.organisation,
+    ...replies.map((r) => r.body),
+  ].filter((x): x is string => !!x);
 }
 
 /** Rewrites the ticket's trigram document and its short-token posting list. */
@@ -383,5 +400,44 @@ export async function putSetting(
     .insertInto('ticket_setting')
     .values({ key, value_json, updated_at: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value_json, updated_at: at }))
+    .execute();
+}
+
+/**
+ * Open tickets an SLA policy change may move (`needsRecompute` in `sla-recompute.ts`, in SQL):
+ * those under the policy, and — while it is active — those its `match` fits. Keyset by id.
+ */
+export async function openTicketsForPolicy(
+  db: Kysely<DB>,
+  policy: {
+    id: string;
+    active: boolean;
+    match: { type?: string; priority?: string; customerId?: string };
+  },
+  afterId: string | null,
+  limit: number,
+): Promise<TicketRow[]> {
+  const m = policy.match;
+  return db
+    .selectFrom('ticket')
+    .selectAll()
+    .where('status', 'in', OPEN_STATUSES)
+    .where((eb) =>
+      eb.or([
+        eb('sla_policy_id', '=', policy.id),
+        ...(policy.active
+          ? [
+              eb.and([
+                ...(m.type !== undefined ? [eb('type', '=', m.type)] : []),
+                ...(m.priority !== undefined ? [eb('priority', '=', m.priority)] : []),
+                ...(m.customerId !== undefined ? [eb('requester_id', '=', m.customerId)] : []),
+              ]),
+            ]
+          : []),
+      ]),
+    )
+    .$if(afterId !== null, (q) => q.where('id', '>', afterId!))
+    .orderBy('id')
+    .limit(limit)
     .execute();
 }

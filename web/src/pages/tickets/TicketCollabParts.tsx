@@ -1,7 +1,9 @@
 import {
   DeleteOutlined,
   LinkOutlined,
+  MailOutlined,
   MergeCellsOutlined,
+  UndoOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
 import {
@@ -12,6 +14,7 @@ import {
   Form,
   List,
   Modal,
+  Popconfirm,
   Select,
   Space,
   Tag,
@@ -29,8 +32,8 @@ import type { Ticket, TicketEvent } from './ticketTypes';
 
 /** Watchers, merges and the merged tickets' records of one ticket (GET /api/tickets/:id/collab). */
 export interface TicketCollab {
-  watchers: { userId: string; addedBy: string | null; createdAt: number }[];
-  mergedFrom: { ticketId: string; number: string; mergedAt: number }[];
+  watchers: { userId: string; addedBy: string | null; createdAt: number; notifyMail: boolean }[];
+  mergedFrom: { ticketId: string; number: string; mergedAt: number; intoId: string }[];
   mergedInto: { ticketId: string; number: string; mergedAt: number } | null;
   mergedEvents: (TicketEvent & { fromNumber: string })[];
 }
@@ -95,6 +98,18 @@ export function WatchersCard({
       showError(err);
     }
   };
+  const mine = watchers.find((w) => w.userId === meId);
+  const setMail = async (notifyMail: boolean) => {
+    try {
+      await api.patch(`/api/tickets/${ticketId}/watchers/${meId}`, { notifyMail });
+      void message.success(
+        t(notifyMail ? 'tickets.collab.watchMailOn' : 'tickets.collab.watchMailOff'),
+      );
+      onChanged();
+    } catch (err) {
+      showError(err);
+    }
+  };
 
   return (
     <Card size="small" title={t('tickets.collab.watchers')} data-testid="ticket-watchers">
@@ -111,11 +126,24 @@ export function WatchersCard({
                 void remove(w.userId);
               }}
               data-testid={`watcher-${w.userId}`}
+              data-mail={w.notifyMail ? 'on' : 'off'}
+              icon={w.notifyMail ? <MailOutlined title={t('tickets.collab.watchMail')} /> : null}
             >
               {name(w.userId)}
             </Tag>
           ))}
         </Space>
+      )}
+      {mine && (
+        <div style={{ marginTop: 8 }}>
+          <Checkbox
+            checked={mine.notifyMail}
+            onChange={(e) => void setMail(e.target.checked)}
+            data-testid="watcher-mail"
+          >
+            {t('tickets.collab.watchMail')}
+          </Checkbox>
+        </div>
       )}
       {canWork && (
         <Space.Compact style={{ width: '100%', marginTop: 8 }}>
@@ -246,17 +274,54 @@ export function MergeButton({ ticket, onMerged }: { ticket: Ticket; onMerged: ()
   );
 }
 
-/** Where the ticket went (merged into) and which tickets came in, with their records. */
-export function MergesCard({ collab }: { collab: TicketCollab | null }) {
+/**
+ * Where the ticket went (merged into) and which tickets came in, with their records; staff who
+ * may merge may undo a merge from either side.
+ */
+export function MergesCard({
+  ticketId,
+  collab,
+  canWork,
+  onChanged,
+}: {
+  ticketId: string;
+  collab: TicketCollab | null;
+  canWork: boolean;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
+  const showError = useApiErrors();
   if (!collab || (!collab.mergedInto && collab.mergedFrom.length === 0)) return null;
+  const undo = async (intoId: string, fromId: string) => {
+    try {
+      await api.delete(`/api/tickets/${intoId}/merges/${fromId}`);
+      void message.success(t('tickets.collab.unmerged'));
+      onChanged();
+    } catch (err) {
+      showError(err);
+    }
+  };
+  const undoButton = (intoId: string, fromId: string, number: string) =>
+    canWork ? (
+      <Popconfirm
+        title={t('tickets.collab.unmergeConfirm', { number })}
+        onConfirm={() => undo(intoId, fromId)}
+        okButtonProps={{ 'data-testid': 'unmerge-confirm' } as React.ComponentProps<typeof Button>}
+      >
+        <Button size="small" type="link" icon={<UndoOutlined />} data-testid={`unmerge-${number}`}>
+          {t('tickets.collab.unmerge')}
+        </Button>
+      </Popconfirm>
+    ) : null;
   return (
     <Card size="small" title={t('tickets.collab.merged')} data-testid="ticket-merges">
       {collab.mergedInto && (
         <Typography.Paragraph data-testid="merged-into">
           <Link to={`/tickets/${collab.mergedInto.ticketId}`}>
             {t('tickets.collab.mergedInto', { number: collab.mergedInto.number })}
-          </Link>
+          </Link>{' '}
+          {undoButton(collab.mergedInto.ticketId, ticketId, collab.mergedInto.number)}
         </Typography.Paragraph>
       )}
       {collab.mergedFrom.length > 0 && (
@@ -266,7 +331,10 @@ export function MergesCard({ collab }: { collab: TicketCollab | null }) {
             size="small"
             dataSource={collab.mergedFrom}
             renderItem={(m) => (
-              <List.Item data-testid={`merged-from-${m.number}`}>
+              <List.Item
+                data-testid={`merged-from-${m.number}`}
+                actions={[undoButton(m.intoId, m.ticketId, m.number)]}
+              >
                 <Link to={`/tickets/${m.ticketId}`}>{m.number}</Link>
                 <Typography.Text type="secondary">
                   {dayjs(m.mergedAt).format('YYYY-MM-DD HH:mm')}

@@ -397,7 +397,12 @@ export default function TicketPage() {
                 {ticket.description}
               </Typography.Paragraph>
             </Card>
-            <MergesCard collab={collab} />
+            <MergesCard
+              ticketId={id}
+              collab={collab}
+              canWork={canWork}
+              onChanged={() => setCollabKey((k) => k + 1)}
+            />
             <WatchersCard
               ticketId={id}
               collab={collab}

@@ -232,6 +232,13 @@ export function TicketTimeline({
               label = t('tickets.timelineCollab.mergedInto', { number: String(d.number) });
               break;
             }
+            if (d.action === 'unmerge') {
+              label = t('tickets.timelineCollab.unmergedInto', {
+                number: String(d.number),
+                status: t(`tickets.status.${String(d.to)}`, String(d.to)),
+              });
+              break;
+            }
             label = t('tickets.timeline.moved', {
               from: t(`tickets.status.${String(d.from)}`, String(d.from)),
               to: t(`tickets.status.${String(d.to)}`, String(d.to)),
@@ -280,6 +287,12 @@ export function TicketTimeline({
             break;
           case 'alert_linked':
             label = t('tickets.timelineCollab.alertLinked');
+            break;
+          case 'unmerged':
+            label = t('tickets.timelineCollab.unmergedFrom', { number: String(d.number) });
+            break;
+          case 'sla_recomputed':
+            label = t('tickets.timelineCollab.slaRecomputed', { name: String(d.name ?? '') });
             break;
           default:
             label = e.kind;
