@@ -94,7 +94,7 @@ export function createWorkUseCases(ctx: TicketContext) {
       after = { createdAt: Number(c), id: cid };
     }
     const plan = q.q ? planSearch(q.q) : undefined;
-    const rows = await store.listTickets(db, dialect, {
+    const filter: store.ListFilter = {
       ...(q.status ? { status: q.status } : {}),
       ...(staff && q.assignee
         ? { assigneeId: q.assignee === 'me' ? caller.userId : q.assignee }
@@ -111,7 +111,16 @@ export function createWorkUseCases(ctx: TicketContext) {
       ...(plan && plan.terms.length ? { plan } : {}),
       ...(after ? { after } : {}),
       limit: q.limit,
-    });
+    };
+    // A requester's search reads only what they may read (not the index: it holds internal notes).
+    const rows =
+      !staff && filter.plan
+        ? await store.listRequesterMatches(db, dialect, {
+            ...filter,
+            requesterId: caller.userId,
+            plan: filter.plan,
+          })
+        : await store.listTickets(db, dialect, filter);
     const last = rows[rows.length - 1];
     return {
       items: rows.map((r) => present(r, caller)),

@@ -9,7 +9,7 @@ import type {
 } from '../../db/schema.js';
 import { mergedInto } from './ticket-collab.store.js';
 import type { SearchPlan } from './short-query.js';
-import { encodeShortToken, normaliseForSearch, shortTokens } from './short-query.js';
+import { encodeShortToken, matchesPlan, normaliseForSearch, shortTokens } from './short-query.js';
 
 /** The search tables Kysely does not know: SQLite's FTS5 tables and the rowid they share. */
 type SearchDb = DB & {
@@ -243,6 +243,57 @@ export async function listTickets(
       return (await trx.executeQuery(query.compile())).rows;
     });
   return query.execute();
+}
+
+/**
+ * A requester's own tickets whose public text matches the search: number, subject, description
+ * and public replies. The search index also holds internal notes and the text of tickets merged
+ * in (for staff), so a requester's search must not use it: a hit would tell them a word is in a
+ * note they may not read. Their tickets are few, so they are read page by page through the
+ * requester index and matched here with the index's own rule (`matchesPlan`).
+ */
+export async function listRequesterMatches(
+  db: Kysely<DB>,
+  dialect: DialectName,
+  f: Omit<ListFilter, 'plan'> & { requesterId: string; plan: SearchPlan },
+): Promise<TicketRow[]> {
+  const { plan, ...filter } = f;
+  const PAGE = 200;
+  const out: TicketRow[] = [];
+  let after = filter.after;
+  for (;;) {
+    const page = await listTickets(db, dialect, {
+      ...filter,
+      ...(after ? { after } : {}),
+      limit: PAGE,
+    });
+    if (page.length === 0) return out;
+    const replies = await db
+      .selectFrom('ticket_event')
+      .select(['ticket_id', 'body'])
+      .where(
+        'ticket_id',
+        'in',
+        page.map((r) => r.id),
+      )
+      .where('kind', '=', 'reply')
+      .where('visibility', '=', 'public')
+      .orderBy('at')
+      .execute();
+    const bodies = new Map<string, string[]>();
+    for (const r of replies)
+      if (r.body) bodies.set(r.ticket_id, [...(bodies.get(r.ticket_id) ?? []), r.body]);
+    for (const row of page) {
+      const text = [row.number, row.title, row.description, ...(bodies.get(row.id) ?? [])]
+        .filter(Boolean)
+        .join('\n');
+      if (matchesPlan(plan, text, new Set(shortTokens(text)))) out.push(row);
+      if (out.length === f.limit) return out;
+    }
+    if (page.length < PAGE) return out;
+    const last = page[page.length - 1]!;
+    after = { createdAt: last.created_at, id: last.id };
+  }
 }
 
 /** Earlier tickets of a caller: contact key or name starting with the typed text. */
