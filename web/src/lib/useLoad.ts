@@ -12,6 +12,8 @@ export interface Loaded<D> {
   error: unknown;
   /** Loads again with the same inputs; settles when done, never rejects. */
   reload: () => Promise<void>;
+  /** Replaces the data with a newer copy the page already has (an action's response). */
+  setData: (data: D) => void;
 }
 
 export interface LoadOptions<T> {
@@ -74,5 +76,6 @@ export function useLoad<T>(
   }, deps);
 
   const reload = useCallback(() => loader.current?.run() ?? Promise.resolve(), []);
-  return { ...state, reload };
+  const setData = useCallback((data: T | undefined) => setState((s) => ({ ...s, data })), []);
+  return { ...state, reload, setData };
 }
