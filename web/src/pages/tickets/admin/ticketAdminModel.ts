@@ -1,7 +1,7 @@
 // The ticket administration's pure parts: the category tree, the calendar form and the SLA
 // policy body. Tested in test/web-tickets-admin-model.test.ts.
 
-import type { Category } from '../ticketTypes';
+import type { Category } from '../ticketTypes.js';
 
 export interface CategoryNode extends Category {
   children?: CategoryNode[];
