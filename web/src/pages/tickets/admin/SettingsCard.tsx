@@ -4,6 +4,7 @@ import { api } from '../../../api/client';
 import { useCan } from '../../../auth/AuthContext';
 import { useErrorText } from '../../../forms/useApiErrors';
 import { useLoad } from '../../../lib/useLoad';
+import { PRIORITIES } from '../ticketTypes';
 import { useSaving } from './AdminListParts';
 
 interface PriorityMatrix {
@@ -80,7 +81,7 @@ export function SettingsCard() {
 
   if (!settings) return null;
   const m = settings.priorityMatrix;
-  const priorities = ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p }));
+  const priorities = PRIORITIES.map((p) => ({ value: p, label: p }));
   return (
     <Form
       form={form}

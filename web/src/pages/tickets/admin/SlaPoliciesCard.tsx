@@ -12,14 +12,8 @@ import {
   useEditDialog,
   useRowAction,
 } from './AdminListParts';
-import {
-  PRIORITIES,
-  type SlaPolicy,
-  type SlaPolicyForm,
-  TARGETS,
-  TICKET_TYPES,
-  toPolicyBody,
-} from './ticketAdminModel';
+import { PRIORITIES, TICKET_TYPES } from '../ticketTypes';
+import { type SlaPolicy, type SlaPolicyForm, TARGETS, toPolicyBody } from './ticketAdminModel';
 
 /** SLA policies: which tickets they match, their targets, calendar and escalation. */
 export function SlaPoliciesCard() {

@@ -98,8 +98,6 @@ export function toCalendarForm(s: CalendarSetting | undefined, zone: string): Ca
   };
 }
 
-export const TICKET_TYPES = ['fault', 'request', 'consultation', 'complaint'] as const;
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const TARGETS = ['firstResponse', 'nextUpdate', 'resolution'] as const;
 export interface SlaPolicy {
   id: string;
