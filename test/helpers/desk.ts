@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { type TestApp, startTestApp } from './app.js';
 import type { DialectName } from './db.js';
@@ -109,4 +111,25 @@ export async function startTestDesk(
       }
     },
   };
+}
+
+/** A multipart/form-data body with one file in the `file` field, as the upload routes take. */
+export function multipart(fileName: string, type: string, content: Buffer) {
+  const boundary = `----dd${Math.random().toString(16).slice(2)}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
+  return {
+    body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** Every file below `dir` (none when it does not exist): what attachment storage holds. */
+export function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
 }

@@ -1,34 +1,20 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/helpers/db.js';
-import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
+import {
+  type DeskUser,
+  type TestDesk,
+  filesUnder,
+  multipart,
+  startTestDesk,
+} from '../../../test/helpers/desk.js';
 import { PNG, mailClient } from '../../../test/helpers/mail-intake.js';
 
 /*
  * Watchers, merging, links to alert pages and `attachmentIds` on create and reply, through HTTP
  * on a real database, with ticket mail going to a real SMTP sink.
  */
-
-function multipart(fileName: string, type: string, content: Buffer) {
-  const boundary = `----dd${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
-  return {
-    body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 type User = DeskUser;
 interface Ticket {
