@@ -24,7 +24,7 @@ import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { formatInZone, instantOfWallTime, wallTimeOf } from './rosterModel';
 import type { RosterSetup } from './rosterTypes';
-import { useTeamChoice } from './useTeamChoice';
+import { useRosterSetup, useTeamChoice } from './useTeamChoice';
 
 interface Segment {
   personId: string;
@@ -171,14 +171,7 @@ export default function OnDutyPage() {
   const [overrideOpen, setOverrideOpen] = useState(false);
 
   // Names and the team's zone; kept from the team before until the next team's arrive.
-  const { data: setup } = useLoad(
-    async (signal) =>
-      teamId
-        ? api.get<RosterSetup>(`/api/roster/teams/${teamId}/setup`, undefined, { signal })
-        : null,
-    [teamId],
-    { initial: null },
-  );
+  const { data: setup } = useRosterSetup(teamId);
   // undefined until the first answer: "nobody on duty" is said only once the server said it.
   const { data: onDuty, reload: load } = useLoad(
     async (signal) =>

@@ -17,11 +17,10 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
-import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { PostFormDialog } from './PostFormDialog';
 import { ShiftTypeFormDialog } from './ShiftTypeFormDialog';
-import { useTeamChoice } from './useTeamChoice';
+import { useRosterSetup, useTeamChoice } from './useTeamChoice';
 import {
   FLAG_RULES,
   type FlagRule,
@@ -246,14 +245,7 @@ export default function RosterSetupPage() {
   const [shiftDialog, setShiftDialog] = useState<{ shift?: ShiftType } | null>(null);
   const [postDialog, setPostDialog] = useState<{ post?: Post } | null>(null);
 
-  const { data: setup, reload: load } = useLoad(
-    async (signal) =>
-      teamId
-        ? api.get<RosterSetup>(`/api/roster/teams/${teamId}/setup`, undefined, { signal })
-        : null,
-    [teamId],
-    { initial: null },
-  );
+  const { data: setup, reload: load } = useRosterSetup(teamId);
 
   const remove = async (path: string) => {
     try {

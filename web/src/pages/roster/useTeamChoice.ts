@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Team } from '../../api/types';
 import { useLoad } from '../../lib/useLoad';
+import type { Loaded } from '../../lib/useLoad';
+import type { RosterSetup } from './rosterTypes';
 
 /** The teams the user may see and the one the page shows: the first until another is picked. */
 export function useTeamChoice(): {
@@ -16,4 +18,16 @@ export function useTeamChoice(): {
     { initial: [] },
   );
   return { teams, teamId: picked ?? teams[0]?.id, setTeamId };
+}
+
+/** A team's roster setup (shift types, posts, people, rules); null while no team is chosen. */
+export function useRosterSetup(teamId: string | undefined): Loaded<RosterSetup | null> {
+  return useLoad(
+    async (signal) =>
+      teamId
+        ? api.get<RosterSetup>(`/api/roster/teams/${teamId}/setup`, undefined, { signal })
+        : null,
+    [teamId],
+    { initial: null },
+  );
 }
