@@ -101,6 +101,14 @@ describe('foundation in the browser', () => {
       expect(await row.innerText()).toContain('Technician');
       await page.screenshot({ path: join(shots, 'foundation-users.png'), fullPage: true });
 
+      // The audit log lists the creation; filtering by entity type reloads the list.
+      await page.getByTestId('nav-audit').click();
+      const audit = page.getByTestId('audit-table');
+      await audit.locator('tr', { hasText: 'user.create' }).first().waitFor();
+      await page.getByTestId('audit-entity-type').locator('input').fill('no-such-entity');
+      await page.getByTestId('audit-entity-type').locator('input').press('Enter');
+      await expect.poll(() => audit.locator('tr', { hasText: 'user.create' }).count()).toBe(0);
+
       // On a phone the side menu becomes a drawer behind a menu button.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId('menu-toggle').click();

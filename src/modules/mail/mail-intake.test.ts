@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import {
+  DESK_ADDRESS,
+  type DeskUser,
+  type TestDesk,
+  startTestDesk,
+} from '../../../test/helpers/desk.js';
 import { PNG, mailClient, smtpRefusal } from '../../../test/helpers/mail-intake.js';
-import { startSmtpSink } from '../../../test/helpers/smtp.js';
 
 /*
  * The whole mail path on a real listener: nodemailer sends to Dutydesk's SMTP port, the process
@@ -27,18 +31,12 @@ interface TicketEvent {
 }
 
 describe.each(DIALECTS)('mail intake on %s', (dialect) => {
-  let t: TestApp;
-  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let t: TestDesk;
   let client: ReturnType<typeof mailClient>;
-  let agent: Awaited<ReturnType<TestApp['userWith']>>;
-  let tech: Awaited<ReturnType<TestApp['userWith']>>;
-  const desk = 'help@desk.example';
+  let agent: DeskUser;
+  let tech: DeskUser;
+  const desk = DESK_ADDRESS;
 
-  const runJobs = async () => {
-    let idle = 0;
-    for (let i = 0; i < 60 && idle < 2; i++)
-      idle = (await t.dd.jobs!.runDue()) === 0 ? idle + 1 : 0;
-  };
   const inbound = async () =>
     (
       await sql<{
@@ -61,30 +59,19 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       ticket: Ticket;
       events: TicketEvent[];
     };
-  const sentTo = (address: string) => sink.received.filter((m) => m.envelopeTo.includes(address));
+  const sentTo = (address: string) =>
+    t.sink!.received.filter((m) => m.envelopeTo.includes(address));
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    t = await startTestApp(dialect, {
-      ROLES: 'api,worker',
-      JOB_POLL_MS: '3600000',
-      MAIL_SMTP_PORT: '0',
-      MAIL_SMTP_HOST: '127.0.0.1',
-      MAIL_ADDRESS: desk,
-      MAIL_DOMAINS: 'desk.example',
-      MAIL_MAX_BYTES: '200000',
-      ...sink.env,
-    });
+    t = await startTestDesk(dialect, { mail: true, env: { MAIL_MAX_BYTES: '200000' } });
     client = mailClient(t.dd.smtpPort!);
     agent = await t.userWith(['service_agent']);
     tech = await t.userWith(['technician']);
-    const cat = await t.admin.request('POST', '/api/tickets/categories', { name: '网络故障' });
-    expect(cat.statusCode).toBe(201);
+    await t.category('网络故障');
   });
   afterAll(async () => {
     client.close();
     await t.close();
-    await sink.close();
   });
 
   it('opens a ticket from a new mail and acknowledges it threaded, in the sender’s language', async () => {
@@ -95,7 +82,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       text: 'The printer shows error E-42 since this morning.',
       messageId: '<m1.alice@customer.example>',
     });
-    await runJobs();
+    await t.runJobs();
     const tk = await ticketByTitle('Printer on floor 3 is jammed');
     expect(tk).toMatchObject({ channel: 'email', callerContact: 'alice@customer.example' });
     const d = await detail(tk.id);
@@ -116,7 +103,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
     expect(ack!.replyTo?.text).toBe(desk);
     expect(ack!.text).toContain(tk.number);
     // Processed once: running the jobs again sends nothing more.
-    await runJobs();
+    await t.runJobs();
     expect(sentTo('alice@customer.example')).toHaveLength(1);
     expect((await inbound()).at(-1)).toMatchObject({ status: 'done' });
   });
@@ -129,7 +116,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       text: '上午九点起整个营业厅断网。',
       messageId: '<w1@customer.example>',
     });
-    await runJobs();
+    await t.runJobs();
     const tk = await ticketByTitle('营业厅网络中断');
     const ack = sentTo('wang@customer.example').at(-1)!;
     expect(ack.subject).toBe(`[${tk.number}] 已受理：营业厅网络中断`);
@@ -152,7 +139,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       text: '重启后依旧。',
       messageId: '<w3@customer.example>',
     });
-    await runJobs();
+    await t.runJobs();
     let d = await detail(tk.id);
     const customer = d.events.filter((e) => e.kind === 'reply');
     expect(customer.map((e) => e.body)).toEqual(['路由器指示灯全红。', '重启后依旧。']);
@@ -171,7 +158,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       body: '内部：疑似光猫故障',
       visibility: 'internal',
     });
-    await runJobs();
+    await t.runJobs();
     const mails = sentTo('wang@customer.example');
     const answer = mails.at(-1)!;
     expect(mails).toHaveLength(2);
@@ -198,7 +185,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       note: '已更换光猫',
     });
     expect(resolving.statusCode, resolving.body).toBe(200);
-    await runJobs();
+    await t.runJobs();
     const resolved = sentTo('wang@customer.example').at(-1)!;
     expect(resolved.subject).toBe(`[${tk.number}] 已解决，请确认：营业厅网络中断`);
     await client.send({
@@ -209,7 +196,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       inReplyTo: resolved.messageId,
       messageId: '<w4@customer.example>',
     });
-    await runJobs();
+    await t.runJobs();
     d = await detail(tk.id);
     expect(d.ticket.status).toBe('reopened');
     await tech.request('POST', `/api/tickets/${tk.id}/transitions`, { action: 'start' });
@@ -222,14 +209,14 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       action: 'confirm',
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
-    await runJobs();
+    await t.runJobs();
     expect(sentTo('wang@customer.example').at(-1)!.subject).toBe(
       `[${tk.number}] 已关闭：营业厅网络中断`,
     );
   });
 
   it('ignores auto-replies, bounces and its own mail, and answers automatic mail with nothing', async () => {
-    const before = sink.received.length;
+    const before = t.sink!.received.length;
     const n = (await inbound()).length;
     await client.send({
       from: 'bob@customer.example',
@@ -265,7 +252,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       text: 'warning',
       headers: { Precedence: 'bulk' },
     });
-    await runJobs();
+    await t.runJobs();
     const rows = (await inbound()).slice(n);
     expect(rows.map((r) => [r.status, r.reason])).toEqual([
       ['ignored', 'auto_reply'],
@@ -275,7 +262,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       ['done', null],
     ]);
     expect((await ticketByTitle('Disk usage 91% on db-2')).channel).toBe('email');
-    expect(sink.received.length).toBe(before);
+    expect(t.sink!.received.length).toBe(before);
   });
 
   it('keeps attachments, points cid images at them, refuses active content and blocks remote images', async () => {
@@ -291,7 +278,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
         { filename: 'log.txt', content: 'line 1\nline 2\n', contentType: 'text/plain' },
       ],
     });
-    await runJobs();
+    await t.runJobs();
     const tk = await ticketByTitle('Screenshot of the error');
     const list = await agent.request('GET', `/api/tickets/${tk.id}/attachments`);
     const items = (list.json() as { items: { id: string; fileName: string; url: string }[] }).items;
@@ -347,7 +334,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       desk,
       'To: help@desk.example\r\nSubject: no sender\r\nMessage-ID: <nofrom@customer.example>\r\n\r\nhello\r\n',
     );
-    await runJobs();
+    await t.runJobs();
     const held = (await inbound()).at(-1)!;
     expect(held).toMatchObject({ status: 'held', reason: 'malformed', field: 'from' });
 
@@ -364,7 +351,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
 
     const again = await t.admin.request('POST', `/api/mail/inbound/${held.id}/reprocess`, {});
     expect(again.json()).toMatchObject({ status: 'received', runs: 2 });
-    await runJobs();
+    await t.runJobs();
     expect((await inbound()).at(-1)).toMatchObject({ status: 'held', reason: 'malformed' });
     const gone = await t.admin.request('POST', `/api/mail/inbound/${held.id}/discard`, {});
     expect(gone.json()).toMatchObject({ status: 'discarded' });
@@ -401,7 +388,7 @@ describe.each(DIALECTS)('mail intake on %s', (dialect) => {
       subject: 'PROBLEM: core switch SW-1 unreachable',
       text: 'ICMP ping failed',
     });
-    await runJobs();
+    await t.runJobs();
     const pages = (await t.admin.request('GET', '/api/pages')).json() as {
       items: { status: string; title?: string }[];
     };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
 
 interface Category {
   id: string;
@@ -11,8 +11,8 @@ interface Category {
 }
 
 describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
-  let t: TestApp;
-  let tech: Awaited<ReturnType<TestApp['userWith']>>;
+  let t: TestDesk;
+  let tech: DeskUser;
 
   const create = async (name: string, parentId?: string) => {
     const res = await t.admin.request('POST', '/api/tickets/categories', { name, parentId });
@@ -29,7 +29,7 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     );
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestDesk(dialect, { worker: false });
     tech = await t.userWith(['technician']);
   }, 60_000);
   afterAll(async () => t?.close());
@@ -96,13 +96,7 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(bad.json()).toMatchObject({ field: 'value' });
     expect((await tech.request('GET', '/api/tickets/settings')).statusCode).toBe(403);
 
-    const team = (
-      (
-        await t.admin.request('POST', '/api/teams', { name: '机房', timeZone: 'Asia/Shanghai' })
-      ).json() as {
-        team: { id: string };
-      }
-    ).team.id;
+    const team = await t.team('机房');
     const calendar = {
       calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['09:00-18:00'] } },
       holidays: 'cn-2026',
@@ -189,11 +183,7 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(missing.statusCode).toBe(404);
   });
   it("runs a policy's clock on its own business calendar and refuses an unknown calendar team", async () => {
-    const team = (
-      (
-        await t.admin.request('POST', '/api/teams', { name: '客服中心', timeZone: 'Asia/Shanghai' })
-      ).json() as { team: { id: string } }
-    ).team.id;
+    const team = await t.team('客服中心');
     await t.admin.request('PUT', `/api/tickets/settings/calendar:${team}`, {
       value: {
         calendar: { kind: 'hours', zone: 'Asia/Shanghai', weekly: { mon: ['09:00-18:00'] } },

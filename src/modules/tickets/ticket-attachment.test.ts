@@ -1,48 +1,27 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
+import type { TestApp } from '../../../test/helpers/app.js';
+import {
+  type DeskUser,
+  type TestDesk,
+  filesUnder,
+  multipart,
+  startTestDesk,
+} from '../../../test/helpers/desk.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
 import { PNG } from '../../../test/helpers/mail-intake.js';
 import { createAttachmentFiles } from './attachment-files.js';
 
-function multipart(fileName: string, type: string, content: Buffer) {
-  const boundary = `----dd${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
-  return {
-    body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
-
 describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
-  let t: TestApp;
-  let agent: Awaited<ReturnType<TestApp['userWith']>>;
-  let requester: Awaited<ReturnType<TestApp['userWith']>>;
-  let other: Awaited<ReturnType<TestApp['userWith']>>;
-  let guard: Awaited<ReturnType<TestApp['userWith']>>;
+  let t: TestDesk;
+  let agent: DeskUser;
+  let requester: DeskUser;
+  let other: DeskUser;
+  let guard: DeskUser;
   let ticketId: string;
   let dir: string;
 
-  const count = async (table: string) =>
-    Number(
-      (
-        await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-          t.dd.database.db,
-        )
-      ).rows[0]!.n,
-    );
   const upload = (
     who: { request: TestApp['admin']['request'] },
     url: string,
@@ -50,17 +29,16 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
   ) => who.request('POST', url, f.body, f.headers);
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ATTACHMENT_MAX_BYTES: '4096' });
+    t = await startTestDesk(dialect, { worker: false, env: { ATTACHMENT_MAX_BYTES: '4096' } });
     dir = join(t.dd.config.dataDir, 'attachments');
     agent = await t.userWith(['service_agent']);
     requester = await t.userWith(['requester']);
     other = await t.userWith(['requester']);
     guard = await t.userWith(['security_guard']);
-    const cat = await t.admin.request('POST', '/api/tickets/categories', { name: '打印机' });
     const res = await requester.request('POST', '/api/portal/tickets', {
       channel: 'portal',
       type: 'fault',
-      categoryId: (cat.json() as { id: string }).id,
+      categoryId: await t.category('打印机'),
       title: '打印机卡纸',
       description: '三楼打印机卡纸',
     });
@@ -94,11 +72,11 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
     expect(
       audit.items.some((i) => i.action === 'ticket.attachment.add' && i.entityId === ticketId),
     ).toBe(true);
-    expect(await count('ticket_attachment_intent')).toBe(0);
+    expect(await t.count('ticket_attachment_intent')).toBe(0);
   });
 
   it('refuses a refused type, an oversized file and a non-multipart body with 400 naming the field, saving nothing', async () => {
-    const rows = await count('ticket_attachment');
+    const rows = await t.count('ticket_attachment');
     const files = filesUnder(dir).length;
     for (const f of [
       multipart('page.html', 'text/html', Buffer.from('<script>alert(1)</script>')),
@@ -119,8 +97,8 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
     const json = await agent.request('POST', `/api/tickets/${ticketId}/attachments`, {});
     expect(json.statusCode).toBe(400);
     expect(json.json()).toMatchObject({ field: 'file' });
-    expect(await count('ticket_attachment')).toBe(rows);
-    expect(await count('ticket_attachment_intent')).toBe(0);
+    expect(await t.count('ticket_attachment')).toBe(rows);
+    expect(await t.count('ticket_attachment_intent')).toBe(0);
     expect(filesUnder(dir)).toHaveLength(files);
   });
 
@@ -175,7 +153,7 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
       );
     }
     const files = filesUnder(dir).length;
-    const rows = await count('ticket_attachment');
+    const rows = await t.count('ticket_attachment');
     const res = await upload(
       agent,
       `/api/tickets/${ticketId}/attachments`,
@@ -183,8 +161,8 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
     );
     expect(res.statusCode).toBe(500);
     expect(filesUnder(dir)).toHaveLength(files);
-    expect(await count('ticket_attachment')).toBe(rows);
-    expect(await count('ticket_attachment_intent')).toBe(0);
+    expect(await t.count('ticket_attachment')).toBe(rows);
+    expect(await t.count('ticket_attachment_intent')).toBe(0);
 
     // A process killed between writing a file and committing leaves an intent and a file.
     const store = createAttachmentFiles(t.dd.config.dataDir);
@@ -199,7 +177,7 @@ describe.each(DIALECTS)('ticket attachments on %s', (dialect) => {
     const sweep = await startSweep(t);
     await sweep();
     expect(filesUnder(dir)).toHaveLength(files);
-    expect(await count('ticket_attachment_intent')).toBe(0);
+    expect(await t.count('ticket_attachment_intent')).toBe(0);
   });
 });
 

@@ -1,37 +1,22 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import {
+  type DeskUser,
+  type TestDesk,
+  filesUnder,
+  multipart,
+  startTestDesk,
+} from '../../../test/helpers/desk.js';
 import { PNG, mailClient } from '../../../test/helpers/mail-intake.js';
-import { startSmtpSink } from '../../../test/helpers/smtp.js';
 
 /*
  * Watchers, merging, links to alert pages and `attachmentIds` on create and reply, through HTTP
  * on a real database, with ticket mail going to a real SMTP sink.
  */
 
-function multipart(fileName: string, type: string, content: Buffer) {
-  const boundary = `----dd${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
-  return {
-    body: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
-
-type User = Awaited<ReturnType<TestApp['userWith']>>;
+type User = DeskUser;
 interface Ticket {
   id: string;
   number: string;
@@ -48,8 +33,7 @@ interface Ev {
 describe.each(DIALECTS)(
   'ticket watchers, merge, alert links and attachmentIds on %s',
   (dialect) => {
-    let t: TestApp;
-    let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+    let t: TestDesk;
     let agent: User;
     let tech: User;
     let watcher: User;
@@ -57,25 +41,12 @@ describe.each(DIALECTS)(
     let otherRequester: User;
     let category: string;
 
-    const count = async (table: string) =>
-      Number(
-        (
-          await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-            t.dd.database.db,
-          )
-        ).rows[0]!.n,
-      );
     const audits = async (action: string) =>
       (
         await sql<{
           entity_id: string;
         }>`SELECT entity_id FROM audit_event WHERE action = ${action}`.execute(t.dd.database.db)
       ).rows.map((r) => r.entity_id);
-    const runJobs = async () => {
-      let idle = 0;
-      for (let i = 0; i < 60 && idle < 2; i++)
-        idle = (await t.dd.jobs!.runDue()) === 0 ? idle + 1 : 0;
-    };
     const inboxKinds = async (who: User) =>
       (
         (await who.request('GET', '/api/inbox')).json() as {
@@ -116,31 +87,15 @@ describe.each(DIALECTS)(
     };
 
     beforeAll(async () => {
-      sink = await startSmtpSink();
-      t = await startTestApp(dialect, {
-        ROLES: 'api,worker',
-        JOB_POLL_MS: '3600000',
-        MAIL_ADDRESS: 'help@desk.example',
-        MAIL_DOMAINS: 'desk.example',
-        MAIL_SMTP_PORT: '0',
-        MAIL_SMTP_HOST: '127.0.0.1',
-        ...sink.env,
-      });
+      t = await startTestDesk(dialect, { mail: true });
       agent = await t.userWith(['service_agent']);
       tech = await t.userWith(['technician']);
       watcher = await t.userWith(['expert']);
       requester = await t.userWith(['requester']);
       otherRequester = await t.userWith(['requester']);
-      category = (
-        (await t.admin.request('POST', '/api/tickets/categories', { name: '网络' })).json() as {
-          id: string;
-        }
-      ).id;
+      category = await t.category('网络');
     }, 120_000);
-    afterAll(async () => {
-      await t?.close();
-      await sink?.close();
-    });
+    afterAll(async () => t?.close());
 
     it('adds and removes watchers, refuses non-staff and duplicates, keeps them from requesters', async () => {
       const tk = await portal(requester, '看不见的关注者');
@@ -250,7 +205,7 @@ describe.each(DIALECTS)(
         (await requester.request('GET', `/api/ticket-attachments/${up.id}`)).rawPayload,
       ).toEqual(PNG);
 
-      const tickets = await count('ticket');
+      const tickets = await t.count('ticket');
       const again = await requester.request('POST', '/api/portal/tickets', {
         channel: 'portal',
         type: 'fault',
@@ -275,9 +230,9 @@ describe.each(DIALECTS)(
         attachmentIds: [theirs.id, theirs.id],
       });
       expect(twice.statusCode).toBe(400);
-      expect(await count('ticket')).toBe(tickets);
+      expect(await t.count('ticket')).toBe(tickets);
       expect((await detail(tk.id)).events.filter((e) => e.kind === 'reply')).toHaveLength(0);
-      expect(await count('ticket_upload')).toBe(1);
+      expect(await t.count('ticket_upload')).toBe(1);
 
       // An internal note's files are internal.
       const note = await upload(agent, 'log.png');
@@ -312,8 +267,8 @@ describe.each(DIALECTS)(
         attachmentIds: [up.id],
       });
       expect(res.statusCode, res.body).toBe(201);
-      await runJobs();
-      const reply = sink.received.find(
+      await t.runJobs();
+      const reply = t.sink!.received.find(
         (m) => m.envelopeTo.includes('zhao@customer.example') && m.text?.includes('已更换交换机'),
       );
       expect(reply, 'the reply mail').toBeDefined();
@@ -322,7 +277,7 @@ describe.each(DIALECTS)(
       ]);
       expect(Buffer.compare(reply!.attachments[0]!.content, PNG)).toBe(0);
       // The acknowledgement of the same ticket carries no files.
-      const ack = sink.received.find(
+      const ack = t.sink!.received.find(
         (m) => m.envelopeTo.includes('zhao@customer.example') && m !== reply,
       );
       expect(ack?.attachments ?? []).toHaveLength(0);
@@ -431,7 +386,7 @@ describe.each(DIALECTS)(
       } finally {
         client.close();
       }
-      await runJobs();
+      await t.runJobs();
       expect(
         (await detail(a.id)).events.filter(
           (e) => e.kind === 'reply' && e.body?.includes('打印机又卡纸了'),
@@ -490,7 +445,7 @@ describe.each(DIALECTS)(
         payload: { summary: '核心交换机端口down', severity: 'critical' },
       });
       expect(sent.statusCode, sent.body).toBeLessThan(300);
-      await runJobs();
+      await t.runJobs();
       const pages = (await tech.request('GET', '/api/pages?limit=10')).json() as {
         items: { id: string; summary: string }[];
       };
@@ -542,7 +497,7 @@ describe.each(DIALECTS)(
       });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json()).toMatchObject({ field: 'pageId' });
-      const tickets = await count('ticket');
+      const tickets = await t.count('ticket');
       const badCreate = await agent.request('POST', '/api/tickets', {
         channel: 'api',
         type: 'fault',
@@ -554,7 +509,7 @@ describe.each(DIALECTS)(
         alertPageId: 'no-such-page',
       });
       expect(badCreate.json()).toMatchObject({ field: 'alertPageId' });
-      expect(await count('ticket')).toBe(tickets);
+      expect(await t.count('ticket')).toBe(tickets);
       expect((await detail(tk.id)).events.map((e) => e.kind)).toContain('alert_linked');
       expect((await requester.request('GET', `/api/tickets/${tk.id}/alert-links`)).statusCode).toBe(
         403,
@@ -571,13 +526,13 @@ describe.each(DIALECTS)(
       await upload(agent, 'forgotten.png');
       const dir = join(t.dd.config.dataDir, 'attachments');
       const files = filesUnder(dir).length;
-      expect(await count('ticket_upload')).toBeGreaterThan(0);
+      expect(await t.count('ticket_upload')).toBeGreaterThan(0);
       t.clock.advance(23 * 3_600_000);
-      await runJobs();
-      expect((await count('ticket_upload')) > 0).toBe(true);
+      await t.runJobs();
+      expect((await t.count('ticket_upload')) > 0).toBe(true);
       t.clock.advance(2 * 3_600_000);
-      await runJobs();
-      expect(await count('ticket_upload')).toBe(0);
+      await t.runJobs();
+      expect(await t.count('ticket_upload')).toBe(0);
       expect(filesUnder(dir).length).toBeLessThan(files);
     });
   },

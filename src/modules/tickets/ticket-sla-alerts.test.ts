@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
 
 const MIN = 60_000;
 
@@ -25,19 +25,14 @@ interface PageDetail {
 }
 
 describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
-  let t: TestApp;
-  let agent: Awaited<ReturnType<TestApp['userWith']>>;
-  let tech: Awaited<ReturnType<TestApp['userWith']>>;
-  let manager: Awaited<ReturnType<TestApp['userWith']>>;
+  let t: TestDesk;
+  let agent: DeskUser;
+  let tech: DeskUser;
+  let manager: DeskUser;
   let line1: string;
   let category: string;
   let serviceId: string;
 
-  const runJobs = async () => {
-    let idle = 0;
-    for (let i = 0; i < 50 && idle < 2; i++)
-      idle = (await t.dd.jobs!.runDue()) === 0 ? idle + 1 : 0;
-  };
   const detail = async (id: string) =>
     (await tech.request('GET', `/api/tickets/${id}`)).json() as Detail;
   const pages = async () =>
@@ -59,24 +54,14 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ROLES: 'api,worker', JOB_POLL_MS: '3600000' });
+    t = await startTestDesk(dialect);
     agent = await t.userWith(['service_agent']);
     tech = await t.userWith(['technician']);
     manager = await t.userWith(['duty_manager']);
     const expert = await t.userWith(['expert']);
-    const team = async (name: string, members: string[]) => {
-      const res = await t.admin.request('POST', '/api/teams', { name, timeZone: 'Asia/Shanghai' });
-      const id = (res.json() as { team: { id: string } }).team.id;
-      await t.admin.request('PUT', `/api/teams/${id}/members`, { userIds: members });
-      return id;
-    };
-    line1 = await team('一线', [tech.id]);
-    const line2 = await team('二线', [expert.id]);
-    category = (
-      (await t.admin.request('POST', '/api/tickets/categories', { name: '终端' })).json() as {
-        id: string;
-      }
-    ).id;
+    line1 = await t.team('一线', [tech.id]);
+    const line2 = await t.team('二线', [expert.id]);
+    category = await t.category('终端');
     await t.admin.request('PUT', '/api/tickets/settings/levelGroups', { value: { line2 } });
     const policy = await t.admin.request('POST', '/api/alerts/policies', {
       name: 'SLA',
@@ -122,10 +107,10 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
     expect(tk.assigneeId).toBe(tech.id);
     // P1 built-in first response 15 min; warning at 50 % = 7.5 min.
     t.clock.advance(7 * MIN);
-    await runJobs();
+    await t.runJobs();
     expect((await detail(tk.id)).events.filter((e) => e.kind === 'sla_warning')).toHaveLength(0);
     t.clock.advance(1 * MIN);
-    await runJobs();
+    await t.runJobs();
     let d = await detail(tk.id);
     expect(d.events.filter((e) => e.kind === 'sla_warning').map((e) => e.data.target)).toEqual([
       'firstResponse',
@@ -149,13 +134,13 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
     }>`SELECT payload FROM job WHERE kind = 'tickets.sla_page'`.execute(t.dd.database.db);
     for (const r of job.rows)
       await t.dd.services.tickets.slaPageJob.run(JSON.parse(r.payload), undefined as never);
-    await runJobs();
+    await t.runJobs();
     expect(await pagesOf(tk.number)).toHaveLength(1);
     expect((await detail(tk.id)).events.filter((e) => e.kind === 'sla_paged')).toHaveLength(1);
 
     t.clock.advance(8 * MIN);
-    await runJobs();
-    await runJobs();
+    await t.runJobs();
+    await t.runJobs();
     d = await detail(tk.id);
     expect(d.events.filter((e) => e.kind === 'sla_breach')).toHaveLength(1);
     expect(d.events.filter((e) => e.kind === 'sla_paged').map((e) => e.data.signal)).toEqual([
@@ -180,7 +165,7 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
     expect(tk.assigneeId).toBeNull();
     // Warning at 50 % of the 15-minute first response (setting from the test above).
     t.clock.advance(8 * MIN);
-    await runJobs();
+    await t.runJobs();
     const mine = await pagesOf(tk.number);
     expect(mine).toHaveLength(1);
     const pd = (await t.admin.request('GET', `/api/pages/${mine[0]!.id}`)).json() as PageDetail;
@@ -201,9 +186,9 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
     expect((wait.json() as Ticket).status).toBe('pending_customer');
     // Far past every warning and due instant the running clock would have had.
     t.clock.advance(300 * MIN);
-    await runJobs();
+    await t.runJobs();
     await t.dd.services.tickets.slaJob.run({ ticketId: tk.id }, undefined as never);
-    await runJobs();
+    await t.runJobs();
     const d = await detail(tk.id);
     expect(d.events.filter((e) => e.kind.startsWith('sla_'))).toEqual([]);
     expect(await pagesOf(tk.number)).toEqual([]);
@@ -222,8 +207,8 @@ describe.each(DIALECTS)('SLA notices through alerts on %s', (dialect) => {
       await agent.request('POST', '/api/tickets', phone({ type: 'consultation' }))
     ).json() as Ticket;
     t.clock.advance(11 * MIN);
-    await runJobs();
-    await runJobs();
+    await t.runJobs();
+    await t.runJobs();
     const d = await detail(tk.id);
     expect(d.events.filter((e) => e.kind === 'sla_breach')).toHaveLength(1);
     expect(d.events.filter((e) => e.kind === 'escalated')).toHaveLength(0);

@@ -1,48 +1,26 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
 
 describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
-  let t: TestApp;
-  let agent: Awaited<ReturnType<TestApp['userWith']>>;
-  let tech: Awaited<ReturnType<TestApp['userWith']>>;
-  let other: Awaited<ReturnType<TestApp['userWith']>>;
-  let requester: Awaited<ReturnType<TestApp['userWith']>>;
+  let t: TestDesk;
+  let agent: DeskUser;
+  let tech: DeskUser;
+  let other: DeskUser;
+  let requester: DeskUser;
   let line1: string;
   let line2: string;
   let network: string;
 
-  const count = async (table: string) =>
-    Number(
-      (
-        await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-          t.dd.database.db,
-        )
-      ).rows[0]!.n,
-    );
-
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ROLES: 'api,worker', JOB_POLL_MS: '3600000' });
+    t = await startTestDesk(dialect);
     agent = await t.userWith(['service_agent']);
     tech = await t.userWith(['technician']);
     other = await t.userWith(['technician']);
     requester = await t.userWith(['requester']);
-    const team = async (name: string, members: string[]) => {
-      const res = await t.admin.request('POST', '/api/teams', { name, timeZone: 'Asia/Shanghai' });
-      expect(res.statusCode, res.body).toBe(201);
-      const body = res.json() as { team?: { id: string }; id?: string };
-      const id = body.team?.id ?? body.id!;
-      await t.admin.request('PUT', `/api/teams/${id}/members`, { userIds: members });
-      return id;
-    };
-    line1 = await team('一线', [tech.id]);
-    line2 = await team('二线', [other.id]);
-    network = (
-      (await t.admin.request('POST', '/api/tickets/categories', { name: '网络' })).json() as {
-        id: string;
-      }
-    ).id;
+    line1 = await t.team('一线', [tech.id]);
+    line2 = await t.team('二线', [other.id]);
+    network = await t.category('网络');
   }, 120_000);
   afterAll(async () => t?.close());
 
@@ -96,7 +74,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
   });
 
   it('keeps saved views per user, refuses bad filters naming the field, audits changes', async () => {
-    const audit0 = await count('audit_event');
+    const audit0 = await t.count('audit_event');
     const created = await tech.request('POST', '/api/tickets/views', {
       name: '断网',
       query: { q: '断网', status: ['new', 'assigned'] },
@@ -107,7 +85,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     expect(run.statusCode, run.body).toBe(200);
     expect((run.json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
 
-    const before = await count('ticket_saved_view');
+    const before = await t.count('ticket_saved_view');
     const bad = await tech.request('POST', '/api/tickets/views', {
       name: 'x',
       query: { status: ['nope'] },
@@ -116,7 +94,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     expect(bad.body).toContain('query.status');
     const dup = await tech.request('POST', '/api/tickets/views', { name: '断网', query: {} });
     expect(dup.statusCode).toBe(409);
-    expect(await count('ticket_saved_view')).toBe(before);
+    expect(await t.count('ticket_saved_view')).toBe(before);
 
     // Someone else's view does not exist for them.
     expect(
@@ -128,7 +106,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     const renamed = await tech.request('PATCH', `/api/tickets/views/${view.id}`, { name: '断网2' });
     expect((renamed.json() as { name: string }).name).toBe('断网2');
     expect((await tech.request('DELETE', `/api/tickets/views/${view.id}`)).statusCode).toBe(204);
-    expect(await count('audit_event')).toBe(audit0 + 3);
+    expect(await t.count('audit_event')).toBe(audit0 + 3);
   });
 
   it('fills reply templates from the ticket; per team; unknown placeholders refused', async () => {
@@ -208,7 +186,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     });
     expect(resolved.statusCode, resolved.body).toBe(200);
 
-    const before = await count('ticket_follow_up');
+    const before = await t.count('ticket_follow_up');
     for (const [body, field] of [
       [{ assigneeId: 'nobody', dueAt: 1 }, 'assigneeId'],
       [{ assigneeId: agent.id, dueAt: 'tomorrow' }, 'dueAt'],
@@ -218,7 +196,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
       expect(r.statusCode, r.body).toBe(400);
       expect(r.body).toContain(field);
     }
-    expect(await count('ticket_follow_up')).toBe(before);
+    expect(await t.count('ticket_follow_up')).toBe(before);
 
     const created = await agent.request('POST', `/api/tickets/${tk.id}/follow-ups`, {
       assigneeId: agent.id,
@@ -268,13 +246,13 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
         .id;
     const a = await mk('主故障');
     const b = await mk('重复报障');
-    const audit0 = await count('audit_event');
+    const audit0 = await t.count('audit_event');
     const link = await tech.request('POST', `/api/tickets/${b}/links`, {
       toTicketId: a,
       kind: 'duplicate_of',
     });
     expect(link.statusCode, link.body).toBe(201);
-    const before = await count('ticket_link');
+    const before = await t.count('ticket_link');
     for (const [body, status, field] of [
       [{ toTicketId: b, kind: 'related' }, 400, 'toTicketId'],
       [{ toTicketId: a, kind: 'sibling' }, 400, 'kind'],
@@ -285,7 +263,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
       expect(r.statusCode, r.body).toBe(status);
       expect(r.body).toContain(field);
     }
-    expect(await count('ticket_link')).toBe(before);
+    expect(await t.count('ticket_link')).toBe(before);
     const fromA = (
       (await tech.request('GET', `/api/tickets/${a}/links`)).json() as {
         items: { id: string; direction: string; ticketId: string; kind: string }[];
@@ -298,7 +276,7 @@ describe.each(DIALECTS)('ticket views and reply templates on %s', (dialect) => {
     expect(
       (await tech.request('DELETE', `/api/tickets/${a}/links/${fromA[0]!.id}`)).statusCode,
     ).toBe(204);
-    expect(await count('ticket_link')).toBe(before - 1);
-    expect(await count('audit_event')).toBe(audit0 + 2);
+    expect(await t.count('ticket_link')).toBe(before - 1);
+    expect(await t.count('audit_event')).toBe(audit0 + 2);
   });
 });

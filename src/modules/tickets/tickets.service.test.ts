@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
+import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
 import { matchesPlan, normaliseForSearch, planSearch, shortTokens } from './short-query.js';
 
 const MIN = 60_000;
@@ -21,39 +20,24 @@ interface Ticket {
 }
 
 describe.each(DIALECTS)('tickets on %s', (dialect) => {
-  let t: TestApp;
-  let agent: Awaited<ReturnType<TestApp['userWith']>>;
-  let tech: Awaited<ReturnType<TestApp['userWith']>>;
-  let expert: Awaited<ReturnType<TestApp['userWith']>>;
-  let requester: Awaited<ReturnType<TestApp['userWith']>>;
-  let other: Awaited<ReturnType<TestApp['userWith']>>;
-  let supervisor: Awaited<ReturnType<TestApp['userWith']>>;
+  let t: TestDesk;
+  let agent: DeskUser;
+  let tech: DeskUser;
+  let expert: DeskUser;
+  let requester: DeskUser;
+  let other: DeskUser;
+  let supervisor: DeskUser;
   let line1: string;
   let line2: string;
   let network: string;
 
-  const count = async (table: string) =>
-    Number(
-      (
-        await sql<{
-          n: number;
-        }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(t.dd.database.db)
-      ).rows[0]!.n,
-    );
   const counts = async () => ({
-    tickets: await count('ticket'),
-    events: await count('ticket_event'),
-    audit: await count('audit_event'),
-    searchDocs: await count('ticket_search'),
-    jobs: await count('job'),
+    tickets: await t.count('ticket'),
+    events: await t.count('ticket_event'),
+    audit: await t.count('audit_event'),
+    searchDocs: await t.count('ticket_search'),
+    jobs: await t.count('job'),
   });
-  const runJobs = async () => {
-    // The engine's own poll loop may hold the slots when runDue asks (it then answers 0 after
-    // waiting for them): stop only after two empty rounds in a row.
-    let idle = 0;
-    for (let i = 0; i < 50 && idle < 2; i++)
-      idle = (await t.dd.jobs!.runDue()) === 0 ? idle + 1 : 0;
-  };
 
   const phone = (extra: Record<string, unknown> = {}) => ({
     channel: 'phone',
@@ -71,31 +55,16 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ROLES: 'api,worker', JOB_POLL_MS: '3600000' });
+    t = await startTestDesk(dialect);
     agent = await t.userWith(['service_agent']);
     tech = await t.userWith(['technician']);
     expert = await t.userWith(['expert']);
     requester = await t.userWith(['requester']);
     other = await t.userWith(['requester']);
     supervisor = await t.userWith(['supervisor']);
-    const team = async (name: string, members: string[]) => {
-      const res = await t.admin.request('POST', '/api/teams', {
-        name,
-        timeZone: 'Asia/Shanghai',
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      const id =
-        (res.json() as { team?: { id: string }; id?: string }).team?.id ??
-        (res.json() as { id: string }).id;
-      const m = await t.admin.request('PUT', `/api/teams/${id}/members`, { userIds: members });
-      expect(m.statusCode, m.body).toBeLessThan(300);
-      return id;
-    };
-    line1 = await team('一线', [tech.id]);
-    line2 = await team('二线', [expert.id]);
-    const cat = await t.admin.request('POST', '/api/tickets/categories', { name: '网络' });
-    expect(cat.statusCode, cat.body).toBe(201);
-    network = (cat.json() as { id: string }).id;
+    line1 = await t.team('一线', [tech.id]);
+    line2 = await t.team('二线', [expert.id]);
+    network = await t.category('网络');
     const lg = await t.admin.request('PUT', '/api/tickets/settings/levelGroups', {
       value: { line2 },
     });
@@ -444,7 +413,7 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
     const tk = (await agent.request('POST', '/api/tickets', phone())).json() as Ticket;
     // P1 built-in: first response 15 min (warning at 80 % = 12 min).
     t.clock.advance(13 * MIN);
-    await runJobs();
+    await t.runJobs();
     let d = (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as {
       ticket: Ticket;
       events: { kind: string; data: { target?: string } }[];
@@ -453,8 +422,8 @@ describe.each(DIALECTS)('tickets on %s', (dialect) => {
       'firstResponse',
     ]);
     t.clock.advance(3 * MIN);
-    await runJobs();
-    await runJobs();
+    await t.runJobs();
+    await t.runJobs();
     d = (await tech.request('GET', `/api/tickets/${tk.id}`)).json() as typeof d;
     const breaches = d.events.filter((e) => e.kind === 'sla_breach');
     expect(breaches.map((e) => e.data.target)).toEqual(['firstResponse']);

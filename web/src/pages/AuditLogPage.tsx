@@ -1,10 +1,10 @@
 import { Button, Col, Input, Row, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { AuditEvent, AuditPage } from '../api/types';
-import { useApiErrors } from '../forms/useApiErrors';
+import { useLoadPages } from '../lib/useLoadPages';
 import { TID } from '../testids';
 
 const PAGE_SIZE = 50;
@@ -34,36 +34,25 @@ function JsonBlock({ title, value, empty }: { title: string; value: unknown; emp
 
 export default function AuditLogPage() {
   const { t, i18n } = useTranslation();
-  const showError = useApiErrors();
-  const [items, setItems] = useState<AuditEvent[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [entityType, setEntityType] = useState('');
-  const [loading, setLoading] = useState(false);
   const dateLocale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'zh-CN';
 
-  const fetchPage = useCallback(
-    async (before: number | null, append: boolean) => {
-      setLoading(true);
-      try {
-        const res = await api.get<AuditPage>('/api/audit', {
-          entityType: entityType || undefined,
-          before: before ?? undefined,
-          limit: PAGE_SIZE,
-        });
-        setItems((prev) => (append ? [...prev, ...res.items] : res.items));
-        setNextBefore(res.nextBefore);
-      } catch (err) {
-        showError(err);
-      } finally {
-        setLoading(false);
-      }
+  const {
+    items,
+    next: nextBefore,
+    loading,
+    loadMore,
+  } = useLoadPages(
+    async (before: number | undefined, signal) => {
+      const res = await api.get<AuditPage>(
+        '/api/audit',
+        { entityType: entityType || undefined, before, limit: PAGE_SIZE },
+        { signal },
+      );
+      return { items: res.items, next: res.nextBefore };
     },
-    [entityType, showError],
+    [entityType],
   );
-
-  useEffect(() => {
-    void fetchPage(null, false);
-  }, [fetchPage]);
 
   const columns: TableColumnsType<AuditEvent> = [
     {
@@ -137,11 +126,7 @@ export default function AuditLogPage() {
         }}
       />
       {nextBefore !== null ? (
-        <Button
-          onClick={() => void fetchPage(nextBefore, true)}
-          loading={loading}
-          data-testid={TID.auditLoadMore}
-        >
+        <Button onClick={() => void loadMore()} loading={loading} data-testid={TID.auditLoadMore}>
           {t('common.loadMore')}
         </Button>
       ) : (

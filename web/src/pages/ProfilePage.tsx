@@ -17,13 +17,14 @@ import {
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { ApiToken, Locale, Me, Meta } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { SecretRevealModal } from '../components/SecretRevealModal';
 import { useApiErrors } from '../forms/useApiErrors';
+import { useLoad } from '../lib/useLoad';
 import { applyLang, isLang } from '../i18n';
 import { TID, tidFor } from '../testids';
 
@@ -223,9 +224,7 @@ function ApiTokensCard() {
   const { message } = App.useApp();
   const showError = useApiErrors();
   const me = useMe();
-  const [items, setItems] = useState<ApiToken[]>([]);
   const [scopes, setScopes] = useState<string[]>([]);
-  const [loading, setLoading] = useState(false);
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
@@ -234,20 +233,16 @@ function ApiTokensCard() {
   const formatTime = (at: number | null) =>
     at === null ? '—' : new Date(at).toLocaleString(dateLocale);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setItems((await api.get<{ items: ApiToken[] }>('/api/profile/tokens')).items);
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [showError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: items,
+    loading,
+    reload: load,
+  } = useLoad(
+    async (signal) =>
+      (await api.get<{ items: ApiToken[] }>('/api/profile/tokens', undefined, { signal })).items,
+    [],
+    { initial: [] },
+  );
 
   const handleOpenCreate = async () => {
     form.resetFields();

@@ -1,12 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Team, User } from '../api/types';
 import { useCan } from '../auth/AuthContext';
 import { useApiErrors } from '../forms/useApiErrors';
+import { useLoad } from '../lib/useLoad';
 import { TID, tidFor } from '../testids';
 
 interface TeamFormValues {
@@ -30,8 +31,6 @@ export default function TeamsPage() {
   const showError = useApiErrors();
   const canManage = useCan('teams.manage');
   const canReadUsers = useCan('users.read');
-  const [items, setItems] = useState<Team[]>([]);
-  const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState<Team | 'new' | null>(null);
   const [membersOf, setMembersOf] = useState<Team | null>(null);
   const [memberIds, setMemberIds] = useState<string[]>([]);
@@ -40,20 +39,15 @@ export default function TeamsPage() {
   const [form] = Form.useForm<TeamFormValues>();
   const zoneOptions = useMemo(() => timeZones().map((z) => ({ value: z, label: z })), []);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setItems((await api.get<{ items: Team[] }>('/api/teams')).items);
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [showError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: items,
+    loading,
+    reload: load,
+  } = useLoad(
+    async (signal) => (await api.get<{ items: Team[] }>('/api/teams', undefined, { signal })).items,
+    [],
+    { initial: [] },
+  );
 
   const handleOpenCreate = () => {
     form.resetFields();

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { ROLES } from '../api/types';
@@ -24,6 +24,7 @@ import { useCan } from '../auth/AuthContext';
 import { RoleSelect } from '../components/RoleSelect';
 import { SecretRevealModal } from '../components/SecretRevealModal';
 import { useApiErrors } from '../forms/useApiErrors';
+import { useLoad } from '../lib/useLoad';
 import { TID, tidFor } from '../testids';
 
 interface UserFormValues {
@@ -91,8 +92,6 @@ export default function UsersPage() {
   const [q, setQ] = useState('');
   const [role, setRole] = useState<Role | undefined>(undefined);
   const [includeDisabled, setIncludeDisabled] = useState(true);
-  const [items, setItems] = useState<User[]>([]);
-  const [loading, setLoading] = useState(false);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [saving, setSaving] = useState(false);
@@ -104,25 +103,18 @@ export default function UsersPage() {
   const [createForm] = Form.useForm<UserFormValues>();
   const [editForm] = Form.useForm<UserFormValues>();
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const res = await api.get<{ items: User[] }>('/api/users', {
-        q,
-        role,
-        includeDisabled,
-      });
-      setItems(res.items);
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [q, role, includeDisabled, showError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // A search overtaken by the next one is dropped: its late answer no longer replaces the list.
+  const {
+    data: items,
+    loading,
+    reload: load,
+  } = useLoad(
+    async (signal) =>
+      (await api.get<{ items: User[] }>('/api/users', { q, role, includeDisabled }, { signal }))
+        .items,
+    [q, role, includeDisabled],
+    { initial: [] },
+  );
 
   const handleCreate = async (values: UserFormValues) => {
     setSaving(true);

@@ -1,10 +1,10 @@
 import { Badge, Card, Empty, List, Segmented, Select, Space, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
-import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import type { AlertItem, PageItem, PageStatus } from './alertsModel';
 import { SeverityTag, StatusTag, useAlertsLive, useServices } from './alertsShared';
@@ -14,37 +14,29 @@ type StatusFilter = 'all' | PageStatus;
 /** Pages and alerts, newest first, updated live; filters by status and service. Phone-first. */
 export default function AlertsPage() {
   const { t } = useTranslation();
-  const showError = useApiErrors();
   const services = useServices();
   const [tab, setTab] = useState<'pages' | 'alerts'>('pages');
   const [status, setStatus] = useState<StatusFilter>('triggered');
   const [serviceId, setServiceId] = useState<string | undefined>();
-  const [pages, setPages] = useState<PageItem[]>([]);
-  const [alerts, setAlerts] = useState<AlertItem[]>([]);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
+  const {
+    data: { pages, alerts },
+    loading,
+    reload: load,
+  } = useLoad(
+    async (signal) => {
       const [p, a] = await Promise.all([
-        api.get<{ items: PageItem[] }>('/api/pages', {
-          status: status === 'all' ? undefined : status,
-          limit: 200,
-        }),
-        api.get<{ items: AlertItem[] }>('/api/alerts', { serviceId, limit: 200 }),
+        api.get<{ items: PageItem[] }>(
+          '/api/pages',
+          { status: status === 'all' ? undefined : status, limit: 200 },
+          { signal },
+        ),
+        api.get<{ items: AlertItem[] }>('/api/alerts', { serviceId, limit: 200 }, { signal }),
       ]);
-      setPages(p.items);
-      setAlerts(a.items);
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [status, serviceId, showError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return { pages: p.items, alerts: a.items };
+    },
+    [status, serviceId],
+    { initial: { pages: [], alerts: [] } },
+  );
   const connected = useAlertsLive(() => void load());
 
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? '';

@@ -1,8 +1,8 @@
 import { Space, Tabs, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import type { Policy, Service } from './alertsModel';
 import { useTargetOptions } from './alertsShared';
@@ -13,27 +13,22 @@ import { ServicesPanel } from './ServicesPanel';
 /** Alerts setup for admins and duty managers: services and integrations, policies, windows. */
 export default function AlertsSetupPage() {
   const { t } = useTranslation();
-  const showError = useApiErrors();
   const options = useTargetOptions();
-  const [services, setServices] = useState<Service[]>([]);
-  const [policies, setPolicies] = useState<Policy[]>([]);
   const [tab, setTab] = useState('services');
-
-  const load = useCallback(async () => {
-    try {
+  const {
+    data: { services, policies },
+    reload: load,
+  } = useLoad(
+    async (signal) => {
       const [s, p] = await Promise.all([
-        api.get<{ items: Service[] }>('/api/alerts/services'),
-        api.get<{ items: Policy[] }>('/api/alerts/policies'),
+        api.get<{ items: Service[] }>('/api/alerts/services', undefined, { signal }),
+        api.get<{ items: Policy[] }>('/api/alerts/policies', undefined, { signal }),
       ]);
-      setServices(s.items);
-      setPolicies(p.items);
-    } catch (err) {
-      showError(err);
-    }
-  }, [showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return { services: s.items, policies: p.items };
+    },
+    [],
+    { initial: { services: [], policies: [] } },
+  );
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>

@@ -13,10 +13,11 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import type { Service } from './alertsModel';
 
 interface Window {
@@ -41,8 +42,6 @@ export function MaintenancePanel({ services }: { services: Service[] }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
-  const [windows, setWindows] = useState<Window[]>([]);
-  const [beats, setBeats] = useState<Heartbeat[]>([]);
   const [pingUrl, setPingUrl] = useState<string | null>(null);
   const [mForm] = Form.useForm<{ name: string; serviceIds: string[]; range: [Dayjs, Dayjs] }>();
   const [hForm] = Form.useForm<{
@@ -52,21 +51,20 @@ export function MaintenancePanel({ services }: { services: Service[] }) {
     graceSeconds: number;
   }>();
 
-  const load = useCallback(async () => {
-    try {
+  const {
+    data: { windows, beats },
+    reload: load,
+  } = useLoad(
+    async (signal) => {
       const [w, h] = await Promise.all([
-        api.get<{ items: Window[] }>('/api/alerts/maintenance'),
-        api.get<{ items: Heartbeat[] }>('/api/alerts/heartbeats'),
+        api.get<{ items: Window[] }>('/api/alerts/maintenance', undefined, { signal }),
+        api.get<{ items: Heartbeat[] }>('/api/alerts/heartbeats', undefined, { signal }),
       ]);
-      setWindows(w.items);
-      setBeats(h.items);
-    } catch (err) {
-      showError(err);
-    }
-  }, [showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return { windows: w.items, beats: h.items };
+    },
+    [],
+    { initial: { windows: [], beats: [] } },
+  );
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? id.slice(0, 8);
 
   return (

@@ -13,10 +13,11 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
 import { clearErrors, useApiErrors, useErrorText } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import {
   CONTACT_KINDS,
@@ -129,27 +130,26 @@ export default function MyNotificationsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
-  const [methods, setMethods] = useState<ContactMethod[]>([]);
-  const [rules, setRules] = useState<NotificationRule[]>([]);
   const [form] = Form.useForm<MethodValues>();
   const [ruleForm] = Form.useForm<{ contactMethodId: string; delayMinutes: number }>();
   const kind = Form.useWatch('kind', form) ?? 'email';
 
-  const load = useCallback(async () => {
-    try {
+  const {
+    data: { methods, rules },
+    reload: load,
+  } = useLoad(
+    async (signal) => {
       const [m, r] = await Promise.all([
-        api.get<{ items: ContactMethod[] }>('/api/profile/contact-methods'),
-        api.get<{ items: NotificationRule[] }>('/api/profile/notification-rules'),
+        api.get<{ items: ContactMethod[] }>('/api/profile/contact-methods', undefined, { signal }),
+        api.get<{ items: NotificationRule[] }>('/api/profile/notification-rules', undefined, {
+          signal,
+        }),
       ]);
-      setMethods(m.items);
-      setRules(r.items);
-    } catch (err) {
-      showError(err);
-    }
-  }, [showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return { methods: m.items, rules: r.items };
+    },
+    [],
+    { initial: { methods: [], rules: [] } },
+  );
 
   const addMethod = async (v: MethodValues) => {
     try {

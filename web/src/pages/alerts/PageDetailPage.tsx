@@ -13,13 +13,14 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client';
 import type { User } from '../../api/types';
 import { useCan } from '../../auth/AuthContext';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { attemptOf, type PageDetail, type Target, type TimelineEntry } from './alertsModel';
 import {
@@ -78,6 +79,8 @@ function colourOf(e: TimelineEntry): string {
 }
 
 /** A page: what happened, who was told and how it went, and the responder's big buttons. */
+const isNotFound = (err: unknown) => err instanceof ApiError && err.status === 404;
+
 export default function PageDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
@@ -87,30 +90,29 @@ export default function PageDetailPage() {
   const canTicket = useCan('tickets.create');
   const services = useServices();
   const targetOptions = useTargetOptions();
-  const [page, setPage] = useState<PageDetail | null>(null);
-  const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
-  const [users, setUsers] = useState<User[]>([]);
   const [targetsDialog, setTargetsDialog] = useState<'reassign' | 'add_responders' | null>(null);
   const [targets, setTargets] = useState<Target[]>([]);
   const [snooze, setSnooze] = useState(false);
   const [ticketId, setTicketId] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setPage(await api.get<PageDetail>(`/api/pages/${id}`));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) setMissing(true);
-      else showError(err);
-    }
-  }, [id, showError]);
-  useEffect(() => {
-    void load();
-    api
-      .get<{ items: User[] }>('/api/users')
-      .then((r) => setUsers(r.items))
-      .catch(() => setUsers([]));
-  }, [load]);
+  const {
+    data: page,
+    error,
+    reload: load,
+    setData: setPage,
+  } = useLoad((signal) => api.get<PageDetail>(`/api/pages/${id}`, undefined, { signal }), [id], {
+    onError: (err) => {
+      if (!isNotFound(err)) showError(err);
+    },
+  });
+  const missing = isNotFound(error);
+  // Names for the timeline; without users.read they stay ids.
+  const { data: users } = useLoad(
+    async (signal) => (await api.get<{ items: User[] }>('/api/users', undefined, { signal })).items,
+    [],
+    { initial: [], onError: () => {} },
+  );
   useAlertsLive((pageId) => {
     if (!pageId || pageId === id) void load();
   });

@@ -14,11 +14,12 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import {
   INTEGRATION_KINDS,
   type Integration,
@@ -36,7 +37,6 @@ function ServiceCard({ service, policy }: { service: Service; policy: Policy | u
   const { t } = useTranslation();
   const showError = useApiErrors();
   const [form] = Form.useForm<{ kind: IntegrationKind; name: string }>();
-  const [items, setItems] = useState<Integration[]>([]);
   const [secret, setSecret] = useState<IntegrationSecret | null>(null);
   const [testing, setTesting] = useState(false);
   const [testPage, setTestPage] = useState<{
@@ -44,19 +44,18 @@ function ServiceCard({ service, policy }: { service: Service; policy: Policy | u
     suppressed: string | null;
   } | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setItems(
-        (await api.get<{ items: Integration[] }>(`/api/alerts/services/${service.id}/integrations`))
-          .items,
-      );
-    } catch (err) {
-      showError(err);
-    }
-  }, [service.id, showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: items, reload: load } = useLoad(
+    async (signal) =>
+      (
+        await api.get<{ items: Integration[] }>(
+          `/api/alerts/services/${service.id}/integrations`,
+          undefined,
+          { signal },
+        )
+      ).items,
+    [service.id],
+    { initial: [] },
+  );
 
   const add = async (v: { kind: IntegrationKind; name: string }) => {
     try {

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { Team, User } from '../../api/types';
+import { useLoad } from '../../lib/useLoad';
 import type { PageStatus, Service, Target, TargetKind } from './alertsModel';
 
 /**
@@ -59,15 +60,14 @@ export function SeverityTag({ severity }: { severity: string }) {
   return <Tag color={colour}>{t(`alerts.severity.${severity}`, { defaultValue: severity })}</Tag>;
 }
 
+/** The alert services, for names and pickers; empty when the caller may not read them. */
 export function useServices(): Service[] {
-  const [services, setServices] = useState<Service[]>([]);
-  useEffect(() => {
-    api
-      .get<{ items: Service[] }>('/api/alerts/services')
-      .then((r) => setServices(r.items))
-      .catch(() => setServices([]));
-  }, []);
-  return services;
+  return useLoad(
+    async (signal) =>
+      (await api.get<{ items: Service[] }>('/api/alerts/services', undefined, { signal })).items,
+    [],
+    { initial: [], onError: () => {} },
+  ).data;
 }
 
 export interface TargetOption {
@@ -80,20 +80,14 @@ export interface TargetOption {
  * the roster module). A list the caller may not read stays empty.
  */
 export function useTargetOptions(): Record<TargetKind, TargetOption[]> {
-  const [options, setOptions] = useState<Record<TargetKind, TargetOption[]>>({
-    user: [],
-    team: [],
-    post: [],
-  });
-  useEffect(() => {
-    let live = true;
-    void (async () => {
+  return useLoad(
+    async (signal): Promise<Record<TargetKind, TargetOption[]>> => {
       const [users, teams] = await Promise.all([
-        api.get<{ items: User[] }>('/api/users').then(
+        api.get<{ items: User[] }>('/api/users', undefined, { signal }).then(
           (r) => r.items,
           () => [] as User[],
         ),
-        api.get<{ items: Team[] }>('/api/teams').then(
+        api.get<{ items: Team[] }>('/api/teams', undefined, { signal }).then(
           (r) => r.items,
           () => [] as Team[],
         ),
@@ -102,7 +96,9 @@ export function useTargetOptions(): Record<TargetKind, TargetOption[]> {
         await Promise.all(
           teams.map((team) =>
             api
-              .get<{ posts: { id: string; name: string }[] }>(`/api/roster/teams/${team.id}/setup`)
+              .get<{
+                posts: { id: string; name: string }[];
+              }>(`/api/roster/teams/${team.id}/setup`, undefined, { signal })
               .then(
                 (s) => s.posts.map((p) => ({ value: p.id, label: `${team.name} / ${p.name}` })),
                 () => [],
@@ -110,20 +106,17 @@ export function useTargetOptions(): Record<TargetKind, TargetOption[]> {
           ),
         )
       ).flat();
-      if (!live) return;
-      setOptions({
+      return {
         user: users
           .filter((u) => !u.disabled)
           .map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` })),
         team: teams.map((team) => ({ value: team.id, label: team.name })),
         post: posts,
-      });
-    })();
-    return () => {
-      live = false;
-    };
-  }, []);
-  return options;
+      };
+    },
+    [],
+    { initial: { user: [], team: [], post: [] }, onError: () => {} },
+  ).data;
 }
 
 /** Picks escalation targets: a kind (person, team, on duty on a post) and who. */

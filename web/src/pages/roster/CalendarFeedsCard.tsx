@@ -11,12 +11,13 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { Team } from '../../api/types';
 import { useCan, useMe } from '../../auth/AuthContext';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import type { RosterSetup } from './rosterTypes';
 
 interface Feed {
@@ -38,26 +39,24 @@ export function CalendarFeedsCard() {
   const me = useMe();
   const showError = useApiErrors();
   const canManage = useCan('roster.manage');
-  const [feeds, setFeeds] = useState<Feed[]>([]);
   const [all, setAll] = useState(false);
   const [kind, setKind] = useState<'person' | 'post'>('person');
   const [posts, setPosts] = useState<{ value: string; label: string }[]>([]);
   const [postId, setPostId] = useState<string>();
   const [url, setUrl] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api.get<{ items: Feed[] }>('/api/roster/feeds', {
-        all: all ? 'true' : 'false',
-      });
-      setFeeds(r.items);
-    } catch (err) {
-      showError(err);
-    }
-  }, [all, showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: feeds, reload: load } = useLoad(
+    async (signal) =>
+      (
+        await api.get<{ items: Feed[] }>(
+          '/api/roster/feeds',
+          { all: all ? 'true' : 'false' },
+          { signal },
+        )
+      ).items,
+    [all],
+    { initial: [] },
+  );
 
   useEffect(() => {
     if (kind !== 'post' || posts.length > 0) return;

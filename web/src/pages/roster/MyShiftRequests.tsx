@@ -1,9 +1,10 @@
 import { App, Button, Card, DatePicker, List, Select, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 
 interface ShiftRequest {
   id: string;
@@ -23,24 +24,23 @@ export function MyShiftRequests() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
-  const [items, setItems] = useState<ShiftRequest[]>([]);
-  const [shiftTypes, setShiftTypes] = useState<ShiftChoice[]>([]);
   const [date, setDate] = useState<Dayjs>(dayjs().add(1, 'month').startOf('month'));
   const [kind, setKind] = useState<'on' | 'off'>('off');
   const [shiftTypeId, setShiftTypeId] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const r = await api.get<{ items: ShiftRequest[]; shiftTypes: ShiftChoice[] }>(
-      '/api/solver/me/requests',
-      { from: dayjs().format('YYYY-MM-DD') },
-    );
-    setItems(r.items);
-    setShiftTypes(r.shiftTypes);
-  }, []);
-
-  useEffect(() => {
-    load().catch(showError);
-  }, [load, showError]);
+  const {
+    data: { items, shiftTypes },
+    reload: load,
+  } = useLoad(
+    (signal) =>
+      api.get<{ items: ShiftRequest[]; shiftTypes: ShiftChoice[] }>(
+        '/api/solver/me/requests',
+        { from: dayjs().format('YYYY-MM-DD') },
+        { signal },
+      ),
+    [],
+    { initial: { items: [], shiftTypes: [] } },
+  );
 
   const codeOf = (id: string | null) =>
     id ? (shiftTypes.find((s) => s.id === id)?.code ?? '?') : t('solverRequests.anyShift');

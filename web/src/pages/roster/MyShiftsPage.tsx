@@ -18,11 +18,12 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { CalendarFeedsCard } from './CalendarFeedsCard';
 import { formatInZone, monthWeeks, shiftMonth } from './rosterModel';
@@ -51,15 +52,20 @@ function SwapRequestDialog({
     counterAssignmentId?: string;
     reason: string;
   }>();
-  const [view, setView] = useState<RosterView | null>(null);
   const kind = Form.useWatch('kind', form);
   const substituteId = Form.useWatch('substituteId', form);
   useEffect(() => {
     if (!shift) return;
     form.resetFields();
     form.setFieldsValue({ kind: 'substitution', reason: '' });
-    api.get<RosterView>(`/api/roster/rosters/${shift.rosterId}`).then(setView).catch(showError);
-  }, [shift, form, showError]);
+  }, [shift, form]);
+  const { data: view } = useLoad(
+    async (signal) =>
+      shift
+        ? api.get<RosterView>(`/api/roster/rosters/${shift.rosterId}`, undefined, { signal })
+        : null,
+    [shift],
+  );
   const today = dayjs().format('YYYY-MM-DD');
   const codeOf = (id: string) => view?.shiftTypes.find((s) => s.id === id)?.code ?? '?';
   const handleSubmit = async (v: {
@@ -232,41 +238,34 @@ export default function MyShiftsPage() {
   const showError = useApiErrors();
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
   const [selected, setSelected] = useState(dayjs().format('YYYY-MM-DD'));
-  const [items, setItems] = useState<MyShift[]>([]);
-  const [requests, setRequests] = useState<{ swaps: SwapItem[]; leave: LeaveItem[] }>({
-    swaps: [],
-    leave: [],
-  });
-  const [loading, setLoading] = useState(false);
   const [swapFor, setSwapFor] = useState<MyShift | null>(null);
   const [leaveOpen, setLeaveOpen] = useState(false);
-  const [now, setNow] = useState(Date.now());
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
+  const {
+    data: { items, requests, now },
+    loading,
+    reload: load,
+  } = useLoad(
+    async (signal) => {
       const weeks = monthWeeks(month)
         .flat()
         .filter((d): d is string => d !== null);
       const [shifts, reqs] = await Promise.all([
-        api.get<{ items: MyShift[] }>('/api/roster/me/shifts', {
-          from: weeks[0],
-          to: weeks[weeks.length - 1],
+        api.get<{ items: MyShift[] }>(
+          '/api/roster/me/shifts',
+          { from: weeks[0], to: weeks[weeks.length - 1] },
+          { signal },
+        ),
+        api.get<{ swaps: SwapItem[]; leave: LeaveItem[] }>('/api/roster/me/requests', undefined, {
+          signal,
         }),
-        api.get<{ swaps: SwapItem[]; leave: LeaveItem[] }>('/api/roster/me/requests'),
       ]);
-      setItems(shifts.items);
-      setRequests(reqs);
-      setNow(Date.now());
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [month, showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      // `now` is when the list was read: what "already started" means for its rows.
+      return { items: shifts.items, requests: reqs, now: Date.now() };
+    },
+    [month],
+    { initial: { items: [], requests: { swaps: [], leave: [] }, now: Date.now() } },
+  );
 
   const act = async (path: string, done = t('roster.my.done')) => {
     try {

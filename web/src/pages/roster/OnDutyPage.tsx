@@ -15,15 +15,16 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
-import type { Team } from '../../api/types';
 import { useCan } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { formatInZone, instantOfWallTime, wallTimeOf } from './rosterModel';
 import type { RosterSetup } from './rosterTypes';
+import { useRosterSetup, useTeamChoice } from './useTeamChoice';
 
 interface Segment {
   personId: string;
@@ -164,47 +165,23 @@ function OverrideDialog({
 export default function OnDutyPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const showError = useApiErrors();
   const canOverride = useCan('roster.override');
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [teamId, setTeamId] = useState<string>();
-  const [setup, setSetup] = useState<RosterSetup | null>(null);
+  const { teams, teamId, setTeamId } = useTeamChoice();
   const [atMs, setAtMs] = useState(() => Date.now());
-  const [segments, setSegments] = useState<Segment[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [overrideOpen, setOverrideOpen] = useState(false);
 
-  useEffect(() => {
-    api
-      .get<{ items: Team[] }>('/api/teams')
-      .then((r) => {
-        setTeams(r.items);
-        if (r.items[0]) setTeamId(r.items[0].id);
-      })
-      .catch(showError);
-  }, [showError]);
-
-  useEffect(() => {
-    if (!teamId) return;
-    api.get<RosterSetup>(`/api/roster/teams/${teamId}/setup`).then(setSetup).catch(showError);
-  }, [teamId, showError]);
-
-  const load = useCallback(async () => {
-    if (!teamId) return;
-    try {
-      const r = await api.get<{ segments: Segment[] }>('/api/roster/on-duty', {
-        teamId,
-        at: atMs,
-      });
-      setSegments(r.segments);
-      setLoaded(true);
-    } catch (err) {
-      showError(err);
-    }
-  }, [teamId, atMs, showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Names and the team's zone; kept from the team before until the next team's arrive.
+  const { data: setup } = useRosterSetup(teamId);
+  // undefined until the first answer: "nobody on duty" is said only once the server said it.
+  const { data: onDuty, reload: load } = useLoad(
+    async (signal) =>
+      teamId
+        ? api.get<{ segments: Segment[] }>('/api/roster/on-duty', { teamId, at: atMs }, { signal })
+        : undefined,
+    [teamId, atMs],
+  );
+  const loaded = onDuty !== undefined;
+  const segments = onDuty?.segments ?? [];
 
   const zone = setup?.team.timeZone ?? 'UTC';
   const nameOf = (id: string) => setup?.people.find((p) => p.id === id)?.name ?? id;

@@ -1,12 +1,12 @@
 import { Button, Card, Select, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { Team } from '../../api/types';
-import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { formatInZone } from './rosterModel';
 import type { RosterSummary } from './rosterTypes';
+import { useTeamChoice } from './useTeamChoice';
 
 interface AttendanceRow {
   assignmentId: string | null;
@@ -66,46 +66,32 @@ const departureColour: Record<string, string> = {
  */
 export default function RosterAttendancePage() {
   const { t } = useTranslation();
-  const showError = useApiErrors();
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [teamId, setTeamId] = useState<string>();
-  const [rosters, setRosters] = useState<RosterSummary[]>([]);
+  const { teams, teamId, setTeamId } = useTeamChoice();
   const [rosterId, setRosterId] = useState<string>();
-  const [view, setView] = useState<AttendanceView | null>(null);
   const [problemsOnly, setProblemsOnly] = useState(false);
 
-  useEffect(() => {
-    api
-      .get<{ items: Team[] }>('/api/teams')
-      .then((r) => {
-        setTeams(r.items);
-        if (r.items[0]) setTeamId(r.items[0].id);
-      })
-      .catch(showError);
-  }, [showError]);
+  // Drafts have no attendance: only published rosters are offered, the newest first.
+  const { data: rosters } = useLoad(
+    async (signal) =>
+      teamId
+        ? (
+            await api.get<{ items: RosterSummary[] }>('/api/roster/rosters', { teamId }, { signal })
+          ).items.filter((x) => x.status !== 'draft')
+        : [],
+    [teamId],
+    { initial: [], onData: (live) => setRosterId(live[0]?.id) },
+  );
 
-  useEffect(() => {
-    if (!teamId) return;
-    api
-      .get<{ items: RosterSummary[] }>('/api/roster/rosters', { teamId })
-      .then((r) => {
-        const live = r.items.filter((x) => x.status !== 'draft');
-        setRosters(live);
-        setRosterId(live[0]?.id);
-      })
-      .catch(showError);
-  }, [teamId, showError]);
-
-  useEffect(() => {
-    if (!rosterId) {
-      setView(null);
-      return;
-    }
-    api
-      .get<AttendanceView>(`/api/roster/rosters/${rosterId}/attendance`)
-      .then(setView)
-      .catch(showError);
-  }, [rosterId, showError]);
+  const { data: view } = useLoad(
+    async (signal) =>
+      rosterId
+        ? api.get<AttendanceView>(`/api/roster/rosters/${rosterId}/attendance`, undefined, {
+            signal,
+          })
+        : null,
+    [rosterId],
+    { initial: null },
+  );
 
   const zone = view?.roster.timeZone ?? 'UTC';
   const time = (ms: number | null) => (ms === null ? '—' : formatInZone(ms, zone));

@@ -11,13 +11,13 @@ import {
   Upload,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError, api } from '../../api/client';
-import type { Team } from '../../api/types';
 import { useCan } from '../../auth/AuthContext';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import { RosterCellDialog } from './RosterCellDialog';
 import { RosterMonthGrid } from './RosterMonthGrid';
@@ -25,6 +25,7 @@ import { RosterRotationDialog } from './RosterRotationDialog';
 import { SolverPanel } from './SolverPanel';
 import { type CellChange, type CellRef, formatInZone } from './rosterModel';
 import type { Duty, RosterSummary, RosterView } from './rosterTypes';
+import { useTeamChoice } from './useTeamChoice';
 
 interface ImportError {
   row: number;
@@ -37,64 +38,60 @@ interface ImportError {
  * rotation, edit it in the grid, see violations and cover, publish, amend, close; everyone else
  * sees the roster read-only.
  */
+interface Confirmations {
+  deadline: number | null;
+  people: { name: string; confirmedAt: number | null }[];
+}
+
 export default function RosterMonthPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
   const canManage = useCan('roster.manage');
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [teamId, setTeamId] = useState<string>();
-  const [rosters, setRosters] = useState<RosterSummary[]>([]);
+  const { teams, teamId, setTeamId } = useTeamChoice();
   const [rosterId, setRosterId] = useState<string>();
-  const [view, setView] = useState<RosterView | null>(null);
   const [editing, setEditing] = useState<CellRef | null>(null);
   const [rotationOpen, setRotationOpen] = useState(false);
   const [month, setMonth] = useState(dayjs().add(1, 'month').startOf('month'));
-  const [confirmations, setConfirmations] = useState<{
-    deadline: number | null;
-    people: { name: string; confirmedAt: number | null }[];
-  } | null>(null);
   const [importErrors, setImportErrors] = useState<ImportError[]>([]);
 
-  useEffect(() => {
-    api
-      .get<{ items: Team[] }>('/api/teams')
-      .then((r) => {
-        setTeams(r.items);
-        if (r.items[0]) setTeamId(r.items[0].id);
-      })
-      .catch(showError);
-  }, [showError]);
+  const { data: rosters, reload: loadRosters } = useLoad(
+    async (signal) =>
+      teamId
+        ? (await api.get<{ items: RosterSummary[] }>('/api/roster/rosters', { teamId }, { signal }))
+            .items
+        : [],
+    [teamId],
+    {
+      initial: [],
+      // Keep the roster shown while it still exists; otherwise show the newest.
+      onData: (items) =>
+        setRosterId((cur) => (cur && items.some((x) => x.id === cur) ? cur : items[0]?.id)),
+    },
+  );
 
-  const loadRosters = useCallback(async () => {
-    if (!teamId) return;
-    const r = await api.get<{ items: RosterSummary[] }>('/api/roster/rosters', { teamId });
-    setRosters(r.items);
-    setRosterId((cur) => (cur && r.items.some((x) => x.id === cur) ? cur : r.items[0]?.id));
-  }, [teamId]);
-
-  useEffect(() => {
-    loadRosters().catch(showError);
-  }, [loadRosters, showError]);
-
-  const loadView = useCallback(async () => {
-    if (!rosterId) {
-      setView(null);
-      setConfirmations(null);
-      return;
-    }
-    const v = await api.get<RosterView>(`/api/roster/rosters/${rosterId}`);
-    setView(v);
-    if (canManage && v.roster.status !== 'draft') {
-      setConfirmations(await api.get(`/api/roster/rosters/${rosterId}/confirmations`));
-    } else {
-      setConfirmations(null);
-    }
-  }, [rosterId, canManage]);
-
-  useEffect(() => {
-    loadView().catch(showError);
-  }, [loadView, showError]);
+  const {
+    data: { view, confirmations },
+    reload: loadView,
+  } = useLoad(
+    async (signal) => {
+      if (!rosterId) return { view: null, confirmations: null };
+      const v = await api.get<RosterView>(`/api/roster/rosters/${rosterId}`, undefined, {
+        signal,
+      });
+      const confirmations =
+        canManage && v.roster.status !== 'draft'
+          ? await api.get<Confirmations>(
+              `/api/roster/rosters/${rosterId}/confirmations`,
+              undefined,
+              { signal },
+            )
+          : null;
+      return { view: v, confirmations };
+    },
+    [rosterId, canManage],
+    { initial: { view: null, confirmations: null } },
+  );
 
   const status = view?.roster.status;
   const editable = canManage && (status === 'draft' || status === 'amended');
@@ -108,7 +105,7 @@ export default function RosterMonthPage() {
     } catch (err) {
       showError(err);
     }
-    await loadView().catch(showError);
+    await loadView();
   };
 
   const handleChange = (changes: CellChange[], how: 'drop' | 'move' | 'copy') =>
@@ -125,7 +122,7 @@ export default function RosterMonthPage() {
     } catch (err) {
       showError(err);
     }
-    await loadView().catch(showError);
+    await loadView();
   };
 
   const handleCreate = async () => {
@@ -190,7 +187,7 @@ export default function RosterMonthPage() {
         setImportErrors((err.body as { errors?: ImportError[] }).errors ?? []);
       }
     }
-    await loadView().catch(showError);
+    await loadView();
   };
 
   const unconfirmed = confirmations?.people.filter((p) => !p.confirmedAt).map((p) => p.name);

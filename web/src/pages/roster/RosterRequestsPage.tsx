@@ -1,9 +1,10 @@
 import { App, Button, Popconfirm, Space, Switch, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import type { LeaveItem, SwapItem } from './rosterTypes';
 import { SwapCheck } from './SwapCheck';
@@ -18,13 +19,13 @@ interface SwapEvent {
 /** The steps a swap request went through, loaded when its row is opened. */
 function SwapHistory({ id }: { id: string }) {
   const { t } = useTranslation();
-  const [events, setEvents] = useState<SwapEvent[] | null>(null);
-  useEffect(() => {
-    api
-      .get<{ events: SwapEvent[] }>(`/api/roster/swaps/${id}`)
-      .then((r) => setEvents(r.events))
-      .catch(() => setEvents([]));
-  }, [id]);
+  const { data: events } = useLoad(
+    async (signal) =>
+      (await api.get<{ events: SwapEvent[] }>(`/api/roster/swaps/${id}`, undefined, { signal }))
+        .events,
+    [id],
+    { onError: () => {} },
+  );
   return (
     <Timeline
       items={(events ?? []).map((e) => ({
@@ -39,29 +40,21 @@ export default function RosterRequestsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
-  const [swaps, setSwaps] = useState<SwapItem[]>([]);
-  const [leave, setLeave] = useState<LeaveItem[]>([]);
-  const [loading, setLoading] = useState(false);
   const [all, setAll] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const r = await api.get<{ swaps: SwapItem[]; leave: LeaveItem[] }>('/api/roster/requests', {
-        open: all ? 'false' : 'true',
-      });
-      setSwaps(r.swaps);
-      setLeave(r.leave);
-    } catch (err) {
-      showError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [all, showError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: { swaps, leave },
+    loading,
+    reload: load,
+  } = useLoad(
+    (signal) =>
+      api.get<{ swaps: SwapItem[]; leave: LeaveItem[] }>(
+        '/api/roster/requests',
+        { open: all ? 'false' : 'true' },
+        { signal },
+      ),
+    [all],
+    { initial: { swaps: [], leave: [] } },
+  );
 
   const act = async (path: string) => {
     try {

@@ -13,14 +13,14 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { Team } from '../../api/types';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
 import { PostFormDialog } from './PostFormDialog';
 import { ShiftTypeFormDialog } from './ShiftTypeFormDialog';
+import { useRosterSetup, useTeamChoice } from './useTeamChoice';
 import {
   FLAG_RULES,
   type FlagRule,
@@ -241,29 +241,11 @@ export default function RosterSetupPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const showError = useApiErrors();
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [teamId, setTeamId] = useState<string>();
-  const [setup, setSetup] = useState<RosterSetup | null>(null);
+  const { teams, teamId, setTeamId } = useTeamChoice();
   const [shiftDialog, setShiftDialog] = useState<{ shift?: ShiftType } | null>(null);
   const [postDialog, setPostDialog] = useState<{ post?: Post } | null>(null);
 
-  useEffect(() => {
-    api
-      .get<{ items: Team[] }>('/api/teams')
-      .then((r) => {
-        setTeams(r.items);
-        if (r.items[0]) setTeamId(r.items[0].id);
-      })
-      .catch(showError);
-  }, [showError]);
-
-  const load = useCallback(async () => {
-    if (!teamId) return;
-    setSetup(await api.get<RosterSetup>(`/api/roster/teams/${teamId}/setup`));
-  }, [teamId]);
-  useEffect(() => {
-    load().catch(showError);
-  }, [load, showError]);
+  const { data: setup, reload: load } = useRosterSetup(teamId);
 
   const remove = async (path: string) => {
     try {
@@ -272,7 +254,7 @@ export default function RosterSetupPage() {
     } catch (err) {
       showError(err);
     }
-    await load().catch(showError);
+    await load();
   };
 
   const shiftById = new Map((setup?.shiftTypes ?? []).map((s) => [s.id, s]));

@@ -1,24 +1,27 @@
 import { Space, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { useLoad } from '../../lib/useLoad';
 
 /** The rule check a swap would get: OK, or the violations it adds. The duty admin sees it
  * before approving, the substitute before accepting. */
 export function SwapCheck({ id }: { id: string }) {
   const { t } = useTranslation();
-  const [check, setCheck] = useState<{
-    blocking: boolean;
-    violations: { severity: string; message: string }[];
-  } | null>(null);
-  useEffect(() => {
-    api
-      .get<{ blocking: boolean; violations: { severity: string; message: string }[] }>(
-        `/api/roster/swaps/${id}/check`,
-      )
-      .then(setCheck)
-      .catch(() => setCheck(null));
-  }, [id]);
+  // A check that cannot be made shows nothing; the server checks again when it decides.
+  const { data: check } = useLoad(
+    (signal) =>
+      api
+        .get<{
+          blocking: boolean;
+          violations: { severity: string; message: string }[];
+        }>(`/api/roster/swaps/${id}/check`, undefined, { signal })
+        .then(
+          (c) => c,
+          () => null,
+        ),
+    [id],
+    { initial: null },
+  );
   if (!check) return null;
   if (check.violations.length === 0) {
     return (

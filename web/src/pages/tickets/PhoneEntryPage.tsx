@@ -7,7 +7,7 @@ import { api } from '../../api/client';
 import { useCan, useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
 import { TID } from '../../testids';
-import { StatusTag } from './TicketParts';
+import { StatusTag, useTicketCategories } from './TicketParts';
 import type { UploadFile } from 'antd';
 import { UploadsPicker, uploadedIds } from './TicketCollabParts';
 import { titleFrom } from './ticketModel';
@@ -53,19 +53,13 @@ export default function PhoneEntryPage() {
   const canRead = useCan('tickets.read');
   const canLookUp = useCan('tickets.work');
   const [form] = Form.useForm<PhoneValues>();
-  const [categories, setCategories] = useState<Category[]>([]);
   const [history, setHistory] = useState<Ticket[]>([]);
   const [busy, setBusy] = useState(false);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lookupSeq = useRef(0);
 
-  useEffect(() => {
-    api
-      .get<{ items: Category[] }>('/api/tickets/categories')
-      .then((r) => setCategories(r.items))
-      .catch(showError);
-  }, [showError]);
+  const { data: categories } = useTicketCategories();
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const lookUp = (text: string) => {

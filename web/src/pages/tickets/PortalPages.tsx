@@ -15,18 +15,25 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api } from '../../api/client';
+import { api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { MoveNoteModal, ReplyBox } from './TicketPage';
 import type { UploadFile } from 'antd';
 import { UploadsPicker, uploadedIds } from './TicketCollabParts';
-import { AttachmentsCard, StatusTag, TicketTimeline } from './TicketParts';
+import {
+  AttachmentsCard,
+  StatusTag,
+  TicketTimeline,
+  isTicketMissing,
+  useTicketCategories,
+} from './TicketParts';
 import { allowedActions } from './ticketModel';
-import { TICKET_TYPES, type Category, type TicketDetail, type TicketPage } from './ticketTypes';
+import { TICKET_TYPES, type TicketDetail, type TicketPage } from './ticketTypes';
 
 const NO_NAMES = new Map<string, string>();
 
@@ -34,17 +41,13 @@ const NO_NAMES = new Map<string, string>();
 export function PortalTicketsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const showError = useApiErrors();
-  const [items, setItems] = useState<TicketPage['items'] | null>(null);
-  useEffect(() => {
-    api
-      .get<TicketPage>('/api/portal/tickets', { limit: 100 })
-      .then((r) => setItems(r.items))
-      .catch((err: unknown) => {
-        setItems([]);
-        showError(err);
-      });
-  }, [showError]);
+  const { data, loading } = useLoad(
+    async (signal) =>
+      (await api.get<TicketPage>('/api/portal/tickets', { limit: 100 }, { signal })).items,
+    [],
+  );
+  // A spinner until the first answer; a failed load shows (after its message) as no tickets.
+  const items = data ?? (loading ? null : []);
   return (
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
@@ -100,15 +103,10 @@ export function PortalNewTicketPage() {
   const navigate = useNavigate();
   const showError = useApiErrors();
   const [form] = Form.useForm();
-  const [categories, setCategories] = useState<Category[]>([]);
   const [busy, setBusy] = useState(false);
   const [files, setFiles] = useState<UploadFile[]>([]);
-  useEffect(() => {
-    api
-      .get<{ items: Category[] }>('/api/tickets/categories')
-      .then((r) => setCategories(r.items.filter((c) => c.active)))
-      .catch(showError);
-  }, [showError]);
+  const all = useTicketCategories().data;
+  const categories = useMemo(() => all.filter((c) => c.active), [all]);
   const submit = async (v: {
     type: string;
     categoryId: string;
@@ -239,23 +237,24 @@ export function PortalTicketPage({ surveyFirst = false }: { surveyFirst?: boolea
   const { message } = App.useApp();
   const me = useMe();
   const showError = useApiErrors();
-  const [detail, setDetail] = useState<TicketDetail | null>(null);
-  const [missing, setMissing] = useState(false);
   const [attachKey, setAttachKey] = useState(0);
   const [busy, setBusy] = useState(false);
   const [reopening, setReopening] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      setDetail(await api.get<TicketDetail>(`/api/portal/tickets/${id}`));
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
-      else showError(err);
-    }
-  }, [id, showError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: detail,
+    error,
+    reload: load,
+  } = useLoad(
+    (signal) => api.get<TicketDetail>(`/api/portal/tickets/${id}`, undefined, { signal }),
+    [id],
+    {
+      onError: (err) => {
+        if (!isTicketMissing(err)) showError(err);
+      },
+    },
+  );
+  const missing = isTicketMissing(error);
 
   if (missing) return <Result status="404" title={t('tickets.notFound')} />;
   if (!detail) return <Spin />;

@@ -23,11 +23,12 @@ import {
 } from 'antd';
 import type { UploadFile } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, getCsrfToken } from '../../api/client';
 import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import type { Ticket, TicketEvent } from './ticketTypes';
 
 /** Watchers, merges and the merged tickets' records of one ticket (GET /api/tickets/:id/collab). */
@@ -39,18 +40,17 @@ export interface TicketCollab {
 }
 
 export function useTicketCollab(ticketId: string, refreshKey: number) {
-  const [collab, setCollab] = useState<TicketCollab | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setCollab(await api.get<TicketCollab>(`/api/tickets/${ticketId}/collab`));
-    } catch {
-      setCollab(null);
-    }
-  }, [ticketId]);
-  useEffect(() => {
-    void load();
-  }, [load, refreshKey]);
-  return { collab, reload: load };
+  // Without access (or on failure) there is nothing to show: the cards stay hidden.
+  const { data: collab, reload } = useLoad(
+    (signal) =>
+      api.get<TicketCollab>(`/api/tickets/${ticketId}/collab`, undefined, { signal }).then(
+        (c) => c,
+        () => null,
+      ),
+    [ticketId, refreshKey],
+    { initial: null },
+  );
+  return { collab, reload };
 }
 
 /** Staff who follow the ticket: add (anyone on the teams list), remove, or watch it oneself. */
@@ -387,22 +387,20 @@ export function AlertLinksCard({
 }) {
   const { t } = useTranslation();
   const showError = useApiErrors();
-  const [items, setItems] = useState<AlertLink[]>([]);
   const [open, setOpen] = useState(false);
   const [pages, setPages] = useState<{ value: string; label: string }[]>([]);
   const [form] = Form.useForm<{ pageId: string }>();
-  const load = useCallback(async () => {
-    try {
-      setItems(
-        (await api.get<{ items: AlertLink[] }>(`/api/tickets/${ticketId}/alert-links`)).items,
-      );
-    } catch {
-      setItems([]);
-    }
-  }, [ticketId]);
-  useEffect(() => {
-    void load();
-  }, [load, refreshKey]);
+  const { data: items, reload: load } = useLoad(
+    (signal) =>
+      api
+        .get<{ items: AlertLink[] }>(`/api/tickets/${ticketId}/alert-links`, undefined, { signal })
+        .then(
+          (r) => r.items,
+          () => [],
+        ),
+    [ticketId, refreshKey],
+    { initial: [] },
+  );
 
   const openPicker = async () => {
     setOpen(true);

@@ -1,12 +1,12 @@
 import { PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Badge, Button, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useCan, useMe } from '../../auth/AuthContext';
-import { useApiErrors } from '../../forms/useApiErrors';
+import { useLoadPages } from '../../lib/useLoadPages';
 import { TID } from '../../testids';
 import { PriorityTag, StatusTag, useDirectory } from './TicketParts';
 import { SAVED_VIEWS, type SavedView, viewQuery } from './ticketModel';
@@ -28,7 +28,6 @@ export default function TicketInboxPage() {
   const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
-  const showError = useApiErrors();
   const canCreate = useCan('tickets.create');
   const names = useDirectory(true);
   const [params, setParams] = useSearchParams();
@@ -38,40 +37,29 @@ export default function TicketInboxPage() {
   const [type, setType] = useState<string | undefined>();
   const [priority, setPriority] = useState<string | undefined>();
   const [q, setQ] = useState(params.get('q') ?? '');
-  const [items, setItems] = useState<Ticket[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
-  const seq = useRef(0);
 
   const query = viewQuery(view, { groupId }, { status, type, priority, q });
   const queryKey = JSON.stringify(query);
 
-  const load = useCallback(
-    async (cursor?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await api.get<TicketPage>('/api/tickets', {
-          ...(JSON.parse(queryKey) as Record<string, string>),
-          limit: 50,
-          cursor,
-        });
-        if (mine !== seq.current) return;
-        setItems((old) => (cursor ? [...old, ...page.items] : page.items));
-        setNext(page.nextCursor);
-      } catch (err) {
-        if (mine === seq.current) showError(err);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
+  // A live change reloads the first page; whichever request came last is the one shown.
+  const {
+    items,
+    next,
+    loading,
+    reload: load,
+    loadMore,
+  } = useLoadPages(
+    async (cursor: string | undefined, signal) => {
+      const page = await api.get<TicketPage>(
+        '/api/tickets',
+        { ...(JSON.parse(queryKey) as Record<string, string>), limit: 50, cursor },
+        { signal },
+      );
+      return { items: page.items, next: page.nextCursor };
     },
-    [queryKey, showError],
+    [queryKey],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const live = useTicketsLive((id) => {
     if (id) setFresh((s) => new Set(s).add(id));
@@ -249,7 +237,7 @@ export default function TicketInboxPage() {
         />
       )}
       {next && (
-        <Button style={{ marginTop: 12 }} onClick={() => void load(next)} block>
+        <Button style={{ marginTop: 12 }} onClick={() => void loadMore()} block>
           {t('tickets.inbox.more')}
         </Button>
       )}

@@ -17,12 +17,13 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError, api } from '../../api/client';
+import { api } from '../../api/client';
 import { useCan, useMe } from '../../auth/AuthContext';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
+import { useLoad } from '../../lib/useLoad';
 import { TID } from '../../testids';
 import {
   AttachmentsCard,
@@ -30,10 +31,12 @@ import {
   SlaClocks,
   StatusTag,
   TicketTimeline,
+  isTicketMissing,
+  useTicketCategories,
   useDirectory,
 } from './TicketParts';
 import { NOTE_REQUIRED, type UiAction, allowedActions, canEscalate } from './ticketModel';
-import type { Category, TicketDetail } from './ticketTypes';
+import type { TicketDetail } from './ticketTypes';
 import { useTicketsLive } from './useTicketsLive';
 import type { UploadFile } from 'antd';
 import {
@@ -191,9 +194,6 @@ export default function TicketPage() {
   const showError = useApiErrors();
   const canWork = useCan('tickets.work');
   const names = useDirectory(true);
-  const [detail, setDetail] = useState<TicketDetail | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [categories, setCategories] = useState<Category[]>([]);
   const [attachKey, setAttachKey] = useState(0);
   const [assignOpen, setAssignOpen] = useState(false);
   const [assignee, setAssignee] = useState<string>(me.id);
@@ -204,22 +204,21 @@ export default function TicketPage() {
   const [collabKey, setCollabKey] = useState(0);
   const { collab } = useTicketCollab(id, collabKey);
 
-  const load = useCallback(async () => {
-    try {
-      setDetail(await api.get<TicketDetail>(`/api/tickets/${id}`));
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
-      else showError(err);
-    }
-  }, [id, showError]);
-
-  useEffect(() => {
-    void load();
-    api
-      .get<{ items: Category[] }>('/api/tickets/categories')
-      .then((r) => setCategories(r.items))
-      .catch(() => setCategories([]));
-  }, [load]);
+  const {
+    data: detail,
+    error,
+    reload: load,
+  } = useLoad(
+    (signal) => api.get<TicketDetail>(`/api/tickets/${id}`, undefined, { signal }),
+    [id],
+    {
+      onError: (err) => {
+        if (!isTicketMissing(err)) showError(err);
+      },
+    },
+  );
+  const missing = isTicketMissing(error);
+  const { data: categories } = useTicketCategories({ quiet: true });
 
   useTicketsLive((changed) => {
     if (!changed || changed === id) {

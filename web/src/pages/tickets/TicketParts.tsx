@@ -1,11 +1,13 @@
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Space, Tag, Timeline, Typography, Upload } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, getCsrfToken } from '../../api/client';
+import { ApiError, api, getCsrfToken } from '../../api/client';
+import { useLoad } from '../../lib/useLoad';
+import type { Loaded } from '../../lib/useLoad';
 import { splitMinutes } from './ticketModel';
-import type { SlaTarget, Ticket, TicketEvent } from './ticketTypes';
+import type { Category, SlaTarget, Ticket, TicketEvent } from './ticketTypes';
 
 const STATUS_COLOURS: Record<string, string> = {
   new: 'blue',
@@ -38,21 +40,42 @@ export function PriorityTag({ priority }: { priority: string }) {
   return <Tag color={PRIORITY_COLOURS[priority] ?? 'default'}>{priority}</Tag>;
 }
 
+/** A ticket that does not exist, or an id that cannot be one: the page says "not found". */
+export const isTicketMissing = (err: unknown) =>
+  err instanceof ApiError && (err.status === 404 || err.status === 400);
+
+/**
+ * The ticket categories in the server's order, disabled ones included; `quiet` where the page
+ * works without them (a failed load then leaves the list empty without a message).
+ */
+export function useTicketCategories({ quiet = false } = {}): Loaded<Category[]> {
+  return useLoad(
+    async (signal) =>
+      (await api.get<{ items: Category[] }>('/api/tickets/categories', undefined, { signal }))
+        .items,
+    [],
+    { initial: [], ...(quiet ? { onError: () => {} } : {}) },
+  );
+}
+
 /** People's names for ids, from the teams list staff may read (requesters see roles only). */
 export function useDirectory(enabled: boolean): Map<string, string> {
-  const [names, setNames] = useState<Map<string, string>>(new Map());
-  useEffect(() => {
-    if (!enabled) return;
-    api
-      .get<{ items: { members: { id: string; displayName: string }[] }[] }>('/api/teams')
-      .then((r) =>
-        setNames(
-          new Map(r.items.flatMap((team) => team.members.map((m) => [m.id, m.displayName]))),
-        ),
-      )
-      .catch(() => setNames(new Map()));
-  }, [enabled]);
-  return names;
+  return useLoad(
+    async (signal) =>
+      enabled
+        ? api
+            .get<{
+              items: { members: { id: string; displayName: string }[] }[];
+            }>('/api/teams', undefined, { signal })
+            .then(
+              (r) =>
+                new Map(r.items.flatMap((team) => team.members.map((m) => [m.id, m.displayName]))),
+              () => new Map<string, string>(),
+            )
+        : new Map<string, string>(),
+    [enabled],
+    { initial: new Map<string, string>() },
+  ).data;
 }
 
 function Minutes({ minutes }: { minutes: number }) {
@@ -334,18 +357,21 @@ export function AttachmentsCard({
   onUploaded: () => void;
 }) {
   const { t } = useTranslation();
-  const [items, setItems] = useState<
-    { id: string; fileName: string; sizeBytes: number; visibility: string }[]
-  >([]);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api
-      .get<{ items: { id: string; fileName: string; sizeBytes: number; visibility: string }[] }>(
-        `${base}/${ticketId}/attachments`,
-      )
-      .then((r) => setItems(r.items))
-      .catch(() => setItems([]));
-  }, [base, ticketId, refreshKey]);
+  // A list that cannot be read shows as empty; the upload reports its own errors.
+  const { data: items } = useLoad(
+    (signal) =>
+      api
+        .get<{
+          items: { id: string; fileName: string; sizeBytes: number; visibility: string }[];
+        }>(`${base}/${ticketId}/attachments`, undefined, { signal })
+        .then(
+          (r) => r.items,
+          () => [],
+        ),
+    [base, ticketId, refreshKey],
+    { initial: [] },
+  );
   return (
     <Card size="small" title={t('tickets.attachments.title')}>
       {items.length > 0 ? (
