@@ -1,6 +1,7 @@
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvField, isFormulaLike, neutraliseCell, toCsv } from './spreadsheet-safe.js';
+import { csvField, isFormulaLike, neutraliseCell, toCsv, toXlsx } from './spreadsheet-safe.js';
 
 /** A minimal RFC 4180 reader, to check that what we write reads back as what we meant. */
 function parseCsv(text: string): string[][] {
@@ -134,5 +135,57 @@ describe('spreadsheet-safe cells', () => {
   it('quotes commas, quotes and line breaks', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
+  });
+});
+
+describe('spreadsheet-safe workbooks', () => {
+  const readBack = async (bytes: Uint8Array) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    return wb.worksheets[0]!;
+  };
+
+  it('writes typed, neutralised cells that read back as text, never as formulas', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(
+            fc.oneof(
+              fc.string({ minLength: 1 }),
+              fc.constantFrom('=cmd|x', '@SUM(1)', '+1', '-1', '＝1', ' =1', '张三'),
+              fc.integer(),
+            ),
+            { minLength: 1, maxLength: 4 },
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (rows) => {
+          const ws = await readBack(await toXlsx(rows, { sheetName: '考勤' }));
+          expect(ws.name).toBe('考勤');
+          rows.forEach((r, i) =>
+            r.forEach((orig, j) => {
+              const v = ws.getRow(i + 1).getCell(j + 1).value;
+              expect(ws.getRow(i + 1).getCell(j + 1).formula).toBeFalsy();
+              if (typeof orig === 'number') expect(v).toBe(orig);
+              else {
+                expect(typeof v).toBe('string');
+                expect(isFormulaLike(v as string)).toBe(false);
+                expect(v).toBe(isFormulaLike(orig) ? `'${orig}` : orig);
+              }
+            }),
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("bolds and freezes the header and keeps the sheet name within Excel's rules", async () => {
+    const ws = await readBack(
+      await toXlsx([['姓名'], ['A']], { sheetName: 'a/b:c?d*e[f]g\\h-and-a-long-tail-of-text' }),
+    );
+    expect(ws.name).toBe('a b c d e f g h-and-a-long-tail');
+    expect(ws.getRow(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });
 });

@@ -5,6 +5,8 @@
  * single quote; leading spaces do not hide a trigger. Numbers and booleans stay typed.
  */
 
+import ExcelJS from 'exceljs';
+
 export type CellValue = string | number | boolean | null | undefined;
 
 const TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠']);
@@ -37,4 +39,26 @@ export function toCsv(
 ): string {
   const body = rows.map((r) => r.map(csvField).join(',')).join('\r\n');
   return ((options.bom ?? true) ? '\ufeff' : '') + body + (rows.length ? '\r\n' : '');
+}
+
+/**
+ * A one-sheet .xlsx of the same rows a CSV would hold: every cell neutralised (a string cell is
+ * never a formula when opened, but becomes one when someone edits it and presses Enter), numbers
+ * and booleans typed, the first `headerRows` rows bold and frozen.
+ */
+export async function toXlsx(
+  rows: readonly (readonly CellValue[])[],
+  options: { sheetName?: string; headerRows?: number; widths?: readonly number[] } = {},
+): Promise<Uint8Array> {
+  const headerRows = options.headerRows ?? 1;
+  const wb = new ExcelJS.Workbook();
+  // Excel refuses sheet names over 31 characters or holding any of : \ / ? * [ ].
+  const name = (options.sheetName ?? 'Sheet1').replace(/[:\\/?*[\]]/g, ' ').slice(0, 31);
+  const ws = wb.addWorksheet(name || 'Sheet1', {
+    views: headerRows > 0 ? [{ state: 'frozen', ySplit: headerRows }] : [],
+  });
+  for (const r of rows) ws.addRow(r.map(neutraliseCell));
+  for (let i = 1; i <= Math.min(headerRows, rows.length); i++) ws.getRow(i).font = { bold: true };
+  options.widths?.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  return new Uint8Array(await wb.xlsx.writeBuffer());
 }

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
@@ -165,7 +166,7 @@ describe.each(DIALECTS)('roster administration through HTTP on %s', (dialect) =>
     expect(none.json().message).toBeTruthy();
   });
 
-  it('records late, missing and early leave for the month and exports a formula-safe CSV', async () => {
+  it('records late, missing and early leave for the month and exports a formula-safe CSV and workbook', async () => {
     // B's day shift on Nov 22 is 00:00–08:00Z: in 10 min late, out an hour early.
     t.clock.set(utc('2026-11-22T00:10:00Z'));
     const shifts = (await ok(b, 'GET', '/api/roster/me/shifts?from=2026-11-22&to=2026-11-22'))
@@ -208,6 +209,71 @@ describe.each(DIALECTS)('roster administration through HTTP on %s', (dialect) =>
     expect(lines.find((l) => l.startsWith(`atb_${dialect}`))).toContain(`,'@SUM(1),`);
     expect(lines.find((l) => l.startsWith(`atb_${dialect}`))).toContain('迟到');
     expect(csv.body).not.toMatch(/(^|,)@SUM/m);
+
+    // The same rows as an Excel workbook, headers in the caller's language, the post named
+    // like a formula written as text behind a quote.
+    const sheetOf = async (locale: string) => {
+      const res = await dutyAdmin.request(
+        'GET',
+        `/api/roster/rosters/${rosterId}/attendance.xlsx`,
+        undefined,
+        { 'accept-language': locale },
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/spreadsheetml\.sheet/);
+      expect(res.headers['content-disposition']).toContain('attendance-2026-11-21.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ExcelJS.Buffer);
+      const ws = wb.worksheets[0]!;
+      const rows: unknown[][] = [];
+      ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      return { ws, rows };
+    };
+    const zh = await sheetOf('zh-CN');
+    expect(zh.ws.name).toBe('考勤 2026-11-21');
+    expect(zh.rows).toHaveLength(4);
+    expect(zh.rows[0]).toEqual([
+      '姓名',
+      '日期',
+      '班次',
+      '岗位',
+      '开始',
+      '结束',
+      '签到',
+      '签退',
+      '到岗',
+      '迟到分钟',
+      '离岗',
+      '早退分钟',
+    ]);
+    expect(zh.rows.find((r) => r[0] === `atb_${dialect}`)).toEqual([
+      `atb_${dialect}`,
+      '2026-11-22',
+      'D',
+      "'@SUM(1)",
+      '2026-11-22 08:00',
+      '2026-11-22 16:00',
+      '2026-11-22 08:10',
+      '2026-11-22 15:00',
+      '迟到',
+      10,
+      '早退',
+      60,
+    ]);
+    zh.ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        expect(cell.formula).toBeFalsy();
+        expect(['string', 'number']).toContain(typeof cell.value);
+        if (typeof cell.value === 'string') expect(cell.value).not.toMatch(/^[=+@＝＋＠]/);
+      }),
+    );
+    const en = await sheetOf('en');
+    expect(en.ws.name).toBe('Attendance 2026-11-21');
+    expect(en.rows[0]?.slice(0, 2)).toEqual(['Name', 'Date']);
+    expect(en.rows.find((r) => r[0] === `ata_${dialect}`)?.[8]).toBe('Missing');
+    expect(
+      (await a.request('GET', `/api/roster/rosters/${rosterId}/attendance.xlsx`)).statusCode,
+    ).toBe(403);
 
     expect((await a.request('GET', `/api/roster/rosters/${rosterId}/attendance`)).statusCode).toBe(
       403,

@@ -1,6 +1,6 @@
 import { enqueueJob } from '../../jobs/job-engine.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
-import { type CellValue, toCsv } from '../../lib/spreadsheet-safe.js';
+import { type CellValue, toCsv, toXlsx } from '../../lib/spreadsheet-safe.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { type Attendance, classifyAttendance, owedInterval } from './check-in.js';
 import { addDays } from './local-date.js';
@@ -164,8 +164,8 @@ export function createAdminUseCases(c: RosterContext) {
     };
   }
 
-  /** The attendance as CSV (UTF-8 with BOM, CRLF), every text cell formula-safe. */
-  async function attendanceCsv(rosterId: string, tr: Translate) {
+  /** The attendance as rows of a sheet (header first), labels in the caller's language. */
+  async function attendanceSheet(rosterId: string, tr: Translate) {
     const { roster, rows } = await attendance(rosterId);
     const zone = roster.timeZone;
     const local = (ms: number | null) =>
@@ -207,10 +207,23 @@ export function createAdminUseCases(c: RosterContext) {
       tr(`roster.attendance.departure.${x.departure}`),
       x.earlyLeaveMinutes,
     ]);
-    return {
-      text: toCsv([header, ...body]),
-      filename: `attendance-${roster.periodStart}.csv`,
-    };
+    return { roster, rows: [header, ...body] };
+  }
+
+  /** The attendance as CSV (UTF-8 with BOM, CRLF), every text cell formula-safe. */
+  async function attendanceCsv(rosterId: string, tr: Translate) {
+    const { roster, rows } = await attendanceSheet(rosterId, tr);
+    return { text: toCsv(rows), filename: `attendance-${roster.periodStart}.csv` };
+  }
+
+  /** The same rows as an Excel workbook: typed minutes, every text cell formula-safe. */
+  async function attendanceXlsx(rosterId: string, tr: Translate) {
+    const { roster, rows } = await attendanceSheet(rosterId, tr);
+    const bytes = await toXlsx(rows, {
+      sheetName: tr('roster.attendance.sheetName', { period: roster.periodStart }),
+      widths: [16, 12, 8, 14, 18, 18, 18, 18, 14, 10, 14, 10],
+    });
+    return { bytes, filename: `attendance-${roster.periodStart}.xlsx` };
   }
 
   /**
@@ -298,5 +311,5 @@ export function createAdminUseCases(c: RosterContext) {
     return swapOutcome(await c.checkInput(db, r, ctx, assignments), s);
   }
 
-  return { attendance, attendanceCsv, remindNow, listFeeds, swapCheck };
+  return { attendance, attendanceCsv, attendanceXlsx, remindNow, listFeeds, swapCheck };
 }

@@ -37,6 +37,7 @@ export const rosterService = {
         deleteNotDraft: '只能删除草稿排班表；已发布的排班表可以在周期结束后关闭',
       },
       attendance: {
+        sheetName: '考勤 {{period}}',
         columns: {
           person: '姓名',
           date: '日期',
@@ -151,6 +152,7 @@ export const rosterService = {
           'Only a draft roster can be deleted; close a published one after its period',
       },
       attendance: {
+        sheetName: 'Attendance {{period}}',
         columns: {
           person: 'Name',
           date: 'Date',

@@ -430,6 +430,19 @@ export function rosterRoutes(roster: RosterService, clock: { now(): number }): R
           .send(text);
       },
     );
+    app.get(
+      '/api/roster/rosters/:id/attendance.xlsx',
+      { config: { access: 'roster.manage' }, schema: { tags, params: z.object({ id }) } },
+      async (request, reply) => {
+        const { bytes, filename } = await roster.attendanceXlsx(request.params.id, (key, params) =>
+          t(request.locale, key, params),
+        );
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(Buffer.from(bytes));
+      },
+    );
 
     // ---- my shifts, confirmation, attendance ----
     app.get(
