@@ -36,7 +36,8 @@
  *            my-check-in, my-check-out, my-attendance,
  *            onduty-team, onduty-at, onduty-now, onduty-post-<post name>, override-open,
  *            override-post, override-person, override-replaces, override-reason, override-submit,
- *            attendance-roster, attendance-csv, attendance-summary, attendance-table,
+ *            attendance-roster, attendance-csv, attendance-xlsx, attendance-summary,
+ *            attendance-table (a table, or on a phone a list of attendance-row),
  *            attendance-problems, feeds-card, feeds-all, feeds-post, feeds-create, feeds-url,
  *            feeds-item, feeds-revoke-<id>, roster-remind
  * Alerts:    (literal ids in web/src/pages/alerts/, used by test/e2e/alerts.e2e.test.ts)
