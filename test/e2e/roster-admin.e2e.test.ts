@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ import {
 // The roster at 3 a.m. and the duty admin's follow-up, in the browser: a technician on a phone
 // sees who is on duty and subscribes to (and revokes) a calendar feed; the duty manager puts
 // someone on duty by emergency override (a reason is required); the duty admin reads the
-// month's attendance (a missed shift), downloads its CSV and reminds the unconfirmed.
+// month's attendance (a missed shift), downloads its CSV and reminds the unconfirmed, then
+// reads the same attendance on a phone and downloads it as an Excel workbook.
 
 // 10:00 in Shanghai on Thursday 10 December 2026: A stands the 09:00–17:00 watch; B missed
 // yesterday's.
@@ -190,6 +192,9 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
       await expect.poll(() => table.innerText()).not.toContain('紧急顶班');
       expect(await table.innerText()).toContain('B 李娜');
       await page.screenshot({ path: join(shots, 'roster-attendance.png'), fullPage: true });
+      expect(await page.getByTestId('attendance-xlsx').getAttribute('href')).toMatch(
+        /\/attendance\.xlsx$/,
+      );
       const href = await page.getByTestId('attendance-csv').getAttribute('href');
       const csv = await page.request.get(`${server.baseUrl}${href!}`);
       expect(csv.status()).toBe(200);
@@ -207,6 +212,56 @@ describe("the roster at 3 a.m. and the duty admin's follow-up", () => {
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-attendance-failure.png'), fullPage: true });
       throw err;
+    }
+  }, 120_000);
+
+  it('the duty admin reads attendance on a phone and downloads it as an Excel workbook', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn('duty.admin');
+      await page.goto(`${server.baseUrl}/roster-attendance`);
+      // The per-person figures, each with its label, in a list that fits the phone.
+      const summary = page.getByTestId('attendance-summary');
+      await expect.poll(() => summary.innerText()).toContain('B 李娜');
+      const bRow = summary.locator('.ant-list-item').filter({ hasText: 'B 李娜' });
+      expect(await bRow.innerText()).toMatch(/缺勤\s*1/);
+      expect(await bRow.innerText()).toMatch(/紧急顶班\s*1/);
+      const shifts = page.getByTestId('attendance-table');
+      const missed = shifts.getByTestId('attendance-row').filter({ hasText: '2026-12-09' });
+      expect(await missed.innerText()).toContain('B 李娜');
+      expect(await missed.innerText()).toContain('W · 机房值守');
+      expect(await missed.innerText()).toContain('缺勤');
+      expect(await shifts.innerText()).toContain('顶班：B 李娜');
+      await expect.poll(() => page.getByTestId('attendance-xlsx').isVisible()).toBe(true);
+      expect(await page.getByTestId('attendance-csv').isVisible()).toBe(true);
+      await noSideways();
+      await page.screenshot({ path: join(shots, 'roster-phone-attendance.png'), fullPage: true });
+      await page.getByTestId('attendance-problems').click();
+      await expect.poll(() => shifts.innerText()).not.toContain('紧急顶班');
+      await noSideways();
+
+      const href = await page.getByTestId('attendance-xlsx').getAttribute('href');
+      const res = await page.request.get(`${server.baseUrl}${href!}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toMatch(/spreadsheetml/);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await res.body()) as unknown as ExcelJS.Buffer);
+      const ws = wb.worksheets[0]!;
+      const rows: unknown[][] = [];
+      ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      expect(rows[0]?.slice(0, 4)).toEqual(['姓名', '日期', '班次', '岗位']);
+      const b = rows.find((r) => r[0] === 'B 李娜' && r[1] === '2026-12-09');
+      expect(b?.slice(2, 4)).toEqual(['W', '机房值守']);
+      expect(b?.[8]).toBe('缺勤');
+      await signOut(page);
+    } catch (err) {
+      await page.screenshot({
+        path: join(shots, 'roster-phone-attendance-failure.png'),
+        fullPage: true,
+      });
+      throw err;
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
     }
   }, 120_000);
 
