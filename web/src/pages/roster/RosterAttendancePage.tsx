@@ -189,7 +189,7 @@ export default function RosterAttendancePage() {
                 <List.Item style={{ display: 'block', paddingInline: 0 }}>
                   <Typography.Text strong>{p.name}</Typography.Text>
                   <div style={{ marginTop: 4 }}>
-                    <Space size={[0, 4]} wrap>
+                    <Space size={4} wrap>
                       {countTag(t('roster.attendance.shifts'), p.shifts)}
                       {countTag(t('roster.attendance.late'), p.late, 'orange')}
                       {countTag(t('roster.attendance.missing'), p.missing, 'red')}
@@ -274,7 +274,7 @@ export default function RosterAttendancePage() {
                     {t('roster.attendance.checkOut')} {time(r.checkOutAt)}
                   </Typography.Text>
                   <div style={{ marginTop: 4 }}>
-                    <Space size={[0, 4]} wrap>
+                    <Space size={4} wrap>
                       {arrivalTag(r)}
                       {departureTag(r)}
                     </Space>
