@@ -1,7 +1,14 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvField, isFormulaLike, neutraliseCell, toCsv, toXlsx } from './spreadsheet-safe.js';
+import {
+  csvField,
+  isFormulaLike,
+  neutraliseCell,
+  restoreCell,
+  toCsv,
+  toXlsx,
+} from './spreadsheet-safe.js';
 
 /** A minimal RFC 4180 reader, to check that what we write reads back as what we meant. */
 function parseCsv(text: string): string[][] {
@@ -187,5 +194,18 @@ describe('spreadsheet-safe workbooks', () => {
     expect(ws.name).toBe('a b c d e f g h-and-a-long-tail');
     expect(ws.getRow(1).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  });
+});
+
+describe('restoreCell', () => {
+  it('gives back what neutraliseCell wrote, for any text that does not itself start with a quote', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        fc.pre(!s.startsWith("'"));
+        expect(restoreCell(neutraliseCell(s) as string)).toBe(s);
+      }),
+    );
+    expect(restoreCell("'=1+1")).toBe('=1+1');
+    expect(restoreCell("'quoted")).toBe("'quoted");
   });
 });

@@ -25,6 +25,14 @@ export function neutraliseCell(value: CellValue): string | number | boolean {
   return isFormulaLike(value) ? `'${value}` : value;
 }
 
+/**
+ * What `neutraliseCell` wrote, read back: a leading quote before formula-like text is dropped.
+ * For imports that match names of sheets this module exported.
+ */
+export function restoreCell(text: string): string {
+  return text.startsWith("'") && isFormulaLike(text.slice(1)) ? text.slice(1) : text;
+}
+
 /** One CSV field (RFC 4180): neutralised, quoted when it holds a comma, quote, line break or edge space. */
 export function csvField(value: CellValue): string {
   const v = neutraliseCell(value);

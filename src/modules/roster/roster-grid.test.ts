@@ -67,6 +67,24 @@ describe('roster grid', () => {
     if (back.ok) expect(sorted(back.assignments)).toEqual(sorted(assignments));
   });
 
+  it('neutralises a formula-like name in the workbook and still imports it to that person', async () => {
+    const risky: GridContext = {
+      ...ctx,
+      people: [...ctx.people, { id: 'u4', name: '=HYPERLINK("http://x","y")' }],
+    };
+    const mine: Assignment[] = [
+      ...assignments,
+      { personId: 'u4', postId: 'p-tech', shiftTypeId: 'st-n', date: '2026-03-05' },
+    ];
+    const data = await exportRosterWorkbook(gridFromAssignments(mine, risky), risky);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets[0]!.getCell('A6').value).toBe(`'=HYPERLINK("http://x","y")`);
+    const back = await importRosterWorkbook(data, risky);
+    expect(back.ok).toBe(true);
+    if (back.ok) expect(sorted(back.assignments)).toEqual(sorted(mine));
+  });
+
   it('property: any grid of valid assignments reads back to the same assignments', () => {
     const asg = fc.record({
       personId: fc.constantFrom('u1', 'u2', 'u3'),

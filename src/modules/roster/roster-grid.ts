@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { neutraliseCell, restoreCell } from '../../lib/spreadsheet-safe.js';
 import type { Assignment, Person, Post, ShiftType } from './roster.schema.js';
 import { datesInRange, isLocalDate, isoWeekday } from './local-date.js';
 
@@ -145,7 +146,8 @@ export function readGrid(sheet: SheetText, ctx: GridContext): GridImportResult {
       if (hasContent) err(r.row, 1, 'missingName', {});
       continue;
     }
-    const matches = byName.get(name) ?? [];
+    // Exported names that look like formulas carry a leading quote (neutraliseCell).
+    const matches = byName.get(name) ?? byName.get(restoreCell(name).trim()) ?? [];
     if (matches.length === 0) {
       err(r.row, 1, 'unknownPerson', { name });
       continue;
@@ -241,7 +243,7 @@ export async function exportRosterWorkbook(
   ws.getColumn(1).width = 14;
   const colourOf = new Map(ctx.shiftTypes.map((s) => [s.code, s.colour.slice(1).toUpperCase()]));
   for (const r of grid.rows) {
-    const row = ws.addRow([r.name, ...r.cells]);
+    const row = ws.addRow([neutraliseCell(r.name), ...r.cells]);
     r.cells.forEach((text, i) => {
       const code = text.split(/[,@]/)[0] ?? '';
       const colour = colourOf.get(code);
@@ -258,7 +260,7 @@ export async function exportRosterWorkbook(
   const legend = wb.addWorksheet('图例 Legend');
   legend.addRow(['代码 Code', '名称 Name', '开始 Start', '结束 End']);
   for (const s of ctx.shiftTypes) {
-    const row = legend.addRow([s.code, s.name, s.start, s.end]);
+    const row = legend.addRow([s.code, neutraliseCell(s.name), s.start, s.end]);
     row.getCell(1).fill = {
       type: 'pattern',
       pattern: 'solid',
