@@ -6,7 +6,12 @@ import type { DialectName } from '../../db/database.js';
 import { groupCommit } from '../../db/group-commit.js';
 import type { DB } from '../../db/schema.js';
 import { t } from '../../i18n/i18n.js';
-import { enqueueJob, type JobHandler, type JobOutcomeWrite } from '../../jobs/job-engine.js';
+import {
+  enqueueJob,
+  enqueueJobWithBatch,
+  type JobHandler,
+  type JobOutcomeWrite,
+} from '../../jobs/job-engine.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { invalid, notFound } from '../../lib/errors.js';
@@ -239,7 +244,7 @@ export function createAlertsService(deps: AlertsDeps) {
       })),
     );
     if (plan.sends.length === 0) {
-      await store.insertTimeline(trx, {
+      await store.insertTimelineWithBatch(trx, {
         pageId,
         at,
         type: 'no_contact_method',
@@ -256,7 +261,7 @@ export function createAlertsService(deps: AlertsDeps) {
         sendKey: send.idempotencyKey,
         attempt: 1,
       };
-      await enqueueJob(trx, dialect, clock, {
+      await enqueueJobWithBatch(trx, dialect, clock, {
         kind: SEND_JOB,
         payload,
         runAt: at + (delayOf.get(send.ruleId) ?? 0) * minuteMs,
@@ -311,7 +316,7 @@ export function createAlertsService(deps: AlertsDeps) {
     for (const e of step.effects) {
       switch (e.kind) {
         case 'timeline':
-          await store.insertTimeline(trx, {
+          await store.insertTimelineWithBatch(trx, {
             pageId: e.pageId,
             at: e.at,
             type: e.entry.type,
@@ -319,7 +324,7 @@ export function createAlertsService(deps: AlertsDeps) {
           });
           break;
         case 'schedule':
-          await enqueueJob(trx, dialect, clock, {
+          await enqueueJobWithBatch(trx, dialect, clock, {
             kind: ESCALATE_JOB,
             payload: { pageId: e.pageId, seq: e.seq },
             runAt: e.at,
@@ -363,12 +368,12 @@ export function createAlertsService(deps: AlertsDeps) {
       await store.lockService(trx, dialect, p.serviceId);
       reads.lockedServices.add(p.serviceId);
     }
-    const open = await store.findOpenAlert(trx, p.serviceId, ev.dedupKey);
+    // One read for both (one round trip on PostgreSQL); the flap state counts only when needed.
+    const found = await store.findOpenAlertAndFlap(trx, p.serviceId, ev.dedupKey);
+    const open = found.open;
     const creating = open === undefined && ev.action === 'trigger';
     const needsFlap = creating || (open !== undefined && ev.action === 'resolve');
-    const flapJson = needsFlap
-      ? await store.getFlapState(trx, p.serviceId, ev.dedupKey)
-      : undefined;
+    const flapJson = needsFlap ? found.flapJson : undefined;
     const flapState: FlapState = flapJson ? parseJson<FlapState>(flapJson) : EMPTY_FLAP_STATE;
     // The windows ending after `at`, read once per batch (again only for an earlier `at`).
     if (creating && !(reads.maintenance && reads.maintenance.at <= at))
@@ -474,7 +479,7 @@ export function createAlertsService(deps: AlertsDeps) {
             .set((eb) => ({ alert_count: eb('alert_count', '+', 1), updated_at: at }))
             .where('id', '=', d.paging.pageId)
             .execute();
-          await store.insertTimeline(trx, {
+          await store.insertTimelineWithBatch(trx, {
             pageId: d.paging.pageId,
             at,
             type: 'alert_grouped',

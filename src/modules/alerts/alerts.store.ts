@@ -9,7 +9,8 @@ import type {
   HeartbeatMonitorTable,
   PageTable,
 } from '../../db/schema.js';
-import { precompiled } from '../../db/precompiled.js';
+import { type DeferredRows, insertWithBatch } from '../../db/group-commit.js';
+import { precompiled, precompiledRows } from '../../db/precompiled.js';
 import { newId } from '../../lib/ids.js';
 
 /** The only code that touches the alerts tables. */
@@ -218,6 +219,46 @@ export async function updateHeartbeat(
 export const openKey = (serviceId: string, dedupKey: string) => `${serviceId}/${dedupKey}`;
 
 // The intake's statements are compiled once (`precompiled`): they run for every event.
+const findOpenAlertAndFlapQuery = precompiled<{
+  openKey: string;
+  serviceId: string;
+  dedupKey: string;
+}>(
+  (_db, p) => sql`SELECT a.id, a.status, a.count, a.page_id, f.state_json AS flap_json
+    FROM (SELECT 1 AS one) x
+    LEFT JOIN alert a ON a.open_key = ${p('openKey')}
+    LEFT JOIN alert_flap f ON f.service_id = ${p('serviceId')} AND f.dedup_key = ${p('dedupKey')}`,
+);
+
+/**
+ * `findOpenAlert` and `getFlapState` in one statement (one round trip on PostgreSQL): the intake
+ * needs the flap state whenever it creates or resolves an alert.
+ */
+export async function findOpenAlertAndFlap(
+  db: Kysely<DB>,
+  serviceId: string,
+  dedupKey: string,
+): Promise<{
+  open: Pick<AlertRow, 'id' | 'status' | 'count' | 'page_id'> | undefined;
+  flapJson: string | undefined;
+}> {
+  const r = await findOpenAlertAndFlapQuery(db, {
+    openKey: openKey(serviceId, dedupKey),
+    serviceId,
+    dedupKey,
+  });
+  const row = r.rows[0] as
+    | (Pick<AlertRow, 'id' | 'status' | 'count' | 'page_id'> & { flap_json: string | null })
+    | undefined;
+  return {
+    open:
+      row?.id == null
+        ? undefined
+        : { id: row.id, status: row.status, count: row.count, page_id: row.page_id },
+    flapJson: row?.flap_json ?? undefined,
+  };
+}
+
 const findOpenAlertQuery = precompiled<{ openKey: string }>((db, p) =>
   db
     .selectFrom('alert')
@@ -445,6 +486,38 @@ export async function insertTimeline(
 }
 
 type TimelineRow = Selectable<DB['page_timeline']>;
+
+const TIMELINE_COLUMNS = [
+  'id',
+  'page_id',
+  'at',
+  'type',
+  'send_key',
+  'data_json',
+] as const satisfies readonly (keyof TimelineRow)[];
+const insertTimelineRows = precompiledRows<TimelineRow>(TIMELINE_COLUMNS, (db, rows) =>
+  db.insertInto('page_timeline').values(rows),
+);
+const timelineWithBatch: DeferredRows<TimelineRow> = { flush: insertTimelineRows };
+
+/**
+ * `insertTimeline` whose row is written with its group-commit batch's other timeline rows, in
+ * one statement before the commit (at once outside a batch). Only for rows no later unit of
+ * the batch reads (the intake's; not a send's outcome, which a claim checks).
+ */
+export async function insertTimelineWithBatch(
+  db: Kysely<DB>,
+  e: { pageId: string; at: number; type: string; sendKey?: string; data: unknown },
+): Promise<void> {
+  await insertWithBatch(db, timelineWithBatch, {
+    id: newId(),
+    page_id: e.pageId,
+    at: e.at,
+    type: e.type,
+    send_key: e.sendKey ?? null,
+    data_json: JSON.stringify(e.data),
+  });
+}
 const insertTimelineQuery = precompiled<TimelineRow>((db, p) =>
   db.insertInto('page_timeline').values({
     id: p('id'),
