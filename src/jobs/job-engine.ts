@@ -240,6 +240,43 @@ export interface JobEngineOptions {
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
 }
 
+// The engine's per-job statements, compiled once (every send claims and finishes a job).
+const markFinishedQuery = precompiled<{
+  status: 'done' | 'dead';
+  now: number;
+  error: string | null;
+  id: string;
+  workerId: string;
+}>((db, p) =>
+  db
+    .updateTable('job')
+    .set({
+      status: p('status'),
+      finished_at: p('now'),
+      locked_by: null,
+      locked_until: null,
+      last_error: p('error'),
+      updated_at: p('now'),
+    })
+    .where('id', '=', p('id'))
+    .where('locked_by', '=', p('workerId')),
+);
+
+function sqliteClaimQuery(kinds: readonly string[]) {
+  return precompiled<
+    { workerId: string; lockedUntil: number; now: number; limit: number },
+    JobTable
+  >(
+    (_db, p) => sql<JobTable>`
+        UPDATE job SET status = 'running', locked_by = ${p('workerId')}, locked_until = ${p('lockedUntil')},
+          attempts = attempts + 1, updated_at = ${p('now')}
+        WHERE id IN (SELECT id FROM job
+          WHERE ((status = 'pending' AND run_at <= ${p('now')}) OR (status = 'running' AND locked_until < ${p('now')}))
+          AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${p('limit')})
+        RETURNING *`,
+  );
+}
+
 export class JobEngine {
   readonly workerId: string;
   private readonly handlers = new Map<string, JobHandler>();
@@ -257,6 +294,8 @@ export class JobEngine {
   private unlisten: (() => Promise<void>) | undefined;
   /** The last slot of each periodic kind this process has written (it need not write it again). */
   private readonly periodicSlots = new Map<string, number>();
+  /** The SQLite claim compiled once per list of kinds (`precompiled`). */
+  private readonly claimQueries = new Map<string, ReturnType<typeof sqliteClaimQuery>>();
   /** Jobs this engine has run to an outcome (runDue counts those it waited for). */
   private finished = 0;
   private readonly onSignal = (kind: string) => {
@@ -427,12 +466,20 @@ export class JobEngine {
       return rows.map((job) => ({ job }));
     }
     // SQLite: the claim joins the process's group commit (one fsync with the other writes).
+    const kindsKey = kinds.join('\n');
+    let claimQuery = this.claimQueries.get(kindsKey);
+    if (!claimQuery) {
+      claimQuery = sqliteClaimQuery(kinds);
+      this.claimQueries.set(kindsKey, claimQuery);
+    }
+    const claimSqlite = claimQuery;
     return this.write(async (trx) => {
-      const { rows } = await sql<JobTable>`
-        UPDATE job SET status = 'running', locked_by = ${this.workerId}, locked_until = ${lockedUntil},
-          attempts = attempts + 1, updated_at = ${now}
-        WHERE id IN (SELECT id FROM job WHERE ${due} AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${limit})
-        RETURNING *`.execute(trx);
+      const { rows } = await claimSqlite(trx, {
+        workerId: this.workerId,
+        lockedUntil,
+        now,
+        limit,
+      });
       const claimed: { job: JobTable; preloaded?: unknown }[] = [];
       for (const job of rows) {
         const handler = this.handlers.get(job.kind);
@@ -524,19 +571,13 @@ export class JobEngine {
   ): Promise<void> {
     const now = this.opts.clock.now();
     const markFinished = (trx: Kysely<DB>) =>
-      trx
-        .updateTable('job')
-        .set({
-          status,
-          finished_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_error: error?.slice(0, 2000) ?? null,
-          updated_at: now,
-        })
-        .where('id', '=', job.id)
-        .where('locked_by', '=', this.workerId)
-        .execute();
+      markFinishedQuery(trx, {
+        status,
+        now,
+        error: error?.slice(0, 2000) ?? null,
+        id: job.id,
+        workerId: this.workerId,
+      });
     // Group commit: the finishes of many jobs share one transaction (and one fsync).
     if (!outcome) await this.write(markFinished);
     else if (this.opts.dialect === 'sqlite')

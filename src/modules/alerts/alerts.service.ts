@@ -61,7 +61,7 @@ import type { MaintenanceWindow } from './maintenance.js';
 import { planSends } from './notification-rules.js';
 import type { OnDutyProvider } from './on-duty.js';
 import { pageMessage } from './page-message.js';
-import { recordDigestOnTimelines, sendHeld } from './digest-timeline.js';
+import { recordDigestOnTimelines } from './digest-timeline.js';
 
 export const ESCALATE_JOB = 'alerts.escalate';
 export const SEND_JOB = 'notify.send';
@@ -1150,15 +1150,14 @@ export function createAlertsService(deps: AlertsDeps) {
    */
   /** A send's reads; null when there is nothing to send (already delivered, page gone). */
   async function readSend(trx: Kysely<DB>, p: SendPayload) {
-    if (await store.sendDelivered(trx, p.sendKey)) return null;
-    const page = await store.findPage(trx, p.pageId);
-    if (!page) return null;
-    const method =
-      page.status === 'triggered'
-        ? await store.findContactMethod(trx, p.contactMethodId)
-        : undefined;
-    const held = method ? await sendHeld(trx, p.sendKey) : false;
-    return { page, method, held };
+    // Two statements (delivered/held, then page with contact method), not four.
+    const state = await store.sendState(trx, p.sendKey);
+    if (state.delivered) return null;
+    const target = await store.findSendTarget(trx, p.pageId, p.contactMethodId);
+    if (!target) return null;
+    const { page } = target;
+    const method = page.status === 'triggered' ? target.method : undefined;
+    return { page, method, held: method ? state.held : false };
   }
 
   async function sendJob(p: SendPayload, preloaded: unknown): Promise<JobOutcomeWrite | undefined> {

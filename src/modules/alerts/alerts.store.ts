@@ -539,16 +539,77 @@ export function timelineOfPage(db: Kysely<DB>, pageId: string) {
     .execute();
 }
 
-/** Whether a send was already delivered (a retried job must not page twice). */
-export async function sendDelivered(db: Kysely<DB>, sendKey: string): Promise<boolean> {
-  return (await sendDeliveredQuery(db, { sendKey })).rows.length > 0;
+/** What a send needs of its page and contact method (a retried job must not page twice: `sendState`). */
+export type SendPage = Pick<
+  PageRow,
+  'id' | 'service_id' | 'summary' | 'severity' | 'status' | 'alert_count'
+>;
+export type SendMethod = Pick<
+  ContactMethodRow,
+  'id' | 'kind' | 'target_json' | 'verified' | 'disabled'
+>;
+
+const sendTargetQuery = precompiled<{ pageId: string; methodId: string }>(
+  (_db, p) => sql`SELECT p.id, p.service_id, p.summary, p.severity, p.status, p.alert_count,
+      c.id AS m_id, c.kind AS m_kind, c.target_json AS m_target_json,
+      c.verified AS m_verified, c.disabled AS m_disabled
+    FROM page p LEFT JOIN contact_method c ON c.id = ${p('methodId')}
+    WHERE p.id = ${p('pageId')}`,
+);
+
+/** A send's page and contact method in one statement (every send reads them). */
+export async function findSendTarget(
+  db: Kysely<DB>,
+  pageId: string,
+  methodId: string,
+): Promise<{ page: SendPage; method: SendMethod | undefined } | undefined> {
+  const row = (await sendTargetQuery(db, { pageId, methodId })).rows[0] as
+    | (SendPage & {
+        m_id: string | null;
+        m_kind: string;
+        m_target_json: string;
+        m_verified: number;
+        m_disabled: number;
+      })
+    | undefined;
+  if (!row) return undefined;
+  return {
+    page: {
+      id: row.id,
+      service_id: row.service_id,
+      summary: row.summary,
+      severity: row.severity,
+      status: row.status,
+      alert_count: row.alert_count,
+    },
+    method:
+      row.m_id === null
+        ? undefined
+        : {
+            id: row.m_id,
+            kind: row.m_kind,
+            target_json: row.m_target_json,
+            verified: row.m_verified,
+            disabled: row.m_disabled,
+          },
+  };
 }
 
-const sendDeliveredQuery = precompiled<{ sendKey: string }>((db, p) =>
+const sendStateQuery = precompiled<{ sendKey: string }>((db, p) =>
   db
     .selectFrom('page_timeline')
-    .select('id')
+    .select('type')
     .where('send_key', '=', p('sendKey'))
-    .where('type', '=', 'notification_delivered')
-    .limit(1),
+    .where('type', 'in', ['notification_delivered', 'notification_held']),
 );
+
+/** Whether this send was delivered already, or held for a digest: one statement for both. */
+export async function sendState(
+  db: Kysely<DB>,
+  sendKey: string,
+): Promise<{ delivered: boolean; held: boolean }> {
+  const types = new Set(
+    ((await sendStateQuery(db, { sendKey })).rows as { type: string }[]).map((r) => r.type),
+  );
+  return { delivered: types.has('notification_delivered'), held: types.has('notification_held') };
+}
