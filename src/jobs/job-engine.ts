@@ -262,7 +262,14 @@ const markFinishedQuery = precompiled<{
     .where('locked_by', '=', p('workerId')),
 );
 
+/**
+ * The SQLite claim. Due pending jobs and expired leases are taken from the (status, run_at)
+ * index each in run_at order, up to the limit each, then the earliest `limit` of both: one
+ * `OR` over both made SQLite collect and sort every due job for each claim, which under a
+ * backlog of sends was the claim's whole cost.
+ */
 function sqliteClaimQuery(kinds: readonly string[]) {
+  const ofKinds = sql`kind IN (${sql.join(kinds)})`;
   return precompiled<
     { workerId: string; lockedUntil: number; now: number; limit: number },
     JobTable
@@ -270,9 +277,13 @@ function sqliteClaimQuery(kinds: readonly string[]) {
     (_db, p) => sql<JobTable>`
         UPDATE job SET status = 'running', locked_by = ${p('workerId')}, locked_until = ${p('lockedUntil')},
           attempts = attempts + 1, updated_at = ${p('now')}
-        WHERE id IN (SELECT id FROM job
-          WHERE ((status = 'pending' AND run_at <= ${p('now')}) OR (status = 'running' AND locked_until < ${p('now')}))
-          AND kind IN (${sql.join(kinds)}) ORDER BY run_at LIMIT ${p('limit')})
+        WHERE id IN (SELECT id FROM (
+          SELECT id, run_at FROM (SELECT id, run_at FROM job
+            WHERE status = 'pending' AND run_at <= ${p('now')} AND ${ofKinds} ORDER BY run_at LIMIT ${p('limit')})
+          UNION ALL
+          SELECT id, run_at FROM (SELECT id, run_at FROM job
+            WHERE status = 'running' AND locked_until < ${p('now')} AND ${ofKinds} ORDER BY run_at LIMIT ${p('limit')})
+        ) ORDER BY run_at LIMIT ${p('limit')})
         RETURNING *`,
   );
 }
