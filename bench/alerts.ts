@@ -240,12 +240,29 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    /** Waits until every page opened so far has had its notification handed over. */
+    /** Pages with a delivered attempt on their timeline (committed with the send's job). */
+    const deliveredCount = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('page_timeline')
+            .select((eb) => eb.fn.count<number | string>('page_id').distinct().as('n'))
+            .where('type', '=', 'notification_delivered')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    /**
+     * Waits until every page opened so far has had its notification handed over, and the
+     * outcome is committed: the fake receives a message before the server commits the
+     * delivered row, and a run read in between counted pages as "still pending".
+     */
     const drain = async () => {
       const total = await pageCount();
       // Longer than the job lease (60 s), so a send whose claim was lost is still counted.
       const deadline = Date.now() + 90_000;
       while (fake.accepted.length < total && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      while ((await deliveredCount()) < total && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
     };
     try {
