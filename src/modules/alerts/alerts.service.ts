@@ -410,14 +410,20 @@ export function createAlertsService(deps: AlertsDeps) {
       openPages,
       groupingWindowMs: p.groupingWindowMs,
     });
-    if (d.flapState !== flapState)
-      await store.saveFlapState(trx, p.serviceId, ev.dedupKey, JSON.stringify(d.flapState));
+    const newFlap =
+      d.flapState !== flapState
+        ? { serviceId: p.serviceId, dedupKey: ev.dedupKey, stateJson: JSON.stringify(d.flapState) }
+        : undefined;
+    // A new alert writes its flap state with its own row (one statement on PostgreSQL).
+    if (newFlap && d.dedup.kind !== 'create')
+      await store.saveFlapState(trx, newFlap.serviceId, newFlap.dedupKey, newFlap.stateJson);
     switch (d.dedup.kind) {
       case 'create': {
         const alertId = newId();
         let pageId: string | null = null;
         let suppressed: string | null = null;
         let start: EscalationStep | undefined;
+        let page: Parameters<typeof store.insertPage>[1] | undefined;
         if (d.paging.kind === 'open') {
           pageId = newId();
           // The escalation starts in the row as it is inserted (one statement, not two).
@@ -427,7 +433,7 @@ export function createAlertsService(deps: AlertsDeps) {
             at,
             p.resolve,
           );
-          await store.insertPage(trx, {
+          page = {
             id: pageId,
             service_id: p.serviceId,
             summary: ev.summary,
@@ -441,13 +447,13 @@ export function createAlertsService(deps: AlertsDeps) {
             acknowledged_at: null,
             resolved_at: null,
             updated_at: at,
-          });
+          };
         } else if (d.paging.kind === 'join') {
           pageId = d.paging.pageId;
         } else if (d.paging.kind === 'suppressed') {
           suppressed = d.paging.reason;
         }
-        await store.insertAlert(trx, {
+        const alert: Parameters<typeof store.insertAlert>[1] = {
           id: alertId,
           service_id: p.serviceId,
           dedup_key: ev.dedupKey,
@@ -465,7 +471,8 @@ export function createAlertsService(deps: AlertsDeps) {
           created_at: at,
           updated_at: at,
           resolved_at: null,
-        });
+        };
+        await store.insertNewAlert(trx, dialect, alert, page, newFlap);
         if (start !== undefined && pageId !== null) {
           await applyStep(
             trx,
