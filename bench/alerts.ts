@@ -44,6 +44,8 @@ interface Result {
   ratio_to_ceiling: number;
   /** The server's CPU (user + system) during the run phase per accepted event; Linux only. */
   server_cpu_ms_per_event: number;
+  /** The same for the empty route's server during the ceiling run, per answered request. */
+  ceiling_cpu_ms_per_request: number;
 }
 
 /** CPU milliseconds a process has used (utime + stime from /proc), NaN where not available. */
@@ -166,7 +168,7 @@ function alertBodies(tag: string) {
   };
 }
 
-async function ceiling(): Promise<number> {
+async function ceiling(): Promise<{ perSecond: number; cpuMsPerRequest: number }> {
   const port = await freePort();
   const script = `import Fastify from 'fastify';
 const app = Fastify();
@@ -177,7 +179,12 @@ console.log('ready');`;
   try {
     const url = `http://127.0.0.1:${port}/empty`;
     await load(url, () => '{}', 2000, 2); // warm-up
-    return (await load(url, alertBodies('ceiling'))).perSecond;
+    const cpuBefore = cpuMs(child.pid);
+    const run = await load(url, alertBodies('ceiling'));
+    return {
+      perSecond: run.perSecond,
+      cpuMsPerRequest: (cpuMs(child.pid) - cpuBefore) / run.accepted,
+    };
   } finally {
     await stopChild(child);
   }
@@ -334,9 +341,10 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
         first_notification_p99_ms:
           // More than 1 % never handed over within a minute: the p99 is not finite.
           missing > pages.length / 100 ? Infinity : round(percentile(waits, 99), 1),
-        ceiling_per_s: round(ceil),
-        ratio_to_ceiling: round(run.perSecond / ceil, 3),
+        ceiling_per_s: round(ceil.perSecond),
+        ratio_to_ceiling: round(run.perSecond / ceil.perSecond, 3),
         server_cpu_ms_per_event: round(cpuRun / run.accepted, 3),
+        ceiling_cpu_ms_per_request: round(ceil.cpuMsPerRequest, 3),
       };
     } finally {
       await database.close();
