@@ -10,6 +10,8 @@
  * opened_at (receipt) and the first delivered attempt's handedAt on its timeline.
  *
  * Loopback only; bounded by count and time. Not a test: numbers vary with the machine.
+ * Besides events/s, it prints the server's CPU per accepted event and the empty route's server
+ * CPU per request (both from /proc): figures the machine's other load disturbs less.
  * BENCH_JOB_CONCURRENCY, when set, overrides the server's JOB_CONCURRENCY (the product's default,
  * 64, since 2026-12-06; the bench used 16 before).
  */
