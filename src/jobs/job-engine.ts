@@ -264,9 +264,9 @@ const markFinishedQuery = precompiled<{
 
 /**
  * The SQLite claim. Due pending jobs and expired leases are taken from the (status, run_at)
- * index each in run_at order, up to the limit each, then the earliest `limit` of both: one
- * `OR` over both made SQLite collect and sort every due job for each claim, which under a
- * backlog of sends was the claim's whole cost.
+ * index each in run_at order, up to the limit each, then the earliest `limit` of both: with
+ * one `OR` over both, SQLite collected and sorted every due job on each claim (EXPLAIN QUERY
+ * PLAN: a temp B-tree), a cost that grew with the backlog of sends.
  */
 function sqliteClaimQuery(kinds: readonly string[]) {
   const ofKinds = sql`kind IN (${sql.join(kinds)})`;
