@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openMigrated } from '../../test/helpers/db.js';
-import { GroupCommit } from './group-commit.js';
+import fc from 'fast-check';
+import { type DeferredRows, GroupCommit, insertWithBatch } from './group-commit.js';
+import { precompiledRows } from './precompiled.js';
 
 const disposers: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -70,5 +72,110 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
       }),
     ).rejects.toThrow('refused');
     expect(await db.selectFrom('alert_setting').select('key').execute()).toEqual([]);
+  });
+
+  /** Settings written with the batch; counts the statements that wrote them. */
+  function settingsWithBatch() {
+    const insertRows = precompiledRows<{ key: string; value: string }>(
+      ['key', 'value'],
+      (db, rows) => db.insertInto('alert_setting').values(rows),
+    );
+    const flushes: number[] = [];
+    const kind: DeferredRows<{ key: string; value: string }> = {
+      async flush(trx, rows) {
+        flushes.push(rows.length);
+        await insertRows(trx, rows);
+      },
+    };
+    return { kind, flushes };
+  }
+  const keys = async (db: Awaited<ReturnType<typeof setup>>['db']) =>
+    (await db.selectFrom('alert_setting').select('key').orderBy('key').execute()).map((r) => r.key);
+
+  it('writes the rows units defer in one flush per batch, committed before any caller is answered', async () => {
+    const { db } = await setup();
+    const writer = new GroupCommit(db);
+    const { kind, flushes } = settingsWithBatch();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        writer
+          .run(async (trx) => {
+            await insertWithBatch(trx, kind, setting(`k${String(i).padStart(2, '0')}`));
+          })
+          .then(async () => {
+            // Answered only after the commit: the row is readable by anyone now.
+            const row = await db
+              .selectFrom('alert_setting')
+              .select('key')
+              .where('key', '=', `k${String(i).padStart(2, '0')}`)
+              .executeTakeFirst();
+            expect(row).toBeDefined();
+          }),
+      ),
+    );
+    expect(await keys(db)).toHaveLength(30);
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(flushes.length).toBe(writer.stats.transactions);
+    expect(flushes.length).toBeLessThan(30);
+  });
+
+  it('a deferred row that fails fails only its own unit; the others and their rows commit', async () => {
+    const { db } = await setup();
+    await db.insertInto('alert_setting').values(setting('taken')).execute();
+    const writer = new GroupCommit(db);
+    const { kind } = settingsWithBatch();
+    const outcomes = await Promise.allSettled(
+      ['a', 'taken', 'c'].map((key) =>
+        writer.run(async (trx) => {
+          await trx
+            .insertInto('alert_setting')
+            .values(setting(`direct-${key}`))
+            .execute();
+          await insertWithBatch(trx, kind, setting(key));
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await keys(db)).toEqual(['a', 'c', 'direct-a', 'direct-c', 'taken']);
+  });
+
+  it('outside a batch (a plain transaction) a deferred row is written at once', async () => {
+    const { db } = await setup();
+    const { kind, flushes } = settingsWithBatch();
+    await db.transaction().execute(async (trx) => {
+      await insertWithBatch(trx, kind, setting('now'));
+      expect(await trx.selectFrom('alert_setting').select('key').execute()).toEqual([
+        { key: 'now' },
+      ]);
+    });
+    expect(flushes).toEqual([1]);
+  });
+
+  it('a multi-row insert writes any number of rows, each with its own values', async () => {
+    const { db } = await setup();
+    const insertRows = precompiledRows<{ key: string; value: string }>(
+      ['key', 'value'],
+      (d, rows) => d.insertInto('alert_setting').values(rows),
+    );
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 150 }), async (n) => {
+        round++;
+        const rows = Array.from({ length: n }, (_, i) => ({
+          key: `r${round}-${i}`,
+          value: `v${round}-${i * 7}`,
+        }));
+        await insertRows(db, rows);
+        const stored = await db
+          .selectFrom('alert_setting')
+          .select(['key', 'value'])
+          .where('key', 'like', `r${round}-%`)
+          .execute();
+        expect(new Map(stored.map((r) => [r.key, r.value]))).toEqual(
+          new Map(rows.map((r) => [r.key, r.value])),
+        );
+      }),
+      { numRuns: 15 },
+    );
   });
 });

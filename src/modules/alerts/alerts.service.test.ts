@@ -209,6 +209,31 @@ describe.each(DIALECTS)('alerts and paging on %s', (dialect) => {
     t.clock.advance(31 * MIN);
   });
 
+  it('suppresses paging for an alert that flaps, its state carried from event to event (also within one batch)', async () => {
+    const url = `/api/integrations/${setup.keys.generic}/generic`;
+    const trigger = JSON.stringify({ summary: 'port flaps', source: 'sw9', dedupKey: 'flappy' });
+    const resolve = JSON.stringify({ action: 'resolve', dedupKey: 'flappy' });
+    // Sequential cycles, then a burst of concurrent requests (one group-commit batch).
+    for (let i = 0; i < 3; i++) {
+      expect((await post(url, trigger)).statusCode).toBe(202);
+      expect((await post(url, resolve)).statusCode).toBe(202);
+    }
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => post(url, i % 2 === 0 ? trigger : resolve)),
+    );
+    expect(burst.map((r) => r.statusCode)).toEqual(Array(6).fill(202));
+    expect((await post(url, trigger)).statusCode).toBe(202);
+    const list = (await t.admin.request('GET', '/api/alerts?limit=500')).json() as {
+      items: { dedupKey: string; suppressed: string | null; pageId: string | null }[];
+    };
+    const flappy = list.items.filter((i) => i.dedupKey === 'flappy');
+    // Default settings: more than 5 changes in 10 minutes is flapping.
+    expect(flappy.length).toBeGreaterThanOrEqual(4);
+    expect(flappy.some((a) => a.suppressed === 'flapping' && a.pageId === null)).toBe(true);
+    expect(flappy.some((a) => a.suppressed === null && a.pageId !== null)).toBe(true);
+    t.clock.advance(31 * MIN);
+  });
+
   it('PagerDuty v2: accepts with its 202 shape, refuses bad keys and events with its 400 shape', async () => {
     const pd = JSON.parse(fixture('pagerduty-trigger.json')) as Record<string, unknown>;
     const ok = await post(

@@ -6,7 +6,12 @@ import type { DialectName } from '../../db/database.js';
 import { groupCommit } from '../../db/group-commit.js';
 import type { DB } from '../../db/schema.js';
 import { t } from '../../i18n/i18n.js';
-import { enqueueJob, type JobHandler, type JobOutcomeWrite } from '../../jobs/job-engine.js';
+import {
+  enqueueJob,
+  enqueueJobWithBatch,
+  type JobHandler,
+  type JobOutcomeWrite,
+} from '../../jobs/job-engine.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { invalid, notFound } from '../../lib/errors.js';
@@ -56,7 +61,7 @@ import type { MaintenanceWindow } from './maintenance.js';
 import { planSends } from './notification-rules.js';
 import type { OnDutyProvider } from './on-duty.js';
 import { pageMessage } from './page-message.js';
-import { recordDigestOnTimelines, sendHeld } from './digest-timeline.js';
+import { recordDigestOnTimelines } from './digest-timeline.js';
 
 export const ESCALATE_JOB = 'alerts.escalate';
 export const SEND_JOB = 'notify.send';
@@ -239,7 +244,7 @@ export function createAlertsService(deps: AlertsDeps) {
       })),
     );
     if (plan.sends.length === 0) {
-      await store.insertTimeline(trx, {
+      await store.insertTimelineWithBatch(trx, {
         pageId,
         at,
         type: 'no_contact_method',
@@ -256,7 +261,7 @@ export function createAlertsService(deps: AlertsDeps) {
         sendKey: send.idempotencyKey,
         attempt: 1,
       };
-      await enqueueJob(trx, dialect, clock, {
+      await enqueueJobWithBatch(trx, dialect, clock, {
         kind: SEND_JOB,
         payload,
         runAt: at + (delayOf.get(send.ruleId) ?? 0) * minuteMs,
@@ -311,7 +316,7 @@ export function createAlertsService(deps: AlertsDeps) {
     for (const e of step.effects) {
       switch (e.kind) {
         case 'timeline':
-          await store.insertTimeline(trx, {
+          await store.insertTimelineWithBatch(trx, {
             pageId: e.pageId,
             at: e.at,
             type: e.entry.type,
@@ -319,7 +324,7 @@ export function createAlertsService(deps: AlertsDeps) {
           });
           break;
         case 'schedule':
-          await enqueueJob(trx, dialect, clock, {
+          await enqueueJobWithBatch(trx, dialect, clock, {
             kind: ESCALATE_JOB,
             payload: { pageId: e.pageId, seq: e.seq },
             runAt: e.at,
@@ -363,12 +368,12 @@ export function createAlertsService(deps: AlertsDeps) {
       await store.lockService(trx, dialect, p.serviceId);
       reads.lockedServices.add(p.serviceId);
     }
-    const open = await store.findOpenAlert(trx, p.serviceId, ev.dedupKey);
+    // One read for both (one round trip on PostgreSQL); the flap state counts only when needed.
+    const found = await store.findOpenAlertAndFlap(trx, p.serviceId, ev.dedupKey);
+    const open = found.open;
     const creating = open === undefined && ev.action === 'trigger';
     const needsFlap = creating || (open !== undefined && ev.action === 'resolve');
-    const flapJson = needsFlap
-      ? await store.getFlapState(trx, p.serviceId, ev.dedupKey)
-      : undefined;
+    const flapJson = needsFlap ? found.flapJson : undefined;
     const flapState: FlapState = flapJson ? parseJson<FlapState>(flapJson) : EMPTY_FLAP_STATE;
     // The windows ending after `at`, read once per batch (again only for an earlier `at`).
     if (creating && !(reads.maintenance && reads.maintenance.at <= at))
@@ -405,14 +410,20 @@ export function createAlertsService(deps: AlertsDeps) {
       openPages,
       groupingWindowMs: p.groupingWindowMs,
     });
-    if (d.flapState !== flapState)
-      await store.saveFlapState(trx, p.serviceId, ev.dedupKey, JSON.stringify(d.flapState));
+    const newFlap =
+      d.flapState !== flapState
+        ? { serviceId: p.serviceId, dedupKey: ev.dedupKey, stateJson: JSON.stringify(d.flapState) }
+        : undefined;
+    // A new alert writes its flap state with its own row (one statement on PostgreSQL).
+    if (newFlap && d.dedup.kind !== 'create')
+      await store.saveFlapState(trx, newFlap.serviceId, newFlap.dedupKey, newFlap.stateJson);
     switch (d.dedup.kind) {
       case 'create': {
         const alertId = newId();
         let pageId: string | null = null;
         let suppressed: string | null = null;
         let start: EscalationStep | undefined;
+        let page: Parameters<typeof store.insertPage>[1] | undefined;
         if (d.paging.kind === 'open') {
           pageId = newId();
           // The escalation starts in the row as it is inserted (one statement, not two).
@@ -422,7 +433,7 @@ export function createAlertsService(deps: AlertsDeps) {
             at,
             p.resolve,
           );
-          await store.insertPage(trx, {
+          page = {
             id: pageId,
             service_id: p.serviceId,
             summary: ev.summary,
@@ -436,13 +447,13 @@ export function createAlertsService(deps: AlertsDeps) {
             acknowledged_at: null,
             resolved_at: null,
             updated_at: at,
-          });
+          };
         } else if (d.paging.kind === 'join') {
           pageId = d.paging.pageId;
         } else if (d.paging.kind === 'suppressed') {
           suppressed = d.paging.reason;
         }
-        await store.insertAlert(trx, {
+        const alert: Parameters<typeof store.insertAlert>[1] = {
           id: alertId,
           service_id: p.serviceId,
           dedup_key: ev.dedupKey,
@@ -460,7 +471,8 @@ export function createAlertsService(deps: AlertsDeps) {
           created_at: at,
           updated_at: at,
           resolved_at: null,
-        });
+        };
+        await store.insertNewAlert(trx, dialect, alert, page, newFlap);
         if (start !== undefined && pageId !== null) {
           await applyStep(
             trx,
@@ -474,7 +486,7 @@ export function createAlertsService(deps: AlertsDeps) {
             .set((eb) => ({ alert_count: eb('alert_count', '+', 1), updated_at: at }))
             .where('id', '=', d.paging.pageId)
             .execute();
-          await store.insertTimeline(trx, {
+          await store.insertTimelineWithBatch(trx, {
             pageId: d.paging.pageId,
             at,
             type: 'alert_grouped',
@@ -1145,15 +1157,14 @@ export function createAlertsService(deps: AlertsDeps) {
    */
   /** A send's reads; null when there is nothing to send (already delivered, page gone). */
   async function readSend(trx: Kysely<DB>, p: SendPayload) {
-    if (await store.sendDelivered(trx, p.sendKey)) return null;
-    const page = await store.findPage(trx, p.pageId);
-    if (!page) return null;
-    const method =
-      page.status === 'triggered'
-        ? await store.findContactMethod(trx, p.contactMethodId)
-        : undefined;
-    const held = method ? await sendHeld(trx, p.sendKey) : false;
-    return { page, method, held };
+    // Two statements (delivered/held, then page with contact method), not four.
+    const state = await store.sendState(trx, p.sendKey);
+    if (state.delivered) return null;
+    const target = await store.findSendTarget(trx, p.pageId, p.contactMethodId);
+    if (!target) return null;
+    const { page } = target;
+    const method = page.status === 'triggered' ? target.method : undefined;
+    return { page, method, held: method ? state.held : false };
   }
 
   async function sendJob(p: SendPayload, preloaded: unknown): Promise<JobOutcomeWrite | undefined> {

@@ -1,18 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
 import type { DigestQueueDeps } from '../notify/digest-queue.js';
 import { insertTimeline } from './alerts.store.js';
-
-/** Whether a send was already held for a digest (a retried send job must not hold it twice). */
-export async function sendHeld(db: Kysely<DB>, sendKey: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('page_timeline')
-    .select('id')
-    .where('send_key', '=', sendKey)
-    .where('type', '=', 'notification_held')
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 /** The digest went out: each page whose message it carried says so on its timeline. */
 export const recordDigestOnTimelines: NonNullable<DigestQueueDeps['onDigest']> = async (
