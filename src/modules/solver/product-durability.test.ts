@@ -78,7 +78,7 @@ async function ok<T = Record<string, unknown>>(
 interface Run {
   status: string;
   progress: { ms: number; objective: number }[];
-  result: null | { error: string | null; assignments: number };
+  result: null | { error: string | null; assignments: number; solveMs: number | null };
 }
 
 async function until(
@@ -158,6 +158,7 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
     });
     const rosterId = created.roster.id;
 
+    const generatedAt = Date.now();
     const started = await ok<{ id: string }>(
       admin,
       'POST',
@@ -166,6 +167,8 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
     );
     // Past the construction: a few improvements saved (a fresh start would begin above them).
     await until(admin, started.id, (r) => r.status === 'running' && r.progress.length >= 3, 60_000);
+    // And well into its 12 s: a resume that got the full limit again would be seen below.
+    await new Promise((r) => setTimeout(r, Math.max(0, 6000 - (Date.now() - generatedAt))));
     await kill9(child);
 
     child = await serve(env);
@@ -206,8 +209,21 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
     // Past another lease: the run is not taken up again, its result written once.
     await new Promise((r) => setTimeout(r, 3500));
     expect((await ok<Run>(admin, 'GET', `/api/solver/runs/${started.id}`)).status).toBe('done');
-    const audit = await ok<{ items: { action: string }[] }>(admin, 'GET', '/api/audit?limit=200');
-    expect(audit.items.filter((a) => a.action === 'solver.run.resume')).toHaveLength(1);
+    const audit = await ok<{ items: { action: string; after: unknown }[] }>(
+      admin,
+      'GET',
+      '/api/audit?limit=200',
+    );
+    const resumes = audit.items.filter((a) => a.action === 'solver.run.resume');
+    expect(resumes).toHaveLength(1);
+    // The resumed try went on with the time LEFT of the 12 s: the killed try had solved for a
+    // while (its checkpoint says how long, ≤ 1 s short of the kill), and the whole run's
+    // solving time stays near 12 s (a full 12 s again would make it ≥ 12 s + what was spent).
+    const from = (resumes[0]!.after as { from: { elapsedMs: number; stageSpentMs: number } }).from;
+    expect(from.stageSpentMs).toBeGreaterThan(2000);
+    expect(from.elapsedMs).toBeGreaterThanOrEqual(from.stageSpentMs);
+    expect(done.result!.solveMs).toBeGreaterThan(from.elapsedMs);
+    expect(done.result!.solveMs).toBeLessThan(12_000 + Math.min(from.stageSpentMs, 4000));
     expect(audit.items.filter((a) => a.action === 'roster.cells.set')).toHaveLength(1);
     await kill9(child);
   }, 240_000);

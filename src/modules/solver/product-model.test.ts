@@ -5,10 +5,14 @@ import { checkRoster } from '../roster/rest-rules.js';
 import type { Post, RestRules, ShiftType } from '../roster/roster.schema.js';
 import { buildProductModel, rosterToAssignments } from './product-model.js';
 import type { ProductSetup } from './product-model.js';
+import type { RosterModel } from './model.js';
 import {
+  MIN_RESUME_MS,
   type SolveFn,
+  type SolveStage,
   checkInputOf,
   fairnessReport,
+  modelIdentity,
   softMisses,
   solveProduct,
 } from './product-solve.js';
@@ -173,6 +177,84 @@ describe('product roster → solver model', () => {
       }),
       { numRuns: 30 },
     );
+  }, 240_000);
+
+  it('a resumed solve goes on at the killed stage, from its roster, with only its time left', async () => {
+    interface Call {
+      stage: SolveStage;
+      model: RosterModel;
+      limit: number;
+      initial: Int16Array | null;
+      first: boolean;
+      out: Int16Array | null;
+    }
+    // Records every stage (tier, round, pins) and the solve call made in it.
+    const recording = (calls: Call[]) => {
+      let stage: { s: SolveStage; initial: Int16Array | null } | null = null;
+      const solveFn: SolveFn = async (model, o) => {
+        const res = await inThread(model, o);
+        calls.push({
+          stage: stage!.s,
+          model,
+          limit: o.timeLimitMs,
+          initial: o.initial ?? null,
+          first: o.first,
+          out: res.roster,
+        });
+        return res;
+      };
+      const onStage = (s: SolveStage, initial: Int16Array | null) => {
+        stage = { s, initial };
+      };
+      return { solveFn, onStage };
+    };
+    let laterStages = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        setupArb,
+        fc.nat(20),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.boolean(),
+        async (setup, pick, spent, withBest) => {
+          const opts = { timeLimitMs: 2000, repairMs: 700, maxRounds: 6 };
+          const first: Call[] = [];
+          const a = recording(first);
+          await solveProduct(setup, a.solveFn, { ...opts, onStage: a.onStage });
+          // Killed in stage k, with its best roster so far (or the one it started from).
+          const k = first[pick % first.length]!;
+          if (k.stage.round > 0 || k.stage.strict) laterStages++;
+          const roster = withBest && k.out ? k.out : k.initial;
+          const again: Call[] = [];
+          const b = recording(again);
+          const res = await solveProduct(setup, b.solveFn, {
+            ...opts,
+            onStage: b.onStage,
+            resume: {
+              stage: k.stage,
+              roster: roster && { identity: modelIdentity(k.model), cells: Array.from(roster) },
+              spentMs: spent,
+            },
+          });
+          const r = again[0]!;
+          expect(r.stage).toEqual(k.stage);
+          expect(r.first).toBe(k.first);
+          expect(r.model).toEqual(k.model);
+          expect(r.limit).toBe(Math.max(MIN_RESUME_MS, k.limit - spent));
+          expect(r.initial ? Array.from(r.initial) : null).toEqual(
+            roster ? Array.from(roster) : null,
+          );
+          // Earlier tiers are not solved again.
+          expect(again.every((c) => c.stage.strict || !k.stage.strict)).toBe(true);
+          if (res.status === 'feasible') {
+            const violations = checkRoster(checkInputOf(setup, res.assignments));
+            expect(violations.filter((v) => v.severity === 'block')).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    // The property saw resumes in repair rounds or the strict tier, not only in round 0.
+    expect(laterStages).toBeGreaterThan(0);
   }, 240_000);
 
   it('a roster for a team with people to spare is always found', async () => {

@@ -35,6 +35,53 @@ export type SolveFn = (
   },
 ) => Promise<SolveResult>;
 
+/**
+ * Where a product solve is: the tier (exact or strict model), the round within it (0 = the
+ * main search, later ones are repair rounds) and the cells pinned off so far. With the roster
+ * the round starts from (or its best so far) it is what a resumed run needs to go on.
+ */
+export interface SolveStage {
+  strict: boolean;
+  round: number;
+  pinnedOff: { personId: string; date: string }[];
+}
+
+/** The people, shifts and days of a model: a saved roster fits only a model with the same. */
+export interface ModelIdentity {
+  days: number;
+  employees: string[];
+  shifts: string[];
+}
+
+export function modelIdentity(model: RosterModel): ModelIdentity {
+  return {
+    days: model.days,
+    employees: model.employees.map((e) => e.id),
+    shifts: model.shifts.map((s) => s.id),
+  };
+}
+
+export function sameIdentity(a: ModelIdentity, b: ModelIdentity): boolean {
+  return (
+    a.days === b.days &&
+    a.employees.join('\n') === b.employees.join('\n') &&
+    a.shifts.join('\n') === b.shifts.join('\n')
+  );
+}
+
+/**
+ * A killed solve to go on with: its stage, the best roster of that stage (or the one it started
+ * from) with the model identity it belongs to, and the time the stage had already spent.
+ */
+export interface ResumePoint {
+  stage: SolveStage;
+  roster: { identity: ModelIdentity; cells: readonly number[] } | null;
+  spentMs: number;
+}
+
+/** A resumed stage gets at least this long (a worker must start and check its roster). */
+export const MIN_RESUME_MS = 500;
+
 /** Why no roster: the rule and where, in the product's terms (person, date, post, shift type). */
 export interface ProductReason {
   rule: string;
@@ -149,7 +196,15 @@ function strictDiffers(setup: ProductSetup): boolean {
 export async function solveProduct(
   setup: ProductSetup,
   solveFn: SolveFn,
-  opts: { timeLimitMs: number; repairMs?: number; maxRounds?: number },
+  opts: {
+    timeLimitMs: number;
+    repairMs?: number;
+    maxRounds?: number;
+    /** Go on from where a killed solve was (its stage, best roster, time spent there). */
+    resume?: ResumePoint | null;
+    /** Told at the start of every stage, with the roster it starts from (saved for a resume). */
+    onStage?: (stage: SolveStage, initial: Int16Array | null, model: RosterModel) => void;
+  },
 ): Promise<ProductResult> {
   const maxRounds = opts.maxRounds ?? 8;
   const repairMs = opts.repairMs ?? 2000;
@@ -157,16 +212,31 @@ export async function solveProduct(
   let last: Violation[] = [];
   let rounds = 0;
   let unplaced: ProductReason[] = [];
+  let resume = opts.resume ?? null;
+  // A stage that does not exist in this setup any more (the night rules changed): start over.
+  if (resume && (!tiers.includes(resume.stage.strict) || resume.stage.round >= maxRounds))
+    resume = null;
   for (const strict of tiers) {
+    if (resume && resume.stage.strict !== strict) continue; // that tier was done before the kill
     const budget =
       tiers.length === 1 ? opts.timeLimitMs : Math.round(opts.timeLimitMs * (strict ? 0.4 : 0.6));
-    const pinnedOff = [...(setup.pinnedOff ?? [])];
+    const pinnedOff = resume ? [...resume.stage.pinnedOff] : [...(setup.pinnedOff ?? [])];
     let initial: Int16Array | undefined;
-    for (let round = 0; round < maxRounds; round++) {
+    for (let round = resume ? resume.stage.round : 0; round < maxRounds; round++) {
       rounds++;
       const pm = buildProductModel({ ...setup, pinnedOff, strict });
+      let limit = round === 0 ? budget : repairMs;
+      if (resume) {
+        // Only the time this stage had left, and from its best roster when it still fits.
+        limit = Math.max(MIN_RESUME_MS, limit - resume.spentMs);
+        const r = resume.roster;
+        if (r && sameIdentity(r.identity, modelIdentity(pm.model)))
+          initial = Int16Array.from(r.cells);
+        resume = null;
+      }
+      opts.onStage?.({ strict, round, pinnedOff: [...pinnedOff] }, initial ?? null, pm.model);
       const res = await solveFn(pm.model, {
-        timeLimitMs: round === 0 ? budget : repairMs,
+        timeLimitMs: limit,
         ...(initial ? { initial } : {}),
         first: round === 0,
       });

@@ -59,6 +59,7 @@ function present(
       objective: r.objective,
       stopped: r.stopped,
       published: r.published ?? null,
+      solveMs: r.solveMs ?? null,
       error: r.error
         ? t(locale, r.error.startsWith('solver.') ? r.error : 'solver.product.failed', {
             error: r.error,

@@ -19,6 +19,7 @@ import {
   type SoftMiss,
   type SolveFn,
   fairnessReport,
+  modelIdentity,
   softMisses,
   solveProduct,
 } from './product-solve.js';
@@ -74,6 +75,8 @@ export interface RunResult {
   diff?: CellChange[];
   /** Apply of a re-plan: did publishing succeed. */
   published?: boolean;
+  /** Time spent solving, over every try of the run (a resumed try adds only what was left). */
+  solveMs?: number;
   error?: string;
 }
 
@@ -369,33 +372,16 @@ export function createSolverProductService(deps: SolverProductDeps) {
   }
 
   /**
-   * The solve function of a run. The first call (round 0 of the exact model) reports its
-   * incumbents with the model's identity, and, resuming, starts from the saved incumbent when
-   * the model is still the same (same people, shifts, days).
+   * The solve function of a run: reports every new best of every round (repair rounds and the
+   * strict tier included) with its roster, so that the stage's best can be saved for a resume.
    */
   function solveFnFor(
     run: store.RunRecord,
     signal: AbortSignal,
-    onProgress: (ms: number, objective: number, incumbent: store.Incumbent | null) => void,
-    resumeFrom: store.Incumbent | null = null,
+    onProgress: (objective: number, roster: Int16Array) => void,
   ): SolveFn {
-    const started = Date.now();
-    let calls = 0;
     return async (model, o) => {
-      const firstCall = calls++ === 0;
-      const ident = {
-        days: model.days,
-        employees: model.employees.map((e) => e.id),
-        shifts: model.shifts.map((s) => s.id),
-      };
-      const same =
-        resumeFrom !== null &&
-        resumeFrom.days === ident.days &&
-        resumeFrom.roster.length === ident.days * ident.employees.length &&
-        resumeFrom.employees.join('\n') === ident.employees.join('\n') &&
-        resumeFrom.shifts.join('\n') === ident.shifts.join('\n');
-      const resumed = firstCall && same ? Int16Array.from(resumeFrom.roster) : undefined;
-      const initial = o.initial ?? resumed;
+      const initial = o.initial;
       if (o.first && !initial) {
         // Prove infeasibility here first: it ends fast with the reason, and the second
         // worker, which waits for the first one's incumbent, is never started for nothing.
@@ -422,21 +408,21 @@ export function createSolverProductService(deps: SolverProductDeps) {
         workers: o.first ? (deps.workers ?? 2) : 1,
         ...(o.first ? { signal } : {}),
         ...(initial ? { initial } : {}),
-        onProgress: (p) =>
-          onProgress(
-            Date.now() - started,
-            p.objective,
-            firstCall ? { ...ident, roster: Array.from(p.roster), objective: p.objective } : null,
-          ),
+        onProgress: (p) => onProgress(p.objective, p.roster),
       });
     };
   }
 
   /**
    * Solve a run from its inputs. `resume`: a previous try died while solving (the run is still
-   * `running`); it starts again from the same inputs and seed, its earlier progress kept.
+   * `running`); it goes on from the checkpoint that try saved — the same stage (tier, round,
+   * cells pinned off), from that stage's best roster, with only the time the stage had left —
+   * its earlier progress kept.
    */
-  async function execute(run: store.RunRecord, resume = false) {
+  async function execute(
+    run: store.RunRecord,
+    resume: { checkpoint: store.Checkpoint | null } | null = null,
+  ) {
     const now = () => clock.now();
     if (
       !(await store.transition(db, run.id, [resume ? 'running' : 'queued'], 'running', now(), {
@@ -447,20 +433,41 @@ export function createSolverProductService(deps: SolverProductDeps) {
     }
     const abort = new AbortController();
     const progress: { ms: number; objective: number }[] = resume ? [...run.progress] : [];
-    const msOffset = progress.length ? progress[progress.length - 1]!.ms : 0;
-    const resumeFrom = resume ? await store.findIncumbent(db, run.id) : null;
-    let incumbent: store.Incumbent | null = null;
+    const from = resume?.checkpoint ?? null;
+    // Solving time of the earlier tries (their last checkpoint, ≤ 1 s short of the kill).
+    const msOffset = Math.max(from?.elapsedMs ?? 0, progress.length ? progress.at(-1)!.ms : 0);
+    const started = Date.now();
+    const elapsed = () => msOffset + Date.now() - started;
+    // The stage now solving and what a resume needs of it; `dirty`: a new best not saved yet.
+    let cp: store.Checkpoint | null = null;
+    let stageStart = started;
+    let stageSpentBefore = 0;
+    let dirty = false;
     let lastSave = 0;
+    let lastBeat = Date.now();
     let saving: Promise<void> = Promise.resolve();
+    const stamp = () => {
+      if (!cp) return null;
+      cp.stageSpentMs = stageSpentBefore + Date.now() - stageStart;
+      cp.elapsedMs = elapsed();
+      return { ...cp };
+    };
     const save = () => {
       const best = progress.length ? progress[progress.length - 1]!.objective : null;
-      const inc = incumbent;
-      incumbent = null;
+      const c = dirty ? stamp() : null;
+      dirty = false;
+      lastBeat = Date.now();
       saving = saving
-        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now(), inc))
+        .then(() => store.saveProgress(db, run.id, progress.slice(-300), best, now(), c))
         .catch(() => undefined);
     };
+    const beat = () => {
+      const c = stamp();
+      lastBeat = Date.now();
+      if (c) saving = saving.then(() => store.saveCheckpoint(db, run.id, c)).catch(() => undefined);
+    };
     const poll = setInterval(() => {
+      if (Date.now() - lastBeat >= 1000) beat();
       void store
         .findRun(db, run.id)
         .then((r) => {
@@ -472,27 +479,62 @@ export function createSolverProductService(deps: SolverProductDeps) {
       const { setup, current } = await setupOf(run);
       const res = await solveProduct(
         setup,
-        solveFnFor(
-          run,
-          abort.signal,
-          (ms, objective, inc) => {
-            progress.push({ ms: ms + msOffset, objective });
-            if (inc) incumbent = inc;
-            if (Date.now() - lastSave >= 700) {
-              lastSave = Date.now();
-              save();
-            }
+        solveFnFor(run, abort.signal, (objective, roster) => {
+          progress.push({ ms: elapsed(), objective });
+          if (cp) {
+            cp.roster = Array.from(roster);
+            cp.objective = objective;
+            dirty = true;
+          }
+          if (Date.now() - lastSave >= 700) {
+            lastSave = Date.now();
+            save();
+          }
+        }),
+        {
+          timeLimitMs: run.timeLimitMs,
+          repairMs: deps.repairMs ?? 3000,
+          resume: from && {
+            stage: from.stage,
+            roster:
+              from.roster.length > 0
+                ? {
+                    identity: { days: from.days, employees: from.employees, shifts: from.shifts },
+                    cells: from.roster,
+                  }
+                : null,
+            spentMs: from.stageSpentMs,
           },
-          resumeFrom,
-        ),
-        { timeLimitMs: run.timeLimitMs, repairMs: deps.repairMs ?? 3000 },
+          onStage: (stage, initial, model) => {
+            // A resumed stage keeps counting from the time it had already taken.
+            const same =
+              from !== null &&
+              cp === null &&
+              from.stage.strict === stage.strict &&
+              from.stage.round === stage.round;
+            stageSpentBefore = same ? from.stageSpentMs : 0;
+            stageStart = Date.now();
+            cp = {
+              stage,
+              ...modelIdentity(model),
+              roster: initial ? Array.from(initial) : [],
+              objective: null,
+              stageSpentMs: stageSpentBefore,
+              elapsedMs: elapsed(),
+            };
+            dirty = true;
+            save();
+          },
+        },
       );
       clearInterval(poll);
       save();
       await saving;
       const stopped = abort.signal.aborted;
+      const solveMs = elapsed();
       if (res.status !== 'feasible') {
         const result: RunResult = {
+          solveMs,
           status: res.status,
           objective: null,
           stopped,
@@ -510,6 +552,7 @@ export function createSolverProductService(deps: SolverProductDeps) {
         return;
       }
       const result: RunResult = {
+        solveMs,
         status: 'feasible',
         objective: res.objective,
         stopped,
@@ -640,18 +683,26 @@ export function createSolverProductService(deps: SolverProductDeps) {
         return;
       }
       if (run.status === 'running' && ctx.job.attempts < SOLVER_RUN_ATTEMPTS) {
-        // A previous try died mid-run (process killed, lease run out): solve again from the
-        // run's inputs. Nothing was written into the roster by the lost try.
+        // A previous try died mid-run (process killed, lease run out): go on from its
+        // checkpoint. Nothing was written into the roster by the lost try.
+        const checkpoint = await store.findCheckpoint(db, run.id);
+        const at = checkpoint && {
+          strict: checkpoint.stage.strict,
+          round: checkpoint.stage.round,
+          stageSpentMs: checkpoint.stageSpentMs,
+          elapsedMs: checkpoint.elapsedMs,
+          objective: checkpoint.objective,
+        };
         await db.transaction().execute(async (trx) => {
           await recordAudit(trx, run.actor, clock.now(), {
             action: 'solver.run.resume',
             entityType: 'solver_run',
             entityId: run.id,
-            after: { attempt: ctx.job.attempts },
+            after: { attempt: ctx.job.attempts, from: at },
           });
         });
-        ctx.log.warn({ runId: run.id, attempt: ctx.job.attempts }, 'solver run resumed');
-        await execute(run, true);
+        ctx.log.warn({ runId: run.id, attempt: ctx.job.attempts, from: at }, 'solver run resumed');
+        await execute(run, { checkpoint });
         return;
       }
       if (run.status === 'running') {

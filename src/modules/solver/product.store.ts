@@ -202,13 +202,22 @@ export async function transition(
   return Number(res.numUpdatedRows) > 0;
 }
 
-/** The best roster of a run so far, with the model's identity (people, shifts, days). */
-export interface Incumbent {
+/**
+ * Where a run's solve is, for a resume after the process died: the stage (tier, round, cells
+ * pinned off), the best roster of that stage so far (or the one it started from) with the
+ * model's identity (people, shifts, days), the time the stage and the whole solve have taken.
+ * Written with every new best and every second while solving.
+ */
+export interface Checkpoint {
+  stage: { strict: boolean; round: number; pinnedOff: { personId: string; date: string }[] };
   days: number;
   employees: string[];
   shifts: string[];
+  /** Empty when the stage has no roster yet (its search is still constructing one). */
   roster: number[];
-  objective: number;
+  objective: number | null;
+  stageSpentMs: number;
+  elapsedMs: number;
 }
 
 export async function saveProgress(
@@ -217,7 +226,7 @@ export async function saveProgress(
   progress: RunRecord['progress'],
   objective: number | null,
   now: number,
-  incumbent?: Incumbent | null,
+  checkpoint?: Checkpoint | null,
 ): Promise<void> {
   await db
     .updateTable('solver_run')
@@ -225,19 +234,41 @@ export async function saveProgress(
       progress_json: JSON.stringify(progress),
       objective,
       updated_at: now,
-      ...(incumbent ? { incumbent_json: JSON.stringify(incumbent) } : {}),
+      ...(checkpoint ? { incumbent_json: JSON.stringify(checkpoint) } : {}),
     })
     .where('id', '=', id)
     .execute();
 }
 
-export async function findIncumbent(db: Db, id: string): Promise<Incumbent | null> {
+/** The time spent so far, every second while solving (the roster only with a new best). */
+export async function saveCheckpoint(db: Db, id: string, checkpoint: Checkpoint): Promise<void> {
+  await db
+    .updateTable('solver_run')
+    .set({ incumbent_json: JSON.stringify(checkpoint) })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+export async function findCheckpoint(db: Db, id: string): Promise<Checkpoint | null> {
   const r = await db
     .selectFrom('solver_run')
     .select('incumbent_json')
     .where('id', '=', id)
     .executeTakeFirst();
-  return r?.incumbent_json ? (JSON.parse(r.incumbent_json) as Incumbent) : null;
+  if (!r?.incumbent_json) return null;
+  const c = JSON.parse(r.incumbent_json) as Partial<Checkpoint>;
+  // Saved before checkpoints had stages (round 0 of the exact model, time unknown).
+  return {
+    stage: c.stage ?? { strict: false, round: 0, pinnedOff: [] },
+    days: c.days ?? 0,
+    employees: c.employees ?? [],
+    shifts: c.shifts ?? [],
+    roster: c.roster ?? [],
+    objective: c.objective ?? null,
+    stageSpentMs: c.stageSpentMs ?? 0,
+    elapsedMs: c.elapsedMs ?? 0,
+  };
 }
 
 export async function requestStop(db: Db, id: string, now: number): Promise<void> {
