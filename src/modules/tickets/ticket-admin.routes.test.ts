@@ -126,6 +126,7 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
       targets: { firstResponse: 10, nextUpdate: 30, resolution: 120 },
       warnAtPercent: 75,
       escalateOnBreach: false,
+      pauseStatuses: ['pending_customer', 'pending_third_party'],
     };
     const bad = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
       ...edit,
@@ -139,6 +140,21 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     });
     expect(none.statusCode).toBe(400);
     expect(none.json()).toMatchObject({ field: 'targets' });
+    // Paused statuses: only working statuses (resolved/closed/merged already stop the clock),
+    // each once; the refusal names the field.
+    for (const [pauseStatuses, field] of [
+      [['closed'], 'pauseStatuses.0'],
+      [['pending_customer', 'paused'], 'pauseStatuses.1'],
+      [['pending_customer', 'pending_customer'], 'pauseStatuses'],
+      ['pending_customer', 'pauseStatuses'],
+    ] as const) {
+      const r = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+        ...edit,
+        pauseStatuses,
+      });
+      expect(r.statusCode, JSON.stringify(pauseStatuses)).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'validation_failed', field });
+    }
     const list = async () =>
       (
         (await t.admin.request('GET', '/api/tickets/sla-policies')).json() as {
@@ -153,7 +169,6 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(await list()).toEqual({
       id,
       ...edit,
-      pauseStatuses: null,
       calendarTeamId: null,
       active: true,
     });

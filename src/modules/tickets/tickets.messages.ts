@@ -44,6 +44,9 @@ export const tickets = {
         unknownUser: '用户“{{id}}”不存在或已停用',
         unknownSetting: '未知的工单设置项“{{key}}”',
         unknownAlertService: '告警服务“{{id}}”不存在（字段 value）',
+        pauseStatus:
+          '暂停计时的状态无效：只能选择处理中的状态（已解决、已关闭、已合并本就停止计时）',
+        pauseStatusTwice: '暂停计时的状态重复',
         replyForbidden: '角色 {{role}} 无权在此工单上回复或添加内部备注',
         emailMalformed: '邮件格式有误（{{field}}），已转交管理员处理',
       },
@@ -131,6 +134,9 @@ export const tickets = {
         unknownUser: 'User "{{id}}" does not exist or is disabled',
         unknownSetting: 'Unknown ticket setting "{{key}}"',
         unknownAlertService: 'There is no alert service "{{id}}" (field value)',
+        pauseStatus:
+          'Invalid status to pause the clock in: choose a working status (resolved, closed and merged already stop it)',
+        pauseStatusTwice: 'A status to pause the clock in is listed twice',
         replyForbidden: 'Role {{role}} may not reply or add internal notes on this ticket',
         emailMalformed: 'The email is malformed ({{field}}); it was passed to an admin',
       },
