@@ -12,6 +12,7 @@ import type { TicketStatus } from './ticket-state.js';
 import {
   type Caller,
   DEFAULT_QUIET_DAYS,
+  BUILTIN_RECOMPUTE,
   DEFAULT_WARN_PERCENT,
   SLA_RECOMPUTE_JOB,
   type TicketContext,
@@ -316,6 +317,11 @@ export function createAdminUseCases(ctx: TicketContext) {
         before: before ?? null,
         after: parsed,
       });
+      // The built-in policies' warning point moved: their open tickets' timers are at the old
+      // warning instants (a lower point would warn late), so they are recomputed, like a
+      // policy change.
+      if (key === 'slaWarnPercent' && (before ?? DEFAULT_WARN_PERCENT) !== parsed)
+        await enqueueRecompute(trx, BUILTIN_RECOMPUTE, now);
     });
     return { key, value: parsed };
   }
