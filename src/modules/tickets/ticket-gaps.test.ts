@@ -456,6 +456,23 @@ describe.each(DIALECTS)(
       await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 80 });
       await runJobs();
       expect(await timer()).toEqual({ warnIn: 192 * MIN, timerJobs: 1 });
+
+      // A fresh ticket (its only timer at 192 min), 150 min in, the point lowered to 50 %
+      // (120 min): the warning is due already and is recorded by the run, not at 192 min;
+      // running the jobs again adds nothing.
+      const fresh = await phone('SLA 预警点 P4 已到', 'low', 'low');
+      const warnings = async () =>
+        (await detail(fresh.id)).events.filter((e) => e.kind === 'sla_warning');
+      t.clock.advance(150 * MIN);
+      await runJobs();
+      expect(await warnings()).toEqual([]);
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 50 });
+      await runJobs();
+      expect((await warnings()).map((e) => e.data.target)).toEqual(['firstResponse']);
+      await runJobs();
+      expect(await warnings()).toHaveLength(1);
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 80 });
+      await runJobs();
     });
 
     it('recomputes more open tickets than one page holds, a page per job', async () => {
