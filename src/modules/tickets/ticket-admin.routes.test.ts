@@ -119,10 +119,11 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(created.statusCode, created.body).toBe(201);
     const id = (created.json() as { id: string }).id;
     const updates = await auditCount('ticket_sla_policy.update');
+    const bigCustomer = await t.userWith(['requester']);
 
     const edit = {
       name: '故障 P1 大客户',
-      match: { type: 'fault', priority: 'P1', customerId: 'org-7' },
+      match: { type: 'fault', priority: 'P1', customerId: bigCustomer.id },
       targets: { firstResponse: 10, nextUpdate: 30, resolution: 120 },
       warnAtPercent: 75,
       escalateOnBreach: false,
@@ -140,6 +141,13 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     });
     expect(none.statusCode).toBe(400);
     expect(none.json()).toMatchObject({ field: 'targets' });
+    // The requester must be a user (the page picks one; an API client could type anything).
+    const nobody = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      match: { customerId: 'org-7' },
+    });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json()).toMatchObject({ field: 'match.customerId' });
     // Paused statuses: only working statuses (resolved/closed/merged already stop the clock),
     // each once; the refusal names the field.
     for (const [pauseStatuses, field] of [

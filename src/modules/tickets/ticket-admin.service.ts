@@ -156,6 +156,16 @@ export function createAdminUseCases(ctx: TicketContext) {
   }
 
   /**
+   * A policy's requester must be an enabled user when it is set or changed (a stored one whose
+   * account was disabled since does not block other edits). Asked before the transaction.
+   */
+  async function assertRequester(customerId: string | undefined, stored?: string) {
+    if (customerId === undefined || customerId === stored) return;
+    if ((await deps.directory.existingUserIds([customerId])).length === 0)
+      throw invalid('match.customerId', 'tickets.errors.unknownRequester', { id: customerId });
+  }
+
+  /**
    * The open tickets a policy change may move get their SLA recomputed by a durable job
    * (`tickets.sla_recompute`), written with the change: both commit or neither.
    */
@@ -182,6 +192,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     const p = parseTicketInput(slaPolicyInputSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
     await assertCalendarTeam(p.calendarTeamId);
+    await assertRequester(p.match.customerId);
     const now = clock.now();
     const id = newId();
     await db.transaction().execute(async (trx) => {
@@ -217,6 +228,12 @@ export function createAdminUseCases(ctx: TicketContext) {
     const p = parseTicketInput(slaPolicyUpdateSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
     await assertCalendarTeam(p.calendarTeamId);
+    const stored = await store.findPolicy(db, id);
+    if (!stored) throw notFound('ticket_sla_policy', id);
+    await assertRequester(
+      p.match.customerId,
+      (JSON.parse(stored.match_json) as SlaPolicy['match']).customerId,
+    );
     const now = clock.now();
     const after = await db.transaction().execute(async (trx) => {
       const before = await store.findPolicy(trx, id);
