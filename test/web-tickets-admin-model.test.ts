@@ -106,7 +106,15 @@ describe('the ticket administration model', () => {
       warnAtPercent: 80,
       escalateOnBreach: true,
       calendarTeamId: null,
+      pauseStatuses: null,
       active: true,
     });
+    // Paused statuses go as chosen: none chosen is "never pause", not the default.
+    const v = { name: 'x', match: {}, targets: { resolution: 60 }, warnAtPercent: 80 };
+    const base = { ...v, escalateOnBreach: true, calendarTeamId: null };
+    expect(toPolicyBody({ ...base, pauseStatuses: [] }, true).pauseStatuses).toEqual([]);
+    expect(
+      toPolicyBody({ ...base, pauseStatuses: ['pending_third_party'] }, false).pauseStatuses,
+    ).toEqual(['pending_third_party']);
   });
 });

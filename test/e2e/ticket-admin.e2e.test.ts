@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
-import { type Api, apiAs, choose, launchContext, prepareWeb, shots, signIn } from './harness.js';
+import {
+  type Api,
+  apiAs,
+  choose,
+  chooseByKeyboard,
+  launchContext,
+  prepareWeb,
+  shots,
+  signIn,
+} from './harness.js';
 
 // Ticket administration in the browser: a duty manager builds the category tree (add, add a
 // child, rename, move to the top, disable) and changes desk settings (SLA warning point,
@@ -16,6 +25,7 @@ let context: BrowserContext;
 let profileDir: string;
 let admin: Api;
 let teamId: string;
+let bigCustomerId: string;
 
 interface Category {
   id: string;
@@ -37,6 +47,21 @@ beforeAll(async () => {
     displayName: '值班经理 老周',
     roles: ['duty_manager'],
     password: 'pw-manager-12345',
+  });
+  // Two requesters: the SLA policy's picker finds one of them by part of the name.
+  bigCustomerId = (
+    await admin<{ user: { id: string } }>('POST', '/api/users', {
+      username: 'dakehu',
+      displayName: '大客户 王经理',
+      roles: ['requester'],
+      password: 'pw-dakehu-12345',
+    })
+  ).user.id;
+  await admin('POST', '/api/users', {
+    username: 'sanke',
+    displayName: '散客 赵女士',
+    roles: ['requester'],
+    password: 'pw-sanke-12345',
   });
   teamId = (
     await admin<{ team: { id: string } }>('POST', '/api/teams', {
@@ -160,13 +185,20 @@ describe('ticket administration in the browser', () => {
         });
       await page.screenshot({ path: join(shots, 'ticket-admin-calendar.png'), fullPage: true });
 
-      // An SLA policy: faults of priority P1, 15 min first response, 4 h resolution on the
-      // 机房值班组 calendar, notify only.
+      // An SLA policy: faults of priority P1 of the requester 大客户 王经理 (picked by a part of
+      // the name), 15 min first response, 4 h resolution on the 机房值班组 calendar, paused while
+      // waiting for the customer (the default) or a third party, notify only.
       await page.getByRole('tab', { name: 'SLA 策略' }).click();
       await page.getByTestId('sla-add').click();
       await page.getByTestId('sla-dialog-name').fill('P1 故障');
       await choose(page, 'sla-dialog-type', '故障');
       await choose(page, 'sla-dialog-priority', 'P1');
+      await page.getByTestId('sla-dialog-customer').click();
+      await chooseByKeyboard(page, 'sla-dialog-customer', '王经理', '大客户 王经理（dakehu）');
+      await expect
+        .poll(() => page.getByTestId('sla-dialog-customer').innerText())
+        .toContain('大客户 王经理');
+      await choose(page, 'sla-dialog-pause', ['等待第三方']);
       await page.getByTestId('sla-dialog-firstResponse').fill('15');
       await page.getByTestId('sla-dialog-resolution').fill('240');
       await choose(page, 'sla-dialog-calendar', '机房值班组');
@@ -180,22 +212,41 @@ describe('ticket administration in the browser', () => {
         {
           id: expect.any(String),
           name: 'P1 故障',
-          match: { type: 'fault', priority: 'P1' },
+          match: { type: 'fault', priority: 'P1', customerId: bigCustomerId },
           targets: { firstResponse: 15, resolution: 240 },
           warnAtPercent: 80,
-          pauseStatuses: null,
+          pauseStatuses: ['pending_customer', 'pending_third_party'],
           escalateOnBreach: false,
           calendarTeamId: teamId,
           active: true,
         },
       ]);
-      // Edit its resolution target, then disable it.
+      // The list names the requester and the paused statuses.
+      const row = page.locator('tr', { has: page.getByTestId('sla-name-P1 故障') });
+      expect(await row.innerText()).toContain('大客户 王经理（dakehu）');
+      expect(await page.getByTestId('sla-pause-P1 故障').innerText()).toBe('等待客户，等待第三方');
+      // Edit its resolution target and stop pausing while waiting for the customer, then
+      // disable it: the requester and the other paused status stay.
+      // The stored requester's name is read when the dialog opens (its id until then).
       await page.getByTestId('sla-edit-P1 故障').click();
+      await expect
+        .poll(() => page.getByTestId('sla-dialog-customer').innerText())
+        .toContain('大客户 王经理');
       await page.getByTestId('sla-dialog-resolution').fill('180');
+      await page
+        .getByTestId('sla-dialog-pause')
+        .locator('.ant-select-selection-item', { hasText: '等待客户' })
+        .locator('.ant-select-selection-item-remove')
+        .click();
       await page.getByTestId('sla-dialog-ok').click();
       await expect
         .poll(async () => (await policies())[0])
-        .toMatchObject({ targets: { firstResponse: 15, resolution: 180 } });
+        .toMatchObject({
+          match: { customerId: bigCustomerId },
+          targets: { firstResponse: 15, resolution: 180 },
+          pauseStatuses: ['pending_third_party'],
+        });
+      await expect.poll(() => page.getByTestId('sla-pause-P1 故障').innerText()).toBe('等待第三方');
       await page.getByTestId('sla-toggle-P1 故障').click();
       await expect.poll(() => page.getByTestId('sla-state-P1 故障').innerText()).toBe('已停用');
       expect((await policies())[0]).toMatchObject({ active: false });

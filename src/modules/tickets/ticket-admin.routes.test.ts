@@ -119,13 +119,15 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(created.statusCode, created.body).toBe(201);
     const id = (created.json() as { id: string }).id;
     const updates = await auditCount('ticket_sla_policy.update');
+    const bigCustomer = await t.userWith(['requester']);
 
     const edit = {
       name: '故障 P1 大客户',
-      match: { type: 'fault', priority: 'P1', customerId: 'org-7' },
+      match: { type: 'fault', priority: 'P1', customerId: bigCustomer.id },
       targets: { firstResponse: 10, nextUpdate: 30, resolution: 120 },
       warnAtPercent: 75,
       escalateOnBreach: false,
+      pauseStatuses: ['pending_customer', 'pending_third_party'],
     };
     const bad = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
       ...edit,
@@ -139,6 +141,28 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     });
     expect(none.statusCode).toBe(400);
     expect(none.json()).toMatchObject({ field: 'targets' });
+    // The requester must be a user (the page picks one; an API client could type anything).
+    const nobody = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+      ...edit,
+      match: { customerId: 'org-7' },
+    });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json()).toMatchObject({ field: 'match.customerId' });
+    // Paused statuses: only working statuses (resolved/closed/merged already stop the clock),
+    // each once; the refusal names the field.
+    for (const [pauseStatuses, field] of [
+      [['closed'], 'pauseStatuses.0'],
+      [['pending_customer', 'paused'], 'pauseStatuses.1'],
+      [['pending_customer', 'pending_customer'], 'pauseStatuses'],
+      ['pending_customer', 'pauseStatuses'],
+    ] as const) {
+      const r = await t.admin.request('PUT', `/api/tickets/sla-policies/${id}`, {
+        ...edit,
+        pauseStatuses,
+      });
+      expect(r.statusCode, JSON.stringify(pauseStatuses)).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'validation_failed', field });
+    }
     const list = async () =>
       (
         (await t.admin.request('GET', '/api/tickets/sla-policies')).json() as {
@@ -153,7 +177,6 @@ describe.each(DIALECTS)('ticket administration routes on %s', (dialect) => {
     expect(await list()).toEqual({
       id,
       ...edit,
-      pauseStatuses: null,
       calendarTeamId: null,
       active: true,
     });

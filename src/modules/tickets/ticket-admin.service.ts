@@ -12,6 +12,7 @@ import type { TicketStatus } from './ticket-state.js';
 import {
   type Caller,
   DEFAULT_QUIET_DAYS,
+  BUILTIN_RECOMPUTE,
   DEFAULT_WARN_PERCENT,
   SLA_RECOMPUTE_JOB,
   type TicketContext,
@@ -155,6 +156,16 @@ export function createAdminUseCases(ctx: TicketContext) {
   }
 
   /**
+   * A policy's requester must be an enabled user when it is set or changed (a stored one whose
+   * account was disabled since does not block other edits). Asked before the transaction.
+   */
+  async function assertRequester(customerId: string | undefined, stored?: string) {
+    if (customerId === undefined || customerId === stored) return;
+    if ((await deps.directory.existingUserIds([customerId])).length === 0)
+      throw invalid('match.customerId', 'tickets.errors.unknownRequester', { id: customerId });
+  }
+
+  /**
    * The open tickets a policy change may move get their SLA recomputed by a durable job
    * (`tickets.sla_recompute`), written with the change: both commit or neither.
    */
@@ -181,6 +192,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     const p = parseTicketInput(slaPolicyInputSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
     await assertCalendarTeam(p.calendarTeamId);
+    await assertRequester(p.match.customerId);
     const now = clock.now();
     const id = newId();
     await db.transaction().execute(async (trx) => {
@@ -216,6 +228,12 @@ export function createAdminUseCases(ctx: TicketContext) {
     const p = parseTicketInput(slaPolicyUpdateSchema, input);
     if (!SLA_TARGETS.some((t) => p.targets[t])) throw invalid('targets', 'validation.required');
     await assertCalendarTeam(p.calendarTeamId);
+    const stored = await store.findPolicy(db, id);
+    if (!stored) throw notFound('ticket_sla_policy', id);
+    await assertRequester(
+      p.match.customerId,
+      (JSON.parse(stored.match_json) as SlaPolicy['match']).customerId,
+    );
     const now = clock.now();
     const after = await db.transaction().execute(async (trx) => {
       const before = await store.findPolicy(trx, id);
@@ -316,6 +334,11 @@ export function createAdminUseCases(ctx: TicketContext) {
         before: before ?? null,
         after: parsed,
       });
+      // The built-in policies' warning point moved: their open tickets' timers are at the old
+      // warning instants (a lower point would warn late), so they are recomputed, like a
+      // policy change.
+      if (key === 'slaWarnPercent' && (before ?? DEFAULT_WARN_PERCENT) !== parsed)
+        await enqueueRecompute(trx, BUILTIN_RECOMPUTE, now);
     });
     return { key, value: parsed };
   }

@@ -157,6 +157,11 @@ export interface Caller {
 }
 
 export const SLA_JOB = 'tickets.sla';
+/**
+ * The `policyId` of a `tickets.sla_recompute` run over the tickets under the built-in policies
+ * (the setting `slaWarnPercent`, their warning point, changed).
+ */
+export const BUILTIN_RECOMPUTE = 'builtin';
 export const SLA_PAGE_JOB = 'tickets.sla_page';
 export const SLA_RECOMPUTE_JOB = 'tickets.sla_recompute';
 export const DEFAULT_WARN_PERCENT = 80;

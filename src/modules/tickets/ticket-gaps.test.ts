@@ -414,6 +414,67 @@ describe.each(DIALECTS)(
       expect(await recomputed(p4.id)).toHaveLength(3);
     });
 
+    it('moves the SLA timers of open tickets under the built-in policies when the warning point changes', async () => {
+      // low × low = P4: built-in first response 240 min, warning at 80 % = 192 min.
+      const p4 = await phone('SLA 预警点 P4', 'low', 'low');
+      const timer = async () => {
+        const r = (
+          await sql<{ next: string | number | null; created: string | number }>`
+            SELECT sla_next_at AS next, created_at AS created FROM ticket
+            WHERE id = ${p4.id}`.execute(t.dd.database.db)
+        ).rows[0]!;
+        const next = Number(r.next);
+        const jobs = (
+          await sql<{ n: number }>`SELECT COUNT(*) AS n FROM job WHERE kind = 'tickets.sla'
+            AND idempotency_key = ${`tickets.sla:${p4.id}:${next}`}`.execute(t.dd.database.db)
+        ).rows[0]!;
+        return { warnIn: next - Number(r.created), timerJobs: Number(jobs.n) };
+      };
+      expect(await timer()).toEqual({ warnIn: 192 * MIN, timerJobs: 1 });
+      const put = await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', {
+        value: 50,
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      await runJobs();
+      // 50 % of 240 min, and a timer job at that instant; the due instant stays.
+      expect(await timer()).toEqual({ warnIn: 120 * MIN, timerJobs: 1 });
+      expect(await slaRow(p4.id)).toEqual({ policy: 'builtin-P4', dueIn: 240 * MIN });
+      expect(await audits('ticket_setting.recompute')).toContain('slaWarnPercent');
+      // The same value again: no new run.
+      const runs = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`SELECT COUNT(*) AS n FROM job
+              WHERE kind = 'tickets.sla_recompute' AND payload LIKE '%"policyId":"builtin"%'`.execute(
+              t.dd.database.db,
+            )
+          ).rows[0]!.n,
+        );
+      const before = await runs();
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 50 });
+      expect(await runs()).toBe(before);
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 80 });
+      await runJobs();
+      expect(await timer()).toEqual({ warnIn: 192 * MIN, timerJobs: 1 });
+
+      // A fresh ticket (its only timer at 192 min), 150 min in, the point lowered to 50 %
+      // (120 min): the warning is due already and is recorded by the run, not at 192 min;
+      // running the jobs again adds nothing.
+      const fresh = await phone('SLA 预警点 P4 已到', 'low', 'low');
+      const warnings = async () =>
+        (await detail(fresh.id)).events.filter((e) => e.kind === 'sla_warning');
+      t.clock.advance(150 * MIN);
+      await runJobs();
+      expect(await warnings()).toEqual([]);
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 50 });
+      await runJobs();
+      expect((await warnings()).map((e) => e.data.target)).toEqual(['firstResponse']);
+      await runJobs();
+      expect(await warnings()).toHaveLength(1);
+      await t.admin.request('PUT', '/api/tickets/settings/slaWarnPercent', { value: 80 });
+      await runJobs();
+    });
+
     it('recomputes more open tickets than one page holds, a page per job', async () => {
       // high × medium = P2; 105 of them: two pages of 100.
       const made: Ticket[] = [];

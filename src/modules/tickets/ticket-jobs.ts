@@ -12,6 +12,8 @@ import {
   SLA_JOB,
   SLA_PAGE_JOB,
   SLA_RECOMPUTE_JOB,
+  BUILTIN_POLICIES,
+  BUILTIN_RECOMPUTE,
   type TicketContext,
 } from './ticket-context.js';
 import type { SlaPolicy } from './sla-clock.js';
@@ -251,6 +253,7 @@ export function createTicketJobs(ctx: TicketContext) {
     kind: SLA_RECOMPUTE_JOB,
     maxAttempts: 8,
     async run(p) {
+      if (p.policyId === BUILTIN_RECOMPUTE) return builtinRecompute(p);
       await db.transaction().execute(async (trx) => {
         const policy = await store.findPolicy(trx, p.policyId);
         if (!policy) return;
@@ -310,6 +313,54 @@ export function createTicketJobs(ctx: TicketContext) {
       });
     },
   };
+
+  /**
+   * A `tickets.sla_recompute` page after the built-in policies' warning point (`slaWarnPercent`)
+   * changed: their open tickets get the timer at the new warning instant; one whose warning is
+   * due already under the new point gets its SLA timer now, which records and sends it (keys:
+   * not twice). Due instants do not move, so there is no timeline entry; the audit counts the
+   * tickets whose next instant moved. Paged and resumed like a policy's run.
+   */
+  async function builtinRecompute(p: SlaRecomputePayload) {
+    await db.transaction().execute(async (trx) => {
+      const rows = await store.openTicketsUnderPolicies(
+        trx,
+        BUILTIN_POLICIES.map((b) => b.id),
+        p.afterId,
+        SLA_RECOMPUTE_PAGE,
+      );
+      const now = clock.now();
+      let moved = 0;
+      for (const row of rows) {
+        const report = await refreshSla(trx, row);
+        const after = await store.findTicket(trx, row.id);
+        if (after && after.sla_next_at !== row.sla_next_at) moved++;
+        if (report && dueSignals(row.id, report, now).length > 0)
+          await enqueueJob(trx, dialect, clock, {
+            kind: SLA_JOB,
+            payload: { ticketId: row.id },
+            runAt: now,
+            idempotencyKey: `${SLA_JOB}:${row.id}:${p.key}`,
+          });
+      }
+      if (moved)
+        await recordAudit(trx, SYSTEM_ACTOR, now, {
+          action: 'ticket_setting.recompute',
+          entityType: 'ticket_setting',
+          entityId: 'slaWarnPercent',
+          after: { run: p.key, afterId: p.afterId, checked: rows.length, moved },
+        });
+      if (rows.length === SLA_RECOMPUTE_PAGE) {
+        const next: SlaRecomputePayload = { ...p, afterId: rows.at(-1)!.id };
+        await enqueueJob(trx, dialect, clock, {
+          kind: SLA_RECOMPUTE_JOB,
+          payload: next,
+          idempotencyKey: `${SLA_RECOMPUTE_JOB}:${p.key}:${next.afterId}`,
+          maxAttempts: 8,
+        });
+      }
+    });
+  }
 
   return {
     slaJob,

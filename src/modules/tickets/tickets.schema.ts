@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { invalid, type DomainError } from '../../lib/errors.js';
-import { TICKET_ACTIONS, TICKET_STATUSES, TICKET_TYPES } from './ticket-state.js';
+import {
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  type TicketStatus,
+} from './ticket-state.js';
 
 /**
  * Inputs of the ticket module. Custom error messages are i18n keys (`tickets.errors.*`); the
@@ -158,6 +163,10 @@ export const categoryUpdateSchema = z.strictObject({
   /** Moves the category under another one (null: to the top level). */
   parentId: z.string().trim().min(1).max(64).nullable().optional(),
 });
+/** Statuses an SLA policy may pause in (the others end the clock). */
+export const PAUSABLE_STATUSES = TICKET_STATUSES.filter(
+  (s) => s !== 'resolved' && s !== 'closed' && s !== 'merged',
+) as unknown as readonly [TicketStatus, ...TicketStatus[]];
 export const slaPolicyInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   match: z.strictObject({
@@ -171,7 +180,16 @@ export const slaPolicyInputSchema = z.strictObject({
     resolution: z.number().int().min(1).max(525_600).optional(),
   }),
   warnAtPercent: z.number().int().min(1).max(99).default(80),
-  pauseStatuses: z.array(z.enum(TICKET_STATUSES)).max(8).optional(),
+  /**
+   * The statuses in which the clock stops; absent/null: `pending_customer`, []: never. Only
+   * statuses a ticket works in: resolved, closed and merged already stop it.
+   */
+  pauseStatuses: z
+    .array(z.enum(PAUSABLE_STATUSES, { error: 'tickets.errors.pauseStatus' }))
+    .max(8)
+    .refine((l) => new Set(l).size === l.length, { error: 'tickets.errors.pauseStatusTwice' })
+    .nullable()
+    .optional(),
   /** false: a breach notifies but does not move the ticket to the next line. */
   escalateOnBreach: z.boolean().default(true),
   /** The team whose business calendar the clock runs on; null/absent: the ticket group's. */

@@ -454,6 +454,24 @@ export async function putSetting(
     .execute();
 }
 
+/** Open tickets whose SLA runs under one of `policyIds` (the built-in ones). Keyset by id. */
+export async function openTicketsUnderPolicies(
+  db: Kysely<DB>,
+  policyIds: readonly string[],
+  afterId: string | null,
+  limit: number,
+): Promise<TicketRow[]> {
+  return db
+    .selectFrom('ticket')
+    .selectAll()
+    .where('status', 'in', OPEN_STATUSES)
+    .where('sla_policy_id', 'in', policyIds)
+    .$if(afterId !== null, (q) => q.where('id', '>', afterId!))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /**
  * Open tickets an SLA policy change may move (`needsRecompute` in `sla-recompute.ts`, in SQL):
  * those under the policy, and — while it is active — those its `match` fits. Keyset by id.

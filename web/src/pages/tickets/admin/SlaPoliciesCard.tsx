@@ -1,8 +1,9 @@
 import { Button, Checkbox, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../../api/client';
-import type { Team } from '../../../api/types';
+import { ApiError, api } from '../../../api/client';
+import type { Team, User } from '../../../api/types';
+import { UserSearchSelect, userLabel } from '../../../components/UserSearchSelect';
 import { useLoad } from '../../../lib/useLoad';
 import {
   ActiveToggleButton,
@@ -13,7 +14,31 @@ import {
   useRowAction,
 } from './AdminListParts';
 import { PRIORITIES, TICKET_TYPES } from '../ticketTypes';
-import { type SlaPolicy, type SlaPolicyForm, TARGETS, toPolicyBody } from './ticketAdminModel';
+import {
+  DEFAULT_PAUSE_STATUSES,
+  PAUSABLE_STATUSES,
+  type SlaPolicy,
+  type SlaPolicyForm,
+  TARGETS,
+  toPolicyBody,
+} from './ticketAdminModel';
+
+/** The requesters the policies match, by id (read one by one: few policies name one). */
+async function requesterNames(items: readonly SlaPolicy[], signal: AbortSignal) {
+  const ids = [...new Set(items.map((p) => p.match.customerId).filter((x) => x !== undefined))];
+  const users = await Promise.all(
+    ids.map((id) =>
+      api.get<{ user: User }>(`/api/users/${encodeURIComponent(id)}`, undefined, { signal }).then(
+        (r) => r.user,
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) return null;
+          throw err;
+        },
+      ),
+    ),
+  );
+  return new Map(users.flatMap((u) => (u ? [[u.id, userLabel(u)] as const] : [])));
+}
 
 /** SLA policies: which tickets they match, their targets, calendar and escalation. */
 export function SlaPoliciesCard() {
@@ -21,7 +46,7 @@ export function SlaPoliciesCard() {
   const [form] = Form.useForm<SlaPolicyForm>();
   const dialog = useEditDialog<SlaPolicy | 'new', SlaPolicyForm>(form);
   const {
-    data: { items, teams },
+    data: { items, teams, names },
     reload,
   } = useLoad(
     async (signal) => {
@@ -29,10 +54,10 @@ export function SlaPoliciesCard() {
         api.get<{ items: SlaPolicy[] }>('/api/tickets/sla-policies', undefined, { signal }),
         api.get<{ items: Team[] }>('/api/teams', undefined, { signal }),
       ]);
-      return { items: ps.items, teams: ts.items };
+      return { items: ps.items, teams: ts.items, names: await requesterNames(ps.items, signal) };
     },
     [],
-    { initial: { items: [], teams: [] } },
+    { initial: { items: [], teams: [], names: new Map<string, string>() } },
   );
   const rowAction = useRowAction(reload);
 
@@ -40,7 +65,13 @@ export function SlaPoliciesCard() {
     dialog.open(
       p,
       p === 'new'
-        ? { match: {}, targets: {}, warnAtPercent: 80, escalateOnBreach: true }
+        ? {
+            match: {},
+            targets: {},
+            warnAtPercent: 80,
+            escalateOnBreach: true,
+            pauseStatuses: [...DEFAULT_PAUSE_STATUSES],
+          }
         : {
             name: p.name,
             match: p.match,
@@ -48,11 +79,9 @@ export function SlaPoliciesCard() {
             warnAtPercent: p.warnAtPercent,
             escalateOnBreach: p.escalateOnBreach,
             calendarTeamId: p.calendarTeamId,
+            pauseStatuses: p.pauseStatuses ?? [...DEFAULT_PAUSE_STATUSES],
           },
     );
-
-  // The page does not edit paused statuses: keep the stored ones.
-  const keepPaused = (p: SlaPolicy) => (p.pauseStatuses ? { pauseStatuses: p.pauseStatuses } : {});
 
   const handleSubmit = (v: SlaPolicyForm) =>
     dialog.submit((editing) => {
@@ -60,20 +89,14 @@ export function SlaPoliciesCard() {
         const { active: _active, ...body } = toPolicyBody(v, true);
         return api.post('/api/tickets/sla-policies', body);
       }
-      return api.put(`/api/tickets/sla-policies/${editing.id}`, {
-        ...toPolicyBody(v, editing.active),
-        ...keepPaused(editing),
-      });
+      return api.put(`/api/tickets/sla-policies/${editing.id}`, toPolicyBody(v, editing.active));
     }, reload);
 
   const handleToggle = (p: SlaPolicy) =>
     rowAction(() =>
       p.active
         ? api.delete(`/api/tickets/sla-policies/${p.id}`)
-        : api.put(`/api/tickets/sla-policies/${p.id}`, {
-            ...toPolicyBody(p, true),
-            ...keepPaused(p),
-          }),
+        : api.put(`/api/tickets/sla-policies/${p.id}`, toPolicyBody(p, true)),
     );
 
   const any = t('tickets.admin.sla.any');
@@ -90,8 +113,22 @@ export function SlaPoliciesCard() {
         [
           p.match.type ? t(`tickets.types.${p.match.type}`) : any,
           p.match.priority ?? any,
-          p.match.customerId ?? any,
+          p.match.customerId ? (names.get(p.match.customerId) ?? p.match.customerId) : any,
         ].join(' / '),
+    },
+    {
+      title: t('tickets.admin.sla.pauseStatuses'),
+      key: 'pauseStatuses',
+      render: (_: unknown, p) => {
+        const list = p.pauseStatuses ?? DEFAULT_PAUSE_STATUSES;
+        return (
+          <span data-testid={`sla-pause-${p.name}`}>
+            {list.length > 0
+              ? list.map((s) => t(`tickets.status.${s}`)).join('，')
+              : t('tickets.admin.sla.neverPause')}
+          </span>
+        );
+      },
     },
     {
       title: t('tickets.admin.sla.targets'),
@@ -184,7 +221,13 @@ export function SlaPoliciesCard() {
             label={t('tickets.admin.sla.customer')}
             tooltip={t('tickets.admin.sla.customerHelp')}
           >
-            <Input placeholder={any} style={{ width: 200 }} data-testid="sla-dialog-customer" />
+            <UserSearchSelect
+              role="requester"
+              placeholder={t('tickets.admin.sla.customerSearch')}
+              notFoundContent={t('tickets.admin.sla.customerNone')}
+              style={{ width: 260 }}
+              data-testid="sla-dialog-customer"
+            />
           </Form.Item>
         </Space>
         <Typography.Text type="secondary">{t('tickets.admin.sla.targetsHelp')}</Typography.Text>
@@ -211,6 +254,19 @@ export function SlaPoliciesCard() {
             style={{ width: 320 }}
             data-testid="sla-dialog-calendar"
             options={teams.map((x) => ({ value: x.id, label: x.name }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="pauseStatuses"
+          label={t('tickets.admin.sla.pauseStatuses')}
+          extra={t('tickets.admin.sla.pauseStatusesHelp')}
+        >
+          <Select
+            mode="multiple"
+            placeholder={t('tickets.admin.sla.neverPause')}
+            style={{ width: 420 }}
+            data-testid="sla-dialog-pause"
+            options={PAUSABLE_STATUSES.map((s) => ({ value: s, label: t(`tickets.status.${s}`) }))}
           />
         </Form.Item>
         <Form.Item name="warnAtPercent" label={t('tickets.admin.sla.warnAtPercent')}>

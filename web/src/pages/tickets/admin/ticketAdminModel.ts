@@ -1,7 +1,7 @@
 // The ticket administration's pure parts: the category tree, the calendar form and the SLA
 // policy body. Tested in test/web-tickets-admin-model.test.ts.
 
-import type { Category } from '../ticketTypes.js';
+import { TICKET_STATUSES, type Category, type TicketStatus } from '../ticketTypes.js';
 
 export interface CategoryNode extends Category {
   children?: CategoryNode[];
@@ -110,7 +110,17 @@ export interface SlaPolicy {
   calendarTeamId: string | null;
   active: boolean;
 }
-export type SlaPolicyForm = Omit<SlaPolicy, 'id' | 'active' | 'pauseStatuses'>;
+export type SlaPolicyForm = Omit<SlaPolicy, 'id' | 'active' | 'pauseStatuses'> & {
+  /** Absent or null: the server's default (`pending_customer`); []: the clock never pauses. */
+  pauseStatuses?: string[] | null;
+};
+
+/** Statuses a policy may pause in: resolved, closed and merged already stop the clock. */
+export const PAUSABLE_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter(
+  (s) => s !== 'resolved' && s !== 'closed' && s !== 'merged',
+);
+/** What the clock pauses in when a policy stores none. */
+export const DEFAULT_PAUSE_STATUSES: readonly TicketStatus[] = ['pending_customer'];
 
 /** Form values → the body the server validates; empty match fields and targets are left out. */
 export function toPolicyBody(v: SlaPolicyForm, active: boolean) {
@@ -125,6 +135,7 @@ export function toPolicyBody(v: SlaPolicyForm, active: boolean) {
     warnAtPercent: v.warnAtPercent,
     escalateOnBreach: v.escalateOnBreach,
     calendarTeamId: v.calendarTeamId ?? null,
+    pauseStatuses: v.pauseStatuses ?? null,
     active,
   };
 }
