@@ -9,5 +9,8 @@ export default defineConfig({
     pool: 'forks',
     env: { TZ: 'UTC' },
     setupFiles: ['test/setup-fast-check.ts'],
+    // expect.poll waits 1 s by default: too short for a browser on 2 cores busy with the whole
+    // suite (CI failed on it twice). A poll that holds returns at once either way.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
