@@ -141,11 +141,19 @@ export async function choose(page: Page, testId: string, labels: string | string
   for (const label of wanted) {
     await page.locator(openOptions, { hasText: label }).first().click();
   }
-  // A multiple Select stays open after a pick; Escape closes it. A single one has closed
-  // already, and an Escape then would close the dialog around it.
-  if (wanted.length > 1 || (await page.locator('.ant-select-dropdown:visible').count()) > 0) {
-    await page.keyboard.press('Escape');
-  }
+  // A multiple Select stays open after a pick; Escape closes it. A single one closes by itself,
+  // and an Escape then would close the dialog around it — even while its dropdown is still
+  // animating out, which on a busy machine is when we would look (CI failed on it): so ask the
+  // Select which kind it is rather than whether a dropdown is showing.
+  const multiple = await page
+    .getByTestId(testId)
+    .evaluate(
+      (el) =>
+        el.classList.contains('ant-select-multiple') ||
+        el.closest('.ant-select-multiple') !== null ||
+        el.querySelector('.ant-select-multiple') !== null,
+    );
+  if (multiple) await page.keyboard.press('Escape');
   await dropdownsClosed(page);
 }
 

@@ -113,10 +113,12 @@ describe('ticket administration in the browser', () => {
       // Moving 网络 offers neither itself nor its child as the new parent (no cycles).
       await page.getByTestId('category-move-网络').click();
       await page.getByTestId('category-dialog-parent').click();
-      const offered = await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .allInnerTexts();
-      expect(offered).toEqual(['（顶级）']);
+      // The dropdown draws after the click: wait for its options rather than read them at once.
+      await expect
+        .poll(() =>
+          page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts(),
+        )
+        .toEqual(['（顶级）']);
       await page.keyboard.press('Escape');
       await page.locator('.ant-modal-close').click();
 

@@ -314,6 +314,9 @@ describe('the service desk in the browser', () => {
       await page.goto(`${server.baseUrl}/tickets`);
       await page.waitForURL(/\/portal$/);
       expect(await page.getByTestId('user-menu').count()).toBe(0);
+    } catch (err) {
+      await page.screenshot({ path: join(shots, 'tickets-merge-failure.png'), fullPage: true });
+      throw err;
     } finally {
       await context.clearCookies();
     }
