@@ -78,70 +78,7 @@ jobSignals.setMaxListeners(100);
 export const defaultBackoff = (attempt: number): number =>
   Math.min(60 * 60_000, 1000 * 2 ** (attempt - 1));
 
-/**
- * Write a job. Pass the transaction of the change that causes it, so that both commit or
- * neither does. Returns false when a job with the same idempotency key already exists.
- */
-// Compiled once: every page enqueues several jobs (`precompiled`).
-const insertJobQuery = precompiled<{
-  id: string;
-  kind: string;
-  payload: string;
-  run_at: number;
-  max_attempts: number;
-  idempotency_key: string | null;
-  now: number;
-}>((db, p) =>
-  db
-    .insertInto('job')
-    .values({
-      id: p('id'),
-      kind: p('kind'),
-      payload: p('payload'),
-      status: 'pending',
-      run_at: p('run_at'),
-      attempts: 0,
-      max_attempts: p('max_attempts'),
-      idempotency_key: p('idempotency_key'),
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      created_at: p('now'),
-      updated_at: p('now'),
-      finished_at: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
-);
-
-export async function enqueueJob<P>(
-  trx: Kysely<DB>,
-  dialect: DialectName,
-  clock: Clock,
-  opts: EnqueueOptions<P>,
-): Promise<boolean> {
-  const now = clock.now();
-  const result = await insertJobQuery(trx, {
-    id: newId(),
-    kind: opts.kind,
-    payload: JSON.stringify(opts.payload ?? null),
-    run_at: opts.runAt ?? now,
-    max_attempts: opts.maxAttempts ?? 10,
-    idempotency_key: opts.idempotencyKey ?? null,
-    now,
-  });
-  const inserted = Number(result.numAffectedRows ?? 0n) > 0;
-  if (inserted) {
-    // Delivered to listeners on commit, in every process.
-    // Listeners only need to know that there is new work: one NOTIFY per transaction.
-    if (dialect === 'postgres' && !notified.has(trx)) {
-      if (trx.isTransaction) notified.add(trx);
-      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, 'enqueued')`.execute(trx);
-    }
-    setImmediate(() => jobSignals.emit('enqueued', opts.kind));
-  }
-  return inserted;
-}
-
+/** A new job as the enqueue statements bind it. */
 type JobRow = {
   id: string;
   kind: string;
@@ -160,27 +97,80 @@ const JOB_ROW_COLUMNS = [
   'idempotency_key',
   'now',
 ] as const satisfies readonly (keyof JobRow)[];
+
+function jobRow<P>(clock: Clock, opts: EnqueueOptions<P>): JobRow {
+  const now = clock.now();
+  return {
+    id: newId(),
+    kind: opts.kind,
+    payload: JSON.stringify(opts.payload ?? null),
+    run_at: opts.runAt ?? now,
+    max_attempts: opts.maxAttempts ?? 10,
+    idempotency_key: opts.idempotencyKey ?? null,
+    now,
+  };
+}
+
+/** The `job` table's columns of a new job. */
+const jobValues = (r: JobRow) => ({
+  id: r.id,
+  kind: r.kind,
+  payload: r.payload,
+  status: 'pending',
+  run_at: r.run_at,
+  attempts: 0,
+  max_attempts: r.max_attempts,
+  idempotency_key: r.idempotency_key,
+  locked_by: null,
+  locked_until: null,
+  last_error: null,
+  created_at: r.now,
+  updated_at: r.now,
+  finished_at: null,
+});
+
+/**
+ * Tells workers there is new work of these kinds: in this process at once, in every process
+ * through one NOTIFY per transaction (PostgreSQL, delivered on commit).
+ */
+async function announceJobs(trx: Kysely<DB>, dialect: DialectName, kinds: Set<string>) {
+  if (dialect === 'postgres' && !notified.has(trx)) {
+    if (trx.isTransaction) notified.add(trx);
+    await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, 'enqueued')`.execute(trx);
+  }
+  setImmediate(() => {
+    for (const kind of kinds) jobSignals.emit('enqueued', kind);
+  });
+}
+
+// Compiled once: every page enqueues several jobs (`precompiled`).
+const insertJobQuery = precompiled<JobRow>((db, p) =>
+  db
+    .insertInto('job')
+    .values(jobValues(Object.fromEntries(JOB_ROW_COLUMNS.map((c) => [c, p(c)])) as JobRow))
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
+
+/**
+ * Write a job. Pass the transaction of the change that causes it, so that both commit or
+ * neither does. Returns false when a job with the same idempotency key already exists.
+ */
+export async function enqueueJob<P>(
+  trx: Kysely<DB>,
+  dialect: DialectName,
+  clock: Clock,
+  opts: EnqueueOptions<P>,
+): Promise<boolean> {
+  const result = await insertJobQuery(trx, jobRow(clock, opts));
+  const inserted = Number(result.numAffectedRows ?? 0n) > 0;
+  if (inserted) await announceJobs(trx, dialect, new Set([opts.kind]));
+  return inserted;
+}
+
 const insertJobRows = precompiledRows<JobRow>(JOB_ROW_COLUMNS, (db, rows) =>
   db
     .insertInto('job')
-    .values(
-      rows.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        payload: r.payload,
-        status: 'pending',
-        run_at: r.run_at,
-        attempts: 0,
-        max_attempts: r.max_attempts,
-        idempotency_key: r.idempotency_key,
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        created_at: r.now,
-        updated_at: r.now,
-        finished_at: null,
-      })),
-    )
+    .values(rows.map(jobValues))
     .onConflict((oc) => oc.column('idempotency_key').doNothing()),
 );
 
@@ -188,15 +178,8 @@ function batchedJobs(dialect: DialectName): DeferredRows<JobRow> {
   return {
     async flush(trx, rows) {
       await insertJobRows(trx, rows);
-      if (dialect === 'postgres' && !notified.has(trx)) {
-        if (trx.isTransaction) notified.add(trx);
-        await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, 'enqueued')`.execute(trx);
-      }
       // A row skipped as a duplicate wakes a worker for nothing: harmless.
-      const kinds = new Set(rows.map((r) => r.kind));
-      setImmediate(() => {
-        for (const kind of kinds) jobSignals.emit('enqueued', kind);
-      });
+      await announceJobs(trx, dialect, new Set(rows.map((r) => r.kind)));
     },
   };
 }
@@ -213,16 +196,7 @@ export async function enqueueJobWithBatch<P>(
   clock: Clock,
   opts: EnqueueOptions<P>,
 ): Promise<void> {
-  const now = clock.now();
-  await insertWithBatch(trx, jobsWithBatch[dialect], {
-    id: newId(),
-    kind: opts.kind,
-    payload: JSON.stringify(opts.payload ?? null),
-    run_at: opts.runAt ?? now,
-    max_attempts: opts.maxAttempts ?? 10,
-    idempotency_key: opts.idempotencyKey ?? null,
-    now,
-  });
+  await insertWithBatch(trx, jobsWithBatch[dialect], jobRow(clock, opts));
 }
 
 export interface JobEngineOptions {

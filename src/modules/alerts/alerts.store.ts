@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type QueryCreator, type Selectable, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type {
   AlertServiceTable,
@@ -435,6 +435,18 @@ const flapSlots = (p: (name: string) => unknown) => ({
   state_json: p('flap_state_json') as string,
 });
 
+/** The flap state's upsert, as a CTE of the statements below. */
+const upsertFlap = (qc: QueryCreator<DB>, p: (name: string) => unknown) =>
+  qc
+    .insertInto('alert_flap')
+    .values(flapSlots(p))
+    .onConflict((oc) =>
+      oc
+        .columns(['service_id', 'dedup_key'])
+        .doUpdateSet({ state_json: p('flap_state_json') as string }),
+    )
+    .returning('service_id');
+
 // PostgreSQL: a new alert with its page and flap state in one statement (data-modifying CTEs),
 // one round trip instead of three on the intake's lane.
 const insertAlertPagePg = precompiled<Slots>((db, p) =>
@@ -445,33 +457,13 @@ const insertAlertPagePg = precompiled<Slots>((db, p) =>
 );
 const insertAlertFlapPg = precompiled<Slots>((db, p) =>
   db
-    .with('new_flap', (qc) =>
-      qc
-        .insertInto('alert_flap')
-        .values(flapSlots(p))
-        .onConflict((oc) =>
-          oc
-            .columns(['service_id', 'dedup_key'])
-            .doUpdateSet({ state_json: p('flap_state_json') as string }),
-        )
-        .returning('service_id'),
-    )
+    .with('new_flap', (qc) => upsertFlap(qc, p))
     .insertInto('alert')
     .values(alertSlots(p)),
 );
 const insertAlertPageFlapPg = precompiled<Slots>((db, p) =>
   db
-    .with('new_flap', (qc) =>
-      qc
-        .insertInto('alert_flap')
-        .values(flapSlots(p))
-        .onConflict((oc) =>
-          oc
-            .columns(['service_id', 'dedup_key'])
-            .doUpdateSet({ state_json: p('flap_state_json') as string }),
-        )
-        .returning('service_id'),
-    )
+    .with('new_flap', (qc) => upsertFlap(qc, p))
     .with('new_page', (qc) => qc.insertInto('page').values(pageSlots(p)).returning('id'))
     .insertInto('alert')
     .values(alertSlots(p)),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
+import { type DeskUser, type TestDesk, startTestDesk } from '../../../test/helpers/desk.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
 
 /*
@@ -9,13 +9,13 @@ import { DIALECTS } from '../../../test/helpers/db.js';
  * match them — a hit would tell them a word is in a note they may not read.
  */
 
-type User = Awaited<ReturnType<TestApp['userWith']>>;
+type User = DeskUser;
 interface Item {
   id: string;
 }
 
 describe.each(DIALECTS)('portal search on %s', (dialect) => {
-  let t: TestApp;
+  let t: TestDesk;
   let agent: User;
   let requester: User;
   let other: User;
@@ -46,13 +46,11 @@ describe.each(DIALECTS)('portal search on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ROLES: 'api' });
+    t = await startTestDesk(dialect, { worker: false });
     agent = await t.userWith(['service_agent']);
     requester = await t.userWith(['requester']);
     other = await t.userWith(['requester']);
-    category = (
-      (await t.admin.request('POST', '/api/tickets/categories', { name: '网络' })).json() as Item
-    ).id;
+    category = await t.category('网络');
     mine = await file(requester, '打印机卡纸', '三楼打印机一直卡纸');
     const reply = async (visibility: string, body: string) =>
       expect(

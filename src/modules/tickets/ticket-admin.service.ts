@@ -60,6 +60,19 @@ const SETTINGS: Record<string, (v: unknown) => unknown> = {
     ),
 };
 
+/** The stored columns of a policy's fields, for create and update alike. */
+function policyColumns(p: z.infer<typeof slaPolicyInputSchema>) {
+  return {
+    name: p.name,
+    match_json: JSON.stringify(p.match),
+    targets_json: JSON.stringify(p.targets),
+    warn_at_percent: p.warnAtPercent,
+    pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
+    escalate_on_breach: p.escalateOnBreach ? 1 : 0,
+    calendar_team_id: p.calendarTeamId,
+  };
+}
+
 /** A stored policy as the admin page reads it. */
 function presentPolicy(r: store.SlaPolicyRow) {
   return {
@@ -196,18 +209,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     const now = clock.now();
     const id = newId();
     await db.transaction().execute(async (trx) => {
-      const row = {
-        id,
-        name: p.name,
-        match_json: JSON.stringify(p.match),
-        targets_json: JSON.stringify(p.targets),
-        warn_at_percent: p.warnAtPercent,
-        pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
-        escalate_on_breach: p.escalateOnBreach ? 1 : 0,
-        calendar_team_id: p.calendarTeamId,
-        active: 1,
-        created_at: now,
-      };
+      const row = { id, ...policyColumns(p), active: 1, created_at: now };
       await store.insertPolicy(trx, row);
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket_sla_policy.create',
@@ -221,8 +223,8 @@ export function createAdminUseCases(ctx: TicketContext) {
   }
 
   /**
-   * Replaces a policy's fields (`active: false` disables it). Tickets already under it keep their
-   * summary until their next change or SLA timer, which recompute with the stored policies.
+   * Replaces a policy's fields (`active: false` disables it); the open tickets it can move are
+   * recomputed by the `tickets.sla_recompute` job enqueued with the change.
    */
   async function updateSlaPolicy(caller: Caller, id: string, input: unknown) {
     const p = parseTicketInput(slaPolicyUpdateSchema, input);
@@ -238,16 +240,7 @@ export function createAdminUseCases(ctx: TicketContext) {
     const after = await db.transaction().execute(async (trx) => {
       const before = await store.findPolicy(trx, id);
       if (!before) throw notFound('ticket_sla_policy', id);
-      const patch = {
-        name: p.name,
-        match_json: JSON.stringify(p.match),
-        targets_json: JSON.stringify(p.targets),
-        warn_at_percent: p.warnAtPercent,
-        pause_statuses_json: p.pauseStatuses ? JSON.stringify(p.pauseStatuses) : null,
-        escalate_on_breach: p.escalateOnBreach ? 1 : 0,
-        calendar_team_id: p.calendarTeamId,
-        active: p.active ? 1 : 0,
-      };
+      const patch = { ...policyColumns(p), active: p.active ? 1 : 0 };
       await store.updatePolicy(trx, id, patch);
       await recordAudit(trx, caller.audit, now, {
         action: 'ticket_sla_policy.update',

@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../jobs/job-engine.js';
-import { type TestApp, startTestApp } from '../../../test/helpers/app.js';
 import { DIALECTS } from '../../../test/helpers/db.js';
-import { startSmtpSink } from '../../../test/helpers/smtp.js';
+import {
+  type DeskUser,
+  type SmtpSink,
+  type TestDesk,
+  startTestDesk,
+} from '../../../test/helpers/desk.js';
 import type { SlaRecomputePayload } from './ticket-jobs.js';
 
 /*
@@ -12,7 +16,7 @@ import type { SlaRecomputePayload } from './ticket-jobs.js';
  * replies from the target, and the SLA recompute of open tickets when a policy changes.
  */
 
-type User = Awaited<ReturnType<TestApp['userWith']>>;
+type User = DeskUser;
 interface Ticket {
   id: string;
   number: string;
@@ -30,8 +34,8 @@ const MIN = 60_000;
 describe.each(DIALECTS)(
   'ticket merge undo, watcher mail, merged search, SLA recompute on %s',
   (dialect) => {
-    let t: TestApp;
-    let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+    let t: TestDesk;
+    let sink: SmtpSink;
     let agent: User;
     let tech: User;
     let watcher: User;
@@ -45,11 +49,7 @@ describe.each(DIALECTS)(
           entity_id: string;
         }>`SELECT entity_id FROM audit_event WHERE action = ${action}`.execute(t.dd.database.db)
       ).rows.map((r) => r.entity_id);
-    const runJobs = async () => {
-      let idle = 0;
-      for (let i = 0; i < 80 && idle < 2; i++)
-        idle = (await t.dd.jobs!.runDue()) === 0 ? idle + 1 : 0;
-    };
+    const runJobs = () => t.runJobs();
     const detail = async (id: string) =>
       (await agent.request('GET', `/api/tickets/${id}`)).json() as { ticket: Ticket; events: Ev[] };
     const watchers = async (id: string) =>
@@ -106,28 +106,17 @@ describe.each(DIALECTS)(
       }))[0]!;
 
     beforeAll(async () => {
-      sink = await startSmtpSink();
-      t = await startTestApp(dialect, {
-        ROLES: 'api,worker',
-        JOB_POLL_MS: '3600000',
-        MAIL_ADDRESS: 'help@desk.example',
-        MAIL_DOMAINS: 'desk.example',
-        ...sink.env,
-      });
+      t = await startTestDesk(dialect, { mail: true });
+      sink = t.sink!;
       agent = await t.userWith(['service_agent']);
       tech = await t.userWith(['technician']);
       watcher = await t.userWith(['expert']);
       watcher2 = await t.userWith(['expert']);
       requester = await t.userWith(['requester']);
-      category = (
-        (await t.admin.request('POST', '/api/tickets/categories', { name: '网络' })).json() as {
-          id: string;
-        }
-      ).id;
+      category = await t.category('网络');
     }, 120_000);
     afterAll(async () => {
       await t?.close();
-      await sink?.close();
     });
 
     it('undoes a merge: B gets its status back, A loses the watchers the merge gave it, both timelines say so', async () => {
