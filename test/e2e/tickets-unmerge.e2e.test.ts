@@ -5,7 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
 import * as harness from './harness.js';
-import { apiAs, launchContext, prepareWeb, shots } from './harness.js';
+import { apiAs, createUser, launchContext, prepareWeb, shots } from './harness.js';
 
 // Undoing a merge and a watcher's mail switch on the ticket page: an agent watches the target,
 // turns the mail copy off, then undoes the merge from the target's merge card; the merged ticket
@@ -25,13 +25,7 @@ beforeAll(async () => {
     ['agent', '坐席 小林', 'service_agent'],
     ['customer', '报修客户 李先生', 'requester'],
   ] as const) {
-    const r = await admin<{ user: { id: string } }>('POST', '/api/users', {
-      username,
-      displayName,
-      roles: [role],
-      password: `pw-${username}-12345`,
-    });
-    ids[username] = r.user.id;
+    ids[username] = await createUser(admin, username, displayName, role);
   }
   ids.category = (
     await admin<{ id: string }>('POST', '/api/tickets/categories', { name: '打印设备' })
