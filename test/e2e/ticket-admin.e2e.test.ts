@@ -9,6 +9,8 @@ import {
   apiAs,
   choose,
   chooseByKeyboard,
+  createTeam,
+  createUser,
   launchContext,
   prepareWeb,
   shots,
@@ -42,33 +44,11 @@ beforeAll(async () => {
   prepareWeb();
   server = await startServer();
   admin = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
-  await admin('POST', '/api/users', {
-    username: 'manager',
-    displayName: '值班经理 老周',
-    roles: ['duty_manager'],
-    password: 'pw-manager-12345',
-  });
+  await createUser(admin, 'manager', '值班经理 老周', 'duty_manager');
   // Two requesters: the SLA policy's picker finds one of them by part of the name.
-  bigCustomerId = (
-    await admin<{ user: { id: string } }>('POST', '/api/users', {
-      username: 'dakehu',
-      displayName: '大客户 王经理',
-      roles: ['requester'],
-      password: 'pw-dakehu-12345',
-    })
-  ).user.id;
-  await admin('POST', '/api/users', {
-    username: 'sanke',
-    displayName: '散客 赵女士',
-    roles: ['requester'],
-    password: 'pw-sanke-12345',
-  });
-  teamId = (
-    await admin<{ team: { id: string } }>('POST', '/api/teams', {
-      name: '机房值班组',
-      timeZone: 'Asia/Shanghai',
-    })
-  ).team.id;
+  bigCustomerId = await createUser(admin, 'dakehu', '大客户 王经理', 'requester');
+  await createUser(admin, 'sanke', '散客 赵女士', 'requester');
+  teamId = await createTeam(admin, '机房值班组', []);
   profileDir = mkdtempSync(join(tmpdir(), 'dutydesk-e2e-'));
   context = await launchContext(profileDir);
 }, 180_000);

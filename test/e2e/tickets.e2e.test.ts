@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server.js';
 import { PNG } from '../helpers/mail-intake.js';
 import * as harness from './harness.js';
-import { apiAs, choose, launchContext, prepareWeb, shots } from './harness.js';
+import {
+  apiAs,
+  choose,
+  createTeam,
+  createUser,
+  launchContext,
+  prepareWeb,
+  shots,
+} from './harness.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 
 // The service desk in the browser: an agent logs a phone call, the inbox (open in another tab)
@@ -32,24 +40,15 @@ beforeAll(async () => {
     env: { ...smtp.env, ROLES: 'api,worker', JOB_POLL_MS: '100' },
   });
   const admin = await apiAs(server.baseUrl, server.admin.username, server.admin.password);
-  const user = async (username: string, displayName: string, role: string, email?: string) => {
-    const r = await admin<{ user: { id: string } }>('POST', '/api/users', {
-      username,
-      displayName,
-      roles: [role],
-      password: `pw-${username}-12345`,
-      ...(email ? { email } : {}),
-    });
-    ids[username] = r.user.id;
-  };
-  await user('agent', '坐席 小陈', 'service_agent');
-  await user('customer', '报修客户 王女士', 'requester', 'wang@example.com');
-  const team = await admin<{ team: { id: string } }>('POST', '/api/teams', {
-    name: '服务台一线',
-    timeZone: 'Asia/Shanghai',
-  });
-  ids.team = team.team.id;
-  await admin('PUT', `/api/teams/${ids.team}/members`, { userIds: [ids.agent] });
+  ids.agent = await createUser(admin, 'agent', '坐席 小陈', 'service_agent');
+  ids.customer = await createUser(
+    admin,
+    'customer',
+    '报修客户 王女士',
+    'requester',
+    'wang@example.com',
+  );
+  ids.team = await createTeam(admin, '服务台一线', [ids.agent]);
   const category = await admin<{ id: string }>('POST', '/api/tickets/categories', {
     name: '网络故障',
   });
