@@ -157,34 +157,14 @@ export function createCollabUseCases(ctx: TicketContext) {
       const { acrossRequesters } = checkMerge(side(target), side(source), {
         acrossRequesters: v.acrossRequesters,
       });
-      await store.updateTicket(trx, source.id, {
-        status: 'merged',
-        closed_at: now,
-        updated_at: now,
-      });
-      // The source's timeline: a state change (stops its SLA clock, tells its watchers, mails its
-      // requester); the target's: which ticket came in (internal when the requesters differ).
-      await event(trx, source.id, {
-        kind: 'status_changed',
-        at: now,
-        actorId: caller.userId,
-        actorRole: 'staff',
-        data: {
-          action: 'merge',
-          from: source.status,
-          to: 'merged',
-          ticketId: target.id,
-          number: target.number,
-        },
-      });
-      await event(trx, target.id, {
-        kind: 'merged',
-        at: now,
-        actorId: caller.userId,
-        actorRole: 'staff',
-        visibility: acrossRequesters ? 'internal' : 'public',
-        data: { ticketId: source.id, number: source.number },
-      });
+      const change: MergeChange = {
+        action: 'merge',
+        sourceTo: { status: 'merged', closedAt: now },
+        targetKind: 'merged',
+        // Internal on the target when the requesters differ.
+        targetVisibility: acrossRequesters ? 'internal' : 'public',
+      };
+      await markMergeChange(trx, caller, now, target, source, change);
       const followers = [
         ...(await collab.watcherIdsOf(trx, source.id)),
         ...(source.assignee_id && source.assignee_id !== target.assignee_id
@@ -204,34 +184,108 @@ export function createCollabUseCases(ctx: TicketContext) {
         undone_at: null,
         undone_by: null,
       });
-      await store.updateTicket(trx, target.id, { updated_at: now });
       // A's search document now carries B's text (and every ticket that A was merged into, A's).
-      await reindexUpwards(trx, target.id);
-      await recordAudit(trx, caller.audit, now, {
-        action: 'ticket.merge',
-        entityType: 'ticket',
-        entityId: target.id,
-        after: { fromTicketId: source.id, fromNumber: source.number, acrossRequesters },
+      await finishMergeChange(trx, caller, now, target, source, change, {
+        target: {
+          action: 'ticket.merge',
+          after: { fromTicketId: source.id, fromNumber: source.number, acrossRequesters },
+        },
+        source: {
+          action: 'ticket.merged',
+          before: { status: source.status },
+          after: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
+        },
       });
-      await recordAudit(trx, caller.audit, now, {
-        action: 'ticket.merged',
-        entityType: 'ticket',
-        entityId: source.id,
-        before: { status: source.status },
-        after: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
-      });
-      if (source.requester_id)
-        await deps.inbox.notify(trx, {
-          userIds: [source.requester_id],
-          kind: 'tickets.merged',
-          messageKey: 'tickets.notify.merged',
-          params: { number: source.number, into: target.number },
-          link: `/portal/tickets/${source.id}`,
-        });
-      await afterChange(trx, { ...source, status: 'merged', closed_at: now, updated_at: now });
-      await afterChange(trx, { ...target, updated_at: now });
     });
     return { ticketId, fromTicketId: v.fromTicketId };
+  }
+
+  /** How a merge or its undo changes the source and marks the target. */
+  interface MergeChange {
+    action: 'merge' | 'unmerge';
+    sourceTo: { status: TicketStatus; closedAt: number | null };
+    targetKind: 'merged' | 'unmerged';
+    targetVisibility: 'internal' | 'public';
+  }
+
+  /**
+   * The source's new status (a status change on its timeline: stops its SLA clock, tells its
+   * watchers, mails its requester) and the target's timeline entry. Written before the target's
+   * watchers change, so the watchers a merge moves (or its undo takes away) are not told of it.
+   */
+  async function markMergeChange(
+    trx: Kysely<DB>,
+    caller: Caller,
+    now: number,
+    target: store.TicketRow,
+    source: store.TicketRow,
+    change: MergeChange,
+  ) {
+    const { status, closedAt } = change.sourceTo;
+    await store.updateTicket(trx, source.id, { status, closed_at: closedAt, updated_at: now });
+    await event(trx, source.id, {
+      kind: 'status_changed',
+      at: now,
+      actorId: caller.userId,
+      actorRole: 'staff',
+      data: {
+        action: change.action,
+        from: source.status,
+        to: status,
+        ticketId: target.id,
+        number: target.number,
+      },
+    });
+    await event(trx, target.id, {
+      kind: change.targetKind,
+      at: now,
+      actorId: caller.userId,
+      actorRole: 'staff',
+      visibility: change.targetVisibility,
+      data: { ticketId: source.id, number: source.number },
+    });
+  }
+
+  /**
+   * What a merge and its undo both write last: the target's update instant and search document
+   * (and those of the tickets it is merged into), one audit entry per ticket, the source
+   * requester's in-app notice, and the after-change hooks of both.
+   */
+  async function finishMergeChange(
+    trx: Kysely<DB>,
+    caller: Caller,
+    now: number,
+    target: store.TicketRow,
+    source: store.TicketRow,
+    change: MergeChange,
+    audits: {
+      target: { action: string; before?: unknown; after?: unknown };
+      source: { action: string; before?: unknown; after?: unknown };
+    },
+  ) {
+    const { status, closedAt } = change.sourceTo;
+    await store.updateTicket(trx, target.id, { updated_at: now });
+    await reindexUpwards(trx, target.id);
+    await recordAudit(trx, caller.audit, now, {
+      ...audits.target,
+      entityType: 'ticket',
+      entityId: target.id,
+    });
+    await recordAudit(trx, caller.audit, now, {
+      ...audits.source,
+      entityType: 'ticket',
+      entityId: source.id,
+    });
+    if (source.requester_id)
+      await deps.inbox.notify(trx, {
+        userIds: [source.requester_id],
+        kind: `tickets.${change.targetKind}`,
+        messageKey: `tickets.notify.${change.targetKind}`,
+        params: { number: source.number, into: target.number },
+        link: `/portal/tickets/${source.id}`,
+      });
+    await afterChange(trx, { ...source, status, closed_at: closedAt, updated_at: now });
+    await afterChange(trx, { ...target, updated_at: now });
   }
 
   /** Rewrites the search document of `ticketId` and of every ticket it is merged into. */
@@ -281,11 +335,12 @@ export function createCollabUseCases(ctx: TicketContext) {
       const restored = m.previous_status as TicketStatus;
       await collab.markMergeUndone(trx, source.id, caller.userId, now);
       const closedAt = restored === 'closed' ? (m.previous_closed_at ?? source.closed_at) : null;
-      await store.updateTicket(trx, source.id, {
-        status: restored,
-        closed_at: closedAt,
-        updated_at: now,
-      });
+      const change: MergeChange = {
+        action: 'unmerge',
+        sourceTo: { status: restored, closedAt },
+        targetKind: 'unmerged',
+        targetVisibility: 'internal',
+      };
       const removed = await collab.removeMergedWatchers(
         trx,
         target.id,
@@ -293,52 +348,18 @@ export function createCollabUseCases(ctx: TicketContext) {
         m.merged_by,
         m.merged_at,
       );
-      await event(trx, source.id, {
-        kind: 'status_changed',
-        at: now,
-        actorId: caller.userId,
-        actorRole: 'staff',
-        data: {
-          action: 'unmerge',
-          from: 'merged',
-          to: restored,
-          ticketId: target.id,
-          number: target.number,
+      await markMergeChange(trx, caller, now, target, source, change);
+      await finishMergeChange(trx, caller, now, target, source, change, {
+        target: {
+          action: 'ticket.unmerge',
+          before: { fromTicketId: source.id, fromNumber: source.number, watchersRemoved: removed },
+        },
+        source: {
+          action: 'ticket.unmerged',
+          before: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
+          after: { status: restored },
         },
       });
-      await event(trx, target.id, {
-        kind: 'unmerged',
-        at: now,
-        actorId: caller.userId,
-        actorRole: 'staff',
-        visibility: 'internal',
-        data: { ticketId: source.id, number: source.number },
-      });
-      await store.updateTicket(trx, target.id, { updated_at: now });
-      await reindexUpwards(trx, target.id);
-      await recordAudit(trx, caller.audit, now, {
-        action: 'ticket.unmerge',
-        entityType: 'ticket',
-        entityId: target.id,
-        before: { fromTicketId: source.id, fromNumber: source.number, watchersRemoved: removed },
-      });
-      await recordAudit(trx, caller.audit, now, {
-        action: 'ticket.unmerged',
-        entityType: 'ticket',
-        entityId: source.id,
-        before: { status: 'merged', intoTicketId: target.id, intoNumber: target.number },
-        after: { status: restored },
-      });
-      if (source.requester_id)
-        await deps.inbox.notify(trx, {
-          userIds: [source.requester_id],
-          kind: 'tickets.unmerged',
-          messageKey: 'tickets.notify.unmerged',
-          params: { number: source.number, into: target.number },
-          link: `/portal/tickets/${source.id}`,
-        });
-      await afterChange(trx, { ...source, status: restored, closed_at: closedAt, updated_at: now });
-      await afterChange(trx, { ...target, updated_at: now });
       return {
         ticketId: target.id,
         fromTicketId: source.id,
