@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeHttpServer } from '../../../test/fakes/http-fake.js';
 import { guardedPost, isReply } from './http.js';
@@ -79,5 +80,52 @@ describe('guardedPost connects to the address the SSRF check approved', () => {
       },
     );
     expect(refused).toMatchObject({ status: 'retryable_error', error: 'network: ECONNREFUSED' });
+  });
+
+  it('reuses a kept-alive connection only for the address the check approved this time', async () => {
+    // Two receivers on one port, 127.0.0.1 and 127.0.0.2, answering who they are; the name
+    // resolves to the first, then to the second. A connection kept alive from the first send
+    // must not carry the second (it would reach the address approved before, not now).
+    const servers: Server[] = [];
+    const listen = async (host: string, port: number) => {
+      const s = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.end(host));
+      });
+      servers.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, host, resolve);
+      });
+      return (s.address() as { port: number }).port;
+    };
+    try {
+      const port = await listen('127.0.0.1', 0);
+      await listen('127.0.0.2', port);
+      let answer = '127.0.0.1';
+      const ssrf: SsrfPolicy = { allow: ['127.0.0.0/8'], resolve: async () => [answer] };
+      const send = async () => {
+        const r = await guardedPost(
+          `http://moving.invalid:${port}/`,
+          '{}',
+          {},
+          {
+            now: 0,
+            timeoutMs: 2000,
+            ssrf,
+          },
+        );
+        return isReply(r) ? r.text : r;
+      };
+      expect(await send()).toBe('127.0.0.1');
+      expect(await send()).toBe('127.0.0.1');
+      answer = '127.0.0.2';
+      expect(await send()).toBe('127.0.0.2');
+    } finally {
+      for (const s of servers) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
   });
 });
