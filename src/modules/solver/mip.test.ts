@@ -178,6 +178,27 @@ describe('MIP (HiGHS) of the roster model', () => {
     );
   });
 
+  it('in the search (full MIP and windows): a returned roster validates and is optimal', () => {
+    fc.assert(
+      fc.property(tinyModel, fc.nat(100), (model, seed) => {
+        const r = solve(model, {
+          seed,
+          timeLimitMs: 5000,
+          mip: { highs, full: true, windows: true },
+        });
+        const best = bruteBest(model);
+        if (r.status !== 'feasible') {
+          expect(best).toBeNull();
+          return;
+        }
+        expect(validateRoster(model, r.roster!)).toEqual([]);
+        expect(scoreRoster(model, r.roster!).total).toBe(r.objective);
+        expect(r.objective).toBe(best);
+      }),
+      { numRuns: 25, seed: 8 },
+    );
+  });
+
   it('is off for models with fairness terms (quadratic)', () => {
     const model: RosterModel = {
       days: 1,
