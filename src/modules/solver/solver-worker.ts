@@ -37,9 +37,10 @@ const loadHighs = ((highsImport as unknown as { default?: unknown }).default ??
 const port = parentPort;
 if (port) {
   const input = workerData as WorkerInput;
-  // HiGHS (WASM) loads asynchronously; the search itself is synchronous.
+  // HiGHS (WASM) loads asynchronously; the search itself is synchronous. Not loaded for a
+  // model with fairness terms (the MIP does not state them: the stage would be off).
   let highs: Highs | null = null;
-  if (input.mip) highs = await loadHighs().catch(() => null);
+  if (input.mip && !input.model.fairness?.length) highs = await loadHighs().catch(() => null);
   const controller = new AbortController();
   let incoming: { roster: Int16Array; objective: number } | null = null;
   // The search is synchronous, so the event loop never runs during it: messages (stop,
