@@ -261,7 +261,10 @@ export function buildMip(
     for (let t = 0; t < T; t++) {
       const i = d * T + t;
       const n = new Lin();
-      for (let e = 0; e < E; e++) n.addLin(cellLin(e, d, t));
+      if (d < from || d > to) {
+        // No free cell that day: a count of fixed cells (no expressions: long horizons).
+        for (let e = 0; e < E; e++) if (fixed(e, d) === t) n.c++;
+      } else for (let e = 0; e < E; e++) n.addLin(cellLin(e, d, t));
       const req = cm.req[i]!;
       if (n.terms.size === 0) {
         obj.c += n.c < req ? cm.under[i]! * (req - n.c) : cm.over[i]! * (n.c - req);
