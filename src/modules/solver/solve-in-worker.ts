@@ -11,6 +11,12 @@ export interface WorkerSolveOptions {
   signal?: AbortSignal;
   initial?: Int16Array;
   onProgress?: (p: { ms: number; objective: number; roster: Int16Array }) => void;
+  /**
+   * MIP stage with HiGHS (mip-stage.ts): the first worker solves small models whole (else
+   * pure LNS), the others run fix-and-optimise windows between LNS moves (a single worker
+   * does both). Default on; `DUTYDESK_SOLVER_MIP=0` turns it off.
+   */
+  mip?: boolean;
 }
 
 /**
@@ -36,6 +42,7 @@ export function solveInWorkers(
   options: WorkerSolveOptions,
 ): Promise<SolveResult> {
   const n = Math.max(1, options.workers ?? 2);
+  const mip = options.mip ?? process.env.DUTYDESK_SOLVER_MIP !== '0';
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const results: SolveResult[] = [];
@@ -54,6 +61,7 @@ export function solveInWorkers(
         initial: options.initial,
         progressIntervalMs: 500,
         waitForIncumbent: i > 0 && !options.initial,
+        mip: mip ? (n === 1 ? 'both' : i === 0 ? 'full' : 'windows') : undefined,
       });
       workers.push(w);
       w.on('message', (msg: WorkerOut) => {

@@ -1,4 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import highsImport from 'highs';
+import type { Highs } from 'highs';
 import type { RosterModel } from './model.js';
 import { solve } from './solver.js';
 import type { SolveResult } from './solver.js';
@@ -23,11 +25,22 @@ interface WorkerInput {
    * shared cores a second, identical construction slows the first one down (Instance21).
    */
   waitForIncumbent?: boolean;
+  /** MIP stage: 'full' (solve small models whole, else pure LNS), 'windows', 'both', or off. */
+  mip?: 'full' | 'windows' | 'both';
 }
+
+// highs' types describe a CommonJS module (the loader as `default`); at run time the ESM
+// entry's default export is the loader itself.
+const loadHighs = ((highsImport as unknown as { default?: unknown }).default ??
+  highsImport) as typeof highsImport.default;
 
 const port = parentPort;
 if (port) {
   const input = workerData as WorkerInput;
+  // HiGHS (WASM) loads asynchronously; the search itself is synchronous. Not loaded for a
+  // model with fairness terms (the MIP does not state them: the stage would be off).
+  let highs: Highs | null = null;
+  if (input.mip && !input.model.fairness?.length) highs = await loadHighs().catch(() => null);
   const controller = new AbortController();
   let incoming: { roster: Int16Array; objective: number } | null = null;
   // The search is synchronous, so the event loop never runs during it: messages (stop,
@@ -67,6 +80,9 @@ if (port) {
       signal: controller.signal,
       ...(initial ? { initial } : {}),
       progressIntervalMs: input.progressIntervalMs,
+      ...(highs && input.mip
+        ? { mip: { highs, full: input.mip !== 'windows', windows: input.mip !== 'full' } }
+        : {}),
       onProgress: (p) =>
         port.postMessage({
           type: 'progress',

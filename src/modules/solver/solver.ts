@@ -1,6 +1,8 @@
 import { BestResponse, windowBounds } from './best-response.js';
 import type { WindowBounds } from './best-response.js';
 import { findInfeasibility } from './infeasibility.js';
+import { MipStage } from './mip-stage.js';
+import type { MipStageOptions } from './mip-stage.js';
 import type { InfeasibilityReason } from './infeasibility.js';
 import type { CompiledModel, RosterModel } from './model.js';
 import { OFF, compile } from './model.js';
@@ -30,6 +32,8 @@ export interface SolveOptions {
   pollIncoming?: () => { roster: Int16Array; objective: number } | null;
   /** Called often (also during construction): lets a worker read its messages. */
   checkpoint?: () => void;
+  /** A loaded HiGHS: enables the MIP stage (mip-stage.ts); not with `maxIterations`. */
+  mip?: MipStageOptions;
 }
 
 export interface SolveProgress {
@@ -298,6 +302,42 @@ class Search {
     }
     this.weekAligned = starts;
     this.hasHardMin = cm.hardMin.some((m) => m > 0);
+    this.mip =
+      opt.mip && opt.maxIterations === undefined && MipStage.usable(cm)
+        ? new MipStage(cm, opt.mip, opt.seed, () => this.elapsed())
+        : null;
+  }
+
+  // ---- MIP stage hook (mip-stage.ts): runs a (sub-)MIP from the current roster. ----
+  private readonly mip: MipStage | null;
+
+  /** Returns true when the search should end (the full MIP proved optimality). */
+  private mipStep(): boolean {
+    const mip = this.mip!;
+    mip.step(
+      Int16Array.from(this.st.roster),
+      this.rand,
+      this.opt.timeLimitMs - this.elapsed(),
+      () => this.stopped(),
+      (roster, objective) => {
+        if (objective > this.st.objective - 1e-9 && objective >= this.bestObj) return false;
+        const keep = Int16Array.from(this.st.roster);
+        this.st.roster.set(roster);
+        this.st.recompute();
+        // The solver's own objective and rules must agree with the validator and scorer.
+        let ok = Math.abs(this.st.objective - objective) <= 1e-6 * Math.max(1, objective);
+        for (let e = 0; e < this.cm.E && ok; e++) ok = employeeFeasible(this.cm, roster, e);
+        if (!ok) {
+          this.st.roster.set(keep);
+          this.st.recompute();
+          return false;
+        }
+        this.feasible.fill(1);
+        this.record();
+        return true;
+      },
+    );
+    return mip.optimal;
   }
 
   private elapsed(): number {
@@ -579,6 +619,10 @@ class Search {
         this.repair();
         this.record(true);
         if (!this.allFeasible() && this.iterations > 3) break;
+        continue;
+      }
+      if (this.mip?.due(this.elapsed(), this.opt.timeLimitMs)) {
+        if (this.mipStep()) break;
         continue;
       }
       if (CHAIN_RATE > 0 && this.rand() < CHAIN_RATE) {
