@@ -578,7 +578,8 @@ const timelineWithBatch: DeferredRows<TimelineRow> = { flush: insertTimelineRows
 /**
  * `insertTimeline` whose row is written with its group-commit batch's other timeline rows, in
  * one statement before the commit (at once outside a batch). Only for rows no later unit of
- * the batch reads (the intake's; not a send's outcome, which a claim checks).
+ * the batch reads: the intake's, and a send's outcome (a claim's `findSend` checks it, but the
+ * job that wrote it is marked finished in the same unit, at once, so no later unit claims it).
  */
 export async function insertTimelineWithBatch(
   db: Kysely<DB>,
@@ -614,7 +615,7 @@ export function timelineOfPage(db: Kysely<DB>, pageId: string) {
     .execute();
 }
 
-/** What a send needs of its page and contact method (a retried job must not page twice: `sendState`). */
+/** What a send needs of its page and contact method (a retried job must not page twice: `findSend`). */
 export type SendPage = Pick<
   PageRow,
   'id' | 'service_id' | 'summary' | 'severity' | 'status' | 'alert_count'
@@ -624,31 +625,53 @@ export type SendMethod = Pick<
   'id' | 'kind' | 'target_json' | 'verified' | 'disabled'
 >;
 
-const sendTargetQuery = precompiled<{ pageId: string; methodId: string }>(
+const sendTargetQuery = precompiled<{ pageId: string; methodId: string; sendKey: string }>(
   (_db, p) => sql`SELECT p.id, p.service_id, p.summary, p.severity, p.status, p.alert_count,
       c.id AS m_id, c.kind AS m_kind, c.target_json AS m_target_json,
-      c.verified AS m_verified, c.disabled AS m_disabled
+      c.verified AS m_verified, c.disabled AS m_disabled,
+      EXISTS (SELECT 1 FROM page_timeline t WHERE t.send_key = ${p('sendKey')}
+        AND t.type = 'notification_delivered') AS delivered,
+      EXISTS (SELECT 1 FROM page_timeline t WHERE t.send_key = ${p('sendKey')}
+        AND t.type = 'notification_held') AS held
     FROM page p LEFT JOIN contact_method c ON c.id = ${p('methodId')}
     WHERE p.id = ${p('pageId')}`,
 );
 
-/** A send's page and contact method in one statement (every send reads them). */
-export async function findSendTarget(
+/**
+ * Everything a send reads, in one statement (every send reads it): its page and contact
+ * method, and whether this send was delivered already or held for a digest (by its send key:
+ * a retried job must not page twice).
+ */
+export async function findSend(
   db: Kysely<DB>,
   pageId: string,
   methodId: string,
-): Promise<{ page: SendPage; method: SendMethod | undefined } | undefined> {
-  const row = (await sendTargetQuery(db, { pageId, methodId })).rows[0] as
+  sendKey: string,
+): Promise<
+  | {
+      page: SendPage;
+      method: SendMethod | undefined;
+      delivered: boolean;
+      held: boolean;
+    }
+  | undefined
+> {
+  const row = (await sendTargetQuery(db, { pageId, methodId, sendKey })).rows[0] as
     | (SendPage & {
         m_id: string | null;
         m_kind: string;
         m_target_json: string;
         m_verified: number;
         m_disabled: number;
+        // 0/1 on SQLite, a boolean on PostgreSQL.
+        delivered: number | boolean;
+        held: number | boolean;
       })
     | undefined;
   if (!row) return undefined;
   return {
+    delivered: row.delivered === true || row.delivered === 1,
+    held: row.held === true || row.held === 1,
     page: {
       id: row.id,
       service_id: row.service_id,
@@ -668,23 +691,4 @@ export async function findSendTarget(
             disabled: row.m_disabled,
           },
   };
-}
-
-const sendStateQuery = precompiled<{ sendKey: string }>((db, p) =>
-  db
-    .selectFrom('page_timeline')
-    .select('type')
-    .where('send_key', '=', p('sendKey'))
-    .where('type', 'in', ['notification_delivered', 'notification_held']),
-);
-
-/** Whether this send was delivered already, or held for a digest: one statement for both. */
-export async function sendState(
-  db: Kysely<DB>,
-  sendKey: string,
-): Promise<{ delivered: boolean; held: boolean }> {
-  const types = new Set(
-    ((await sendStateQuery(db, { sendKey })).rows as { type: string }[]).map((r) => r.type),
-  );
-  return { delivered: types.has('notification_delivered'), held: types.has('notification_held') };
 }
