@@ -129,6 +129,24 @@ describe.each(DIALECTS)('alerts and paging on %s', (dialect) => {
     expect(delivered(u1).length - before).toBe(1);
   });
 
+  it('counts every repeat of an alert sent at once (one group-commit batch), pages once', async () => {
+    const body = JSON.stringify({ summary: 'psu lost', source: 'r9', dedupKey: 'r9/psu' });
+    const first = await post(`/api/integrations/${setup.keys.generic}/generic`, body);
+    expect(first.statusCode).toBe(202);
+    const before = delivered(u1).length;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        post(`/api/integrations/${setup.keys.generic}/generic`, body),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 12 }, () => 202));
+    await settle();
+    const page = (await pageOf('r9/psu'))!;
+    expect(page.alerts).toHaveLength(1);
+    expect(page.alerts[0]!.count).toBe(13);
+    expect(delivered(u1).length - before).toBe(1);
+  });
+
   it('does not deliver a send again when its job runs a second time (redelivered job)', async () => {
     const body = JSON.stringify({ summary: 'fan failure', source: 'rack7', dedupKey: 'rack7/fan' });
     expect((await post(`/api/integrations/${setup.keys.generic}/generic`, body)).statusCode).toBe(

@@ -370,7 +370,12 @@ export function createAlertsService(deps: AlertsDeps) {
     }
     // One read for both (one round trip on PostgreSQL); the flap state counts only when needed.
     const found = await store.findOpenAlertAndFlap(trx, p.serviceId, ev.dedupKey);
-    const open = found.open;
+    // A count an earlier event of this batch gave the alert is written only before the commit.
+    const pendingCount = found.open && store.pendingAlertCount(trx, found.open.id);
+    const open =
+      found.open && pendingCount !== undefined
+        ? { ...found.open, count: pendingCount }
+        : found.open;
     const creating = open === undefined && ev.action === 'trigger';
     const needsFlap = creating || (open !== undefined && ev.action === 'resolve');
     const flapJson = needsFlap ? found.flapJson : undefined;
@@ -496,7 +501,7 @@ export function createAlertsService(deps: AlertsDeps) {
         return;
       }
       case 'increment':
-        await store.countAlert(trx, d.dedup.alertId, d.dedup.count, at);
+        await store.countAlertWithBatch(trx, d.dedup.alertId, d.dedup.count, at);
         return;
       case 'acknowledge':
         await store.updateAlert(trx, d.dedup.alertId, { status: 'acknowledged', updated_at: at });
