@@ -14,6 +14,10 @@
  * CPU per request (both from /proc): figures the machine's other load disturbs less.
  * BENCH_JOB_CONCURRENCY, when set, overrides the server's JOB_CONCURRENCY (the product's default,
  * 64, since 2026-12-06; the bench used 16 before).
+ * BENCH_TOPOLOGY: `single` (default: one `dutydesk serve`, api and worker), `api+worker` (the
+ * intake in a ROLES=api process, the sends in a ROLES=worker process, on the same database), or
+ * `2api+worker` (two api processes, the clients split between them, and a worker). The worker's
+ * JOB_POLL_MS is BENCH_WORKER_POLL_MS (default 100): it hears of new jobs only by polling.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -37,17 +41,26 @@ const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').f
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as (
   'sqlite' | 'postgres'
 )[];
+const TOPOLOGY = process.env.BENCH_TOPOLOGY ?? 'single';
+if (!['single', 'api+worker', '2api+worker'].includes(TOPOLOGY))
+  throw new Error(`BENCH_TOPOLOGY: ${TOPOLOGY} is not single, api+worker or 2api+worker`);
+const WORKER_POLL_MS = process.env.BENCH_WORKER_POLL_MS ?? '100';
 const ADMIN_PASSWORD = 'bench-admin-password';
 const SECRET = 'bench-webhook-secret';
 
 interface Result {
+  /** Which processes served the run (BENCH_TOPOLOGY). */
+  topology: string;
   events_per_s: number;
   ingest_p50_ms: number;
   ingest_p99_ms: number;
   first_notification_p99_ms: number;
   ceiling_per_s: number;
   ratio_to_ceiling: number;
-  /** The server's CPU (user + system) during the run phase per accepted event; Linux only. */
+  /**
+   * The server's CPU (user + system) during the run phase per accepted event, summed over its
+   * processes; Linux only.
+   */
   server_cpu_ms_per_event: number;
   /** The same for the empty route's server during the ceiling run, per answered request. */
   ceiling_cpu_ms_per_request: number;
@@ -57,6 +70,10 @@ interface Result {
    */
   client_cpu_ms_per_event: number;
   ceiling_client_cpu_ms_per_request: number;
+  /** Requests answered with a 5xx (e.g. SQLITE_BUSY surfacing) or not answered. */
+  failed: number;
+  /** Notifications delivered more than once (must be 0). */
+  sent_twice: number;
 }
 
 /** CPU milliseconds this process has used so far (user + system). */
@@ -133,22 +150,29 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
  * not the server, had set the ceiling (2026-12-07). The Pool costs ~0.05 ms.
  */
 async function load(
-  url: string,
+  url: string | string[],
   body: (i: number) => string,
   maxRequests = MAX_REQUESTS,
   maxSeconds = MAX_SECONDS,
 ) {
-  const { origin, pathname } = new URL(url);
-  const pool = new Pool(origin, { connections: CLIENTS });
+  // Several URLs (several api processes): the clients are split between them.
+  const urls = (Array.isArray(url) ? url : [url]).map((u) => new URL(u));
+  const pools = urls.map(
+    (u) => new Pool(u.origin, { connections: Math.ceil(CLIENTS / urls.length) }),
+  );
   const latencies: number[] = [];
   const cpuStart = ownCpuMs();
   let next = 0;
   let accepted = 0;
   let failed = 0;
+  /** A sample answer per failing status (0: no answer). */
+  const failures = new Map<number, string>();
   const start = performance.now();
   const deadline = start + maxSeconds * 1000;
   await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      const pool = pools[client % pools.length]!;
+      const { pathname } = urls[client % urls.length]!;
       while (next < maxRequests && performance.now() < deadline) {
         const i = next++;
         const t0 = performance.now();
@@ -159,11 +183,17 @@ async function load(
             headers: { 'content-type': 'application/json' },
             body: body(i),
           });
-          await res.body.dump();
-          if (res.statusCode === 202) accepted++;
-          else failed++;
-        } catch {
+          if (res.statusCode === 202) {
+            await res.body.dump();
+            accepted++;
+          } else {
+            failed++;
+            const text = await res.body.text();
+            if (failures.size < 3) failures.set(res.statusCode, text.slice(0, 300));
+          }
+        } catch (err) {
           failed++;
+          if (failures.size < 3) failures.set(0, String(err));
         }
         latencies.push(performance.now() - t0);
       }
@@ -171,8 +201,9 @@ async function load(
   );
   const seconds = (performance.now() - start) / 1000;
   const clientCpuMs = ownCpuMs() - cpuStart;
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   latencies.sort((a, b) => a - b);
+  for (const [status, text] of failures) console.log(`a failed request: ${status} ${text}`);
   return { perSecond: accepted / seconds, accepted, failed, seconds, latencies, clientCpuMs };
 }
 
@@ -272,27 +303,40 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   // The fake (it records messages) for the set-up's verification code; then the receiver.
   const fake = await webhookFake({ secret: SECRET, now: () => Date.now() }).start();
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  const port = await freePort();
-  const server = await startChild(
-    [...SERVER_NODE_ARGS, '--import', 'tsx', 'src/cli.ts', 'serve'],
-    {
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'silent',
-      DUTYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-      // A send mostly waits (claim, channel, completion): with 16 in flight they fell seconds
-      // behind ~100 pages/s on a loaded machine (first notification p99 5-7 s); 64 (the
-      // product's default) kept up.
-      ...(process.env.BENCH_JOB_CONCURRENCY
-        ? { JOB_CONCURRENCY: process.env.BENCH_JOB_CONCURRENCY }
-        : {}),
-    },
-    /ready at|listening on/,
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const serverEnv = (port: number, roles: string): Record<string, string> => ({
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ROLES: roles,
+    LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'silent',
+    DUTYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+    // A send mostly waits (claim, channel, completion): with 16 in flight they fell seconds
+    // behind ~100 pages/s on a loaded machine (first notification p99 5-7 s); 64 (the
+    // product's default) kept up.
+    ...(process.env.BENCH_JOB_CONCURRENCY
+      ? { JOB_CONCURRENCY: process.env.BENCH_JOB_CONCURRENCY }
+      : {}),
+    // A worker without the api role hears of new jobs only by polling (SQLite has no NOTIFY).
+    ...(roles === 'worker' ? { JOB_POLL_MS: WORKER_POLL_MS } : {}),
+  });
+  const serverArgs = [...SERVER_NODE_ARGS, '--import', 'tsx', 'src/cli.ts', 'serve'];
+  const ready = /ready at|listening on|worker started/;
+  const ports: number[] = [];
+  const servers: ChildProcess[] = [];
+  // One after another: the first applies the migrations.
+  const apiCount = TOPOLOGY === '2api+worker' ? 2 : 1;
+  const apiRoles = TOPOLOGY === 'single' ? 'api,worker' : 'api';
+  for (let i = 0; i < apiCount; i++) {
+    const p = await freePort();
+    ports.push(p);
+    servers.push(await startChild(serverArgs, serverEnv(p, apiRoles), ready));
+  }
+  if (TOPOLOGY !== 'single')
+    servers.push(await startChild(serverArgs, serverEnv(await freePort(), 'worker'), ready));
+  const serversCpuMs = () => servers.reduce((sum, c) => sum + cpuMs(c.pid), 0);
+  const base = `http://127.0.0.1:${ports[0]}`;
   try {
     const admin = await httpClient(base, 'admin', ADMIN_PASSWORD);
     const created = await admin.request('POST', '/api/users', {
@@ -314,7 +358,9 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
     await fake.close();
     receiver = await startReceiver(Number(new URL(fake.origin).port));
     const { counts } = receiver;
-    const url = `${base}/api/integrations/${setup.keys.generic}/generic`;
+    const urls = ports.map(
+      (p) => `http://127.0.0.1:${p}/api/integrations/${setup.keys.generic}/generic`,
+    );
     const database = openDatabase(databaseUrl);
     const pageCount = async () =>
       Number(
@@ -351,12 +397,12 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
         await new Promise((r) => setTimeout(r, 200));
     };
     try {
-      await load(url, alertBodies('warmup'), 2000, 3); // warm-up: JIT, connections, caches
+      await load(urls, alertBodies('warmup'), 2000, 3); // warm-up: JIT, connections, caches
       await drain();
       const runStart = Date.now();
-      const cpuBefore = cpuMs(server.pid);
-      const run = await load(url, alertBodies('run'));
-      const cpuRun = cpuMs(server.pid) - cpuBefore;
+      const cpuBefore = serversCpuMs();
+      const run = await load(urls, alertBodies('run'));
+      const cpuRun = serversCpuMs() - cpuBefore;
       await drain();
       const pages = await database.db
         .selectFrom('page')
@@ -384,6 +430,16 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
         const prev = first.get(s.page_id);
         if (prev === undefined || handedAt < prev) first.set(s.page_id, handedAt);
       }
+      // Each page has one notification step in the bench's policy (the next level waits 30
+      // minutes): a page with more than one delivered send, or the receiver counting more
+      // sends than there are pages, is a notification sent twice.
+      const allPages = await pageCount();
+      const sentTwice = sends.length - first.size + Math.max(0, counts.delivered - allPages);
+      if (sentTwice > 0)
+        console.log(
+          `${dialect}: ${sentTwice} notifications sent more than once (${sends.length} delivered rows, ` +
+            `${first.size} pages with one, ${counts.delivered} received, ${allPages} pages)`,
+        );
       const waits = pages
         .filter((p) => first.has(p.id))
         .map((p) => first.get(p.id)! - p.opened_at)
@@ -415,6 +471,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
           (missing > 0 ? `, ${missing} still pending after 90 s (counted as missing)` : ''),
       );
       return {
+        topology: TOPOLOGY,
         events_per_s: round(run.perSecond),
         ingest_p50_ms: round(percentile(run.latencies, 50), 2),
         ingest_p99_ms: round(percentile(run.latencies, 99), 2),
@@ -427,12 +484,14 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
         ceiling_cpu_ms_per_request: round(ceil.cpuMsPerRequest, 3),
         client_cpu_ms_per_event: round(run.clientCpuMs / run.accepted, 3),
         ceiling_client_cpu_ms_per_request: round(ceil.clientCpuMsPerRequest, 3),
+        failed: run.failed,
+        sent_twice: sentTwice,
       };
     } finally {
       await database.close();
     }
   } finally {
-    await stopChild(server);
+    for (const server of servers.reverse()) await stopChild(server);
     await (receiver ? receiver.close() : fake.close());
     await tdb?.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -442,7 +501,8 @@ async function runDialect(dialect: 'sqlite' | 'postgres'): Promise<Result> {
 async function main() {
   console.log(
     `bench:alerts — ${CLIENTS} clients, ≤ ${MAX_REQUESTS} requests or ≤ ${MAX_SECONDS} s per phase, ` +
-      `${DUPLICATE_SHARE * 100} % duplicate keys, grouping off (every new alert pages)`,
+      `${DUPLICATE_SHARE * 100} % duplicate keys, grouping off (every new alert pages), ` +
+      `topology ${TOPOLOGY}`,
   );
   const results: Record<string, Result> = {};
   for (const dialect of DIALECTS) results[dialect] = await runDialect(dialect);

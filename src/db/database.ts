@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -45,6 +54,32 @@ function withStatementCache(sqlite: SQLite.Database) {
   };
 }
 
+/**
+ * Transactions start with `BEGIN IMMEDIATE` (Kysely's driver says `BEGIN`, deferred): the
+ * write lock is taken at the start, waiting up to `busy_timeout` for another process's
+ * transaction. A deferred transaction that has read and then writes while another process
+ * holds or has just released the lock fails at once with SQLITE_BUSY or SQLITE_BUSY_SNAPSHOT
+ * (no busy wait can help a stale snapshot): with the api and the worker in two processes on one
+ * file, a third of the intake's batches failed that way as 500s (bench:alerts, 2026-12-07).
+ * Within one process nothing changes: its one connection runs one transaction at a time.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 /** Open the database named by `url`: `sqlite:<path>` or `postgres://…`. */
 export function openDatabase(
   url: string,
@@ -60,7 +95,7 @@ export function openDatabase(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<DB>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     });
     return {
       db,

@@ -58,6 +58,15 @@ export async function insertWithBatch<R>(
   rows.push(row);
 }
 
+/**
+ * The rows of this kind an earlier unit of the batch deferred and that are not written yet
+ * (none outside a batch): for a unit that must read what its batch changed (the overlay).
+ * Rows of a unit that failed are dropped, rows flushed are no longer pending.
+ */
+export function pendingRows<R>(trx: Kysely<DB>, kind: DeferredRows<R>): readonly R[] {
+  return (deferred.get(trx)?.get(kind) as R[] | undefined) ?? [];
+}
+
 async function flushDeferred(trx: Kysely<DB>): Promise<void> {
   const pending = deferred.get(trx);
   if (!pending) return;

@@ -129,6 +129,49 @@ describe.each(DIALECTS)('alerts and paging on %s', (dialect) => {
     expect(delivered(u1).length - before).toBe(1);
   });
 
+  it('counts every repeat of an alert sent at once (one group-commit batch), pages once', async () => {
+    const body = JSON.stringify({ summary: 'psu lost', source: 'r9', dedupKey: 'r9/psu' });
+    const first = await post(`/api/integrations/${setup.keys.generic}/generic`, body);
+    expect(first.statusCode).toBe(202);
+    const before = delivered(u1).length;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        post(`/api/integrations/${setup.keys.generic}/generic`, body),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 12 }, () => 202));
+    await settle();
+    const page = (await pageOf('r9/psu'))!;
+    expect(page.alerts).toHaveLength(1);
+    expect(page.alerts[0]!.count).toBe(13);
+    expect(delivered(u1).length - before).toBe(1);
+  });
+
+  it('does not deliver a send again when its job runs a second time (redelivered job)', async () => {
+    const body = JSON.stringify({ summary: 'fan failure', source: 'rack7', dedupKey: 'rack7/fan' });
+    expect((await post(`/api/integrations/${setup.keys.generic}/generic`, body)).statusCode).toBe(
+      202,
+    );
+    await settle();
+    const page = (await pageOf('rack7/fan'))!;
+    expect(delivered(u1, page.id)).toHaveLength(1);
+    const job = await t.dd.database.db
+      .selectFrom('job')
+      .selectAll()
+      .where('kind', '=', 'notify.send')
+      .where('payload', 'like', `%${page.id}%`)
+      .executeTakeFirstOrThrow();
+    const handler = t.dd.services.alerts.jobs.find((j) => j.kind === 'notify.send')!;
+    const ctx = { job, db: t.dd.database.db, clock: t.clock, log: pino({ level: 'silent' }) };
+    // As the engine runs it: with its preload (SQLite) or reading for itself.
+    const preloaded = handler.preload
+      ? await handler.preload(t.dd.database.db, JSON.parse(job.payload))
+      : undefined;
+    const outcome = await handler.run(JSON.parse(job.payload), { ...ctx, preloaded });
+    expect(outcome).toBeUndefined();
+    expect(delivered(u1, page.id)).toHaveLength(1);
+  });
+
   it('stops escalating once acknowledged (by the signed link in the message)', async () => {
     const body = JSON.stringify({ summary: 'core switch down', source: 'sw1', dedupKey: 'sw1' });
     expect((await post(`/api/integrations/${setup.keys.generic}/generic`, body)).statusCode).toBe(

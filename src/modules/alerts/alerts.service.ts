@@ -370,7 +370,12 @@ export function createAlertsService(deps: AlertsDeps) {
     }
     // One read for both (one round trip on PostgreSQL); the flap state counts only when needed.
     const found = await store.findOpenAlertAndFlap(trx, p.serviceId, ev.dedupKey);
-    const open = found.open;
+    // A count an earlier event of this batch gave the alert is written only before the commit.
+    const pendingCount = found.open && store.pendingAlertCount(trx, found.open.id);
+    const open =
+      found.open && pendingCount !== undefined
+        ? { ...found.open, count: pendingCount }
+        : found.open;
     const creating = open === undefined && ev.action === 'trigger';
     const needsFlap = creating || (open !== undefined && ev.action === 'resolve');
     const flapJson = needsFlap ? found.flapJson : undefined;
@@ -496,7 +501,7 @@ export function createAlertsService(deps: AlertsDeps) {
         return;
       }
       case 'increment':
-        await store.countAlert(trx, d.dedup.alertId, d.dedup.count, at);
+        await store.countAlertWithBatch(trx, d.dedup.alertId, d.dedup.count, at);
         return;
       case 'acknowledge':
         await store.updateAlert(trx, d.dedup.alertId, { status: 'acknowledged', updated_at: at });
@@ -1157,14 +1162,12 @@ export function createAlertsService(deps: AlertsDeps) {
    */
   /** A send's reads; null when there is nothing to send (already delivered, page gone). */
   async function readSend(trx: Kysely<DB>, p: SendPayload) {
-    // Two statements (delivered/held, then page with contact method), not four.
-    const state = await store.sendState(trx, p.sendKey);
-    if (state.delivered) return null;
-    const target = await store.findSendTarget(trx, p.pageId, p.contactMethodId);
-    if (!target) return null;
-    const { page } = target;
-    const method = page.status === 'triggered' ? target.method : undefined;
-    return { page, method, held: method ? state.held : false };
+    // One statement (delivered/held, page, contact method), not four.
+    const found = await store.findSend(trx, p.pageId, p.contactMethodId, p.sendKey);
+    if (!found || found.delivered) return null;
+    const { page } = found;
+    const method = page.status === 'triggered' ? found.method : undefined;
+    return { page, method, held: method ? found.held : false };
   }
 
   async function sendJob(p: SendPayload, preloaded: unknown): Promise<JobOutcomeWrite | undefined> {
@@ -1177,7 +1180,7 @@ export function createAlertsService(deps: AlertsDeps) {
     const now = clock.now();
     if (page.status !== 'triggered')
       return (trx) =>
-        store.insertTimeline(trx, {
+        store.insertTimelineWithBatch(trx, {
           pageId: p.pageId,
           at: now,
           type: 'notification_cancelled',
@@ -1186,7 +1189,7 @@ export function createAlertsService(deps: AlertsDeps) {
         });
     if (!method || method.verified !== 1 || method.disabled === 1)
       return (trx) =>
-        store.insertTimeline(trx, {
+        store.insertTimelineWithBatch(trx, {
           pageId: p.pageId,
           at: now,
           type: 'notification_skipped',
@@ -1245,8 +1248,12 @@ export function createAlertsService(deps: AlertsDeps) {
     });
     const after = clock.now();
     const decision = decideRetry(outcome, p.attempt, after);
+    // The outcome's row is written with its batch's other timeline rows (one statement before the
+    // commit). No unit of the batch can miss a "delivered" row that way: the only other run of
+    // this send key would be this job claimed again, and the job engine marks it finished at once
+    // (not deferred), in this same unit.
     return async (trx) => {
-      await store.insertTimeline(trx, {
+      await store.insertTimelineWithBatch(trx, {
         pageId: p.pageId,
         at: after,
         type: outcome.status === 'delivered' ? 'notification_delivered' : 'notification_failed',

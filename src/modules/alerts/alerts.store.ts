@@ -9,7 +9,7 @@ import type {
   HeartbeatMonitorTable,
   PageTable,
 } from '../../db/schema.js';
-import { type DeferredRows, insertWithBatch } from '../../db/group-commit.js';
+import { type DeferredRows, insertWithBatch, pendingRows } from '../../db/group-commit.js';
 import { precompiled, precompiledRows } from '../../db/precompiled.js';
 import { newId } from '../../lib/ids.js';
 
@@ -309,21 +309,77 @@ export async function insertAlert(db: Kysely<DB>, row: AlertRow): Promise<void> 
   await insertAlertQuery(db, row);
 }
 
-const countAlertQuery = precompiled<{ id: string; count: number; updated_at: number }>((db, p) =>
-  db
-    .updateTable('alert')
-    .set({ count: p('count'), updated_at: p('updated_at') })
-    .where('id', '=', p('id')),
+interface AlertCount {
+  id: string;
+  count: number;
+  at: number;
+}
+
+/** `updated_at` never goes back: a later unit of the batch may have changed the alert since. */
+const countAlertLaterQuery = precompiled<{ id: string; count: number; at: number }>(
+  (_db, p) => sql`UPDATE alert SET count = CAST(${p('count')} AS INTEGER),
+      updated_at = CASE WHEN updated_at > CAST(${p('at')} AS BIGINT) THEN updated_at
+        ELSE CAST(${p('at')} AS BIGINT) END
+    WHERE id = ${p('id')}`,
 );
 
-/** A repeated event: the open alert's count (the hot path of deduplication). */
-export async function countAlert(
+/** Ids per statement of a multi-row count update. */
+const COUNT_CHUNK = 64;
+
+async function flushAlertCounts(db: Kysely<DB>, rows: AlertCount[]): Promise<void> {
+  // Counts only grow: the last (highest) count and time of each alert.
+  const byId = new Map<string, AlertCount>();
+  for (const r of rows) {
+    const prev = byId.get(r.id);
+    byId.set(
+      r.id,
+      prev ? { id: r.id, count: Math.max(prev.count, r.count), at: Math.max(prev.at, r.at) } : r,
+    );
+  }
+  const all = [...byId.values()];
+  for (let i = 0; i < all.length; i += COUNT_CHUNK) {
+    const chunk = all.slice(i, i + COUNT_CHUNK);
+    if (chunk.length === 1) {
+      await countAlertLaterQuery(db, chunk[0]!);
+      continue;
+    }
+    const at = (r: AlertCount) => sql`CAST(${r.at} AS BIGINT)`;
+    await sql`UPDATE alert SET
+        count = CASE id ${sql.join(
+          chunk.map((r) => sql`WHEN ${r.id} THEN CAST(${r.count} AS INTEGER)`),
+          sql` `,
+        )} END,
+        updated_at = CASE id ${sql.join(
+          chunk.map(
+            (r) =>
+              sql`WHEN ${r.id} THEN CASE WHEN updated_at > ${at(r)} THEN updated_at ELSE ${at(r)} END`,
+          ),
+          sql` `,
+        )} END
+      WHERE id IN (${sql.join(chunk.map((r) => r.id))})`.execute(db);
+  }
+}
+const alertCountsWithBatch: DeferredRows<AlertCount> = { flush: flushAlertCounts };
+
+/**
+ * A repeated event, written with its batch's other count updates in one statement before the
+ * commit (at once outside a batch): on PostgreSQL one round trip fewer per duplicate. A later
+ * event of the same batch on the same alert reads the count through `pendingAlertCount`.
+ */
+export async function countAlertWithBatch(
   db: Kysely<DB>,
   id: string,
   count: number,
   at: number,
 ): Promise<void> {
-  await countAlertQuery(db, { id, count, updated_at: at });
+  await insertWithBatch(db, alertCountsWithBatch, { id, count, at });
+}
+
+/** The count an earlier unit of this batch gave the alert and that is not written yet. */
+export function pendingAlertCount(db: Kysely<DB>, id: string): number | undefined {
+  const rows = pendingRows(db, alertCountsWithBatch);
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.id === id) return rows[i]!.count;
+  return undefined;
 }
 
 export async function updateAlert(
@@ -578,7 +634,8 @@ const timelineWithBatch: DeferredRows<TimelineRow> = { flush: insertTimelineRows
 /**
  * `insertTimeline` whose row is written with its group-commit batch's other timeline rows, in
  * one statement before the commit (at once outside a batch). Only for rows no later unit of
- * the batch reads (the intake's; not a send's outcome, which a claim checks).
+ * the batch reads: the intake's, and a send's outcome (a claim's `findSend` checks it, but the
+ * job that wrote it is marked finished in the same unit, at once, so no later unit claims it).
  */
 export async function insertTimelineWithBatch(
   db: Kysely<DB>,
@@ -614,7 +671,7 @@ export function timelineOfPage(db: Kysely<DB>, pageId: string) {
     .execute();
 }
 
-/** What a send needs of its page and contact method (a retried job must not page twice: `sendState`). */
+/** What a send needs of its page and contact method (a retried job must not page twice: `findSend`). */
 export type SendPage = Pick<
   PageRow,
   'id' | 'service_id' | 'summary' | 'severity' | 'status' | 'alert_count'
@@ -624,31 +681,53 @@ export type SendMethod = Pick<
   'id' | 'kind' | 'target_json' | 'verified' | 'disabled'
 >;
 
-const sendTargetQuery = precompiled<{ pageId: string; methodId: string }>(
+const sendTargetQuery = precompiled<{ pageId: string; methodId: string; sendKey: string }>(
   (_db, p) => sql`SELECT p.id, p.service_id, p.summary, p.severity, p.status, p.alert_count,
       c.id AS m_id, c.kind AS m_kind, c.target_json AS m_target_json,
-      c.verified AS m_verified, c.disabled AS m_disabled
+      c.verified AS m_verified, c.disabled AS m_disabled,
+      EXISTS (SELECT 1 FROM page_timeline t WHERE t.send_key = ${p('sendKey')}
+        AND t.type = 'notification_delivered') AS delivered,
+      EXISTS (SELECT 1 FROM page_timeline t WHERE t.send_key = ${p('sendKey')}
+        AND t.type = 'notification_held') AS held
     FROM page p LEFT JOIN contact_method c ON c.id = ${p('methodId')}
     WHERE p.id = ${p('pageId')}`,
 );
 
-/** A send's page and contact method in one statement (every send reads them). */
-export async function findSendTarget(
+/**
+ * Everything a send reads, in one statement (every send reads it): its page and contact
+ * method, and whether this send was delivered already or held for a digest (by its send key:
+ * a retried job must not page twice).
+ */
+export async function findSend(
   db: Kysely<DB>,
   pageId: string,
   methodId: string,
-): Promise<{ page: SendPage; method: SendMethod | undefined } | undefined> {
-  const row = (await sendTargetQuery(db, { pageId, methodId })).rows[0] as
+  sendKey: string,
+): Promise<
+  | {
+      page: SendPage;
+      method: SendMethod | undefined;
+      delivered: boolean;
+      held: boolean;
+    }
+  | undefined
+> {
+  const row = (await sendTargetQuery(db, { pageId, methodId, sendKey })).rows[0] as
     | (SendPage & {
         m_id: string | null;
         m_kind: string;
         m_target_json: string;
         m_verified: number;
         m_disabled: number;
+        // 0/1 on SQLite, a boolean on PostgreSQL.
+        delivered: number | boolean;
+        held: number | boolean;
       })
     | undefined;
   if (!row) return undefined;
   return {
+    delivered: row.delivered === true || row.delivered === 1,
+    held: row.held === true || row.held === 1,
     page: {
       id: row.id,
       service_id: row.service_id,
@@ -668,23 +747,4 @@ export async function findSendTarget(
             disabled: row.m_disabled,
           },
   };
-}
-
-const sendStateQuery = precompiled<{ sendKey: string }>((db, p) =>
-  db
-    .selectFrom('page_timeline')
-    .select('type')
-    .where('send_key', '=', p('sendKey'))
-    .where('type', 'in', ['notification_delivered', 'notification_held']),
-);
-
-/** Whether this send was delivered already, or held for a digest: one statement for both. */
-export async function sendState(
-  db: Kysely<DB>,
-  sendKey: string,
-): Promise<{ delivered: boolean; held: boolean }> {
-  const types = new Set(
-    ((await sendStateQuery(db, { sendKey })).rows as { type: string }[]).map((r) => r.type),
-  );
-  return { delivered: types.has('notification_delivered'), held: types.has('notification_held') };
 }
