@@ -4,6 +4,7 @@ import { findInfeasibility } from './infeasibility.js';
 import { MipStage } from './mip-stage.js';
 import type { MipStageOptions } from './mip-stage.js';
 import type { InfeasibilityReason } from './infeasibility.js';
+import { Tally, cheapMoves } from './local-moves.js';
 import type { CompiledModel, RosterModel } from './model.js';
 import { OFF, compile } from './model.js';
 
@@ -83,6 +84,23 @@ const CHAIN_WEEKS = 2;
  */
 const BIG_STAFF = 100;
 const BIG_WEEKS = 2;
+/**
+ * Share of iterations that are a batch of CHEAP_BATCH cheap local moves (local-moves.ts: one
+ * cell onto an under-covered shift or off an over-covered one, or two employees swapping 1–7
+ * days; delta-evaluated, ~100× the DP moves per second), accepted by the annealing rule at
+ * CHEAP_TEMP × the DP moves' temperature (at the full temperature they random-walk the requests;
+ * single-thread 15 s CPU screening, seed 1: Instance13 3375 → 2234–2308, 15: 5746 → 4851–5087,
+ * 19: 4565 → 4123–4217, 23: 28 118 → 26 170, 24: 117 886 → 102 276).
+ */
+const CHEAP_RATE = 0.5;
+const CHEAP_BATCH = 200;
+const CHEAP_TEMP = 0.1;
+/**
+ * Share of moves on long horizons (≥ PAIRED_MIN_DAYS) that re-solve the same people over two
+ * weeks (pairedMove): minutes and weekends move from one part of the year to another.
+ */
+const PAIRED_RATE = 0.2;
+const PAIRED_MIN_DAYS = 56;
 /** Cost added to every other choice of a forced cell. */
 const FORCE = 1e7;
 /** Construction uses the exact full-horizon DP per employee up to this many states. */
@@ -102,10 +120,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Incremental state: roster, cover counts, objective parts. */
-class State {
+/** Incremental state: roster, cover counts, objective parts, per-employee rule totals. */
+export class State {
   readonly roster: Int16Array;
   readonly cnt: Int32Array;
+  readonly tally: Tally;
   /** fair[k * E + e] = number of fairness cells of term k worked by e. */
   readonly fair: Int32Array;
   objective = 0;
@@ -117,6 +136,7 @@ class State {
     this.roster = roster;
     this.cnt = new Int32Array(cm.H * cm.T);
     this.fair = new Int32Array(cm.fairnessCell.length * cm.E);
+    this.tally = new Tally(cm);
     this.recompute();
   }
 
@@ -124,6 +144,7 @@ class State {
     const { E, H, T } = this.cm;
     this.cnt.fill(0);
     this.fair.fill(0);
+    this.tally.reset(this.roster);
     let obj = 0;
     for (let e = 0; e < E; e++) {
       for (let d = 0; d < H; d++) {
@@ -195,6 +216,7 @@ class State {
       }
     }
     this.roster[e * H + d] = t;
+    this.tally.change(e, d, old, t);
     this.objective += delta;
   }
 }
@@ -342,6 +364,16 @@ class Search {
 
   private elapsed(): number {
     return this.now() - this.t0;
+  }
+
+  /**
+   * Share of the run done, for the annealing schedule: by iterations when the run is bounded
+   * by `maxIterations` (the run, acceptance included, is then the same at any speed), else by time.
+   */
+  private progress(): number {
+    const m = this.opt.maxIterations;
+    if (m !== undefined) return Math.min(1, this.iterations / Math.max(1, m));
+    return Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
   }
 
   private timeUp(): boolean {
@@ -625,6 +657,23 @@ class Search {
         if (this.mipStep()) break;
         continue;
       }
+      if (CHEAP_RATE > 0 && this.rand() < CHEAP_RATE) {
+        const frac = this.progress();
+        cheapMoves(
+          this.cm,
+          this.st,
+          this.rand,
+          CHEAP_BATCH,
+          CHEAP_TEMP * T_START * Math.pow(T_END / T_START, frac),
+        );
+        this.record();
+        continue;
+      }
+      if (H >= PAIRED_MIN_DAYS && this.rand() < PAIRED_RATE) {
+        this.pairedMove();
+        this.record();
+        continue;
+      }
       if (CHAIN_RATE > 0 && this.rand() < CHAIN_RATE) {
         this.chainMove();
         this.record();
@@ -672,7 +721,7 @@ class Search {
         }
       }
       const delta = this.st.objective - before;
-      const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
+      const frac = this.progress();
       temp = T_START * Math.pow(T_END / T_START, frac);
       const accept = ok && (delta <= 0 || this.rand() < Math.exp(-delta / temp));
       if (!accept) {
@@ -816,11 +865,97 @@ class Search {
       }
     }
     const delta = this.st.objective - before;
-    const frac = Math.min(1, this.elapsed() / Math.max(1, this.opt.timeLimitMs));
+    const frac = this.progress();
     const temp = T_START * Math.pow(T_END / T_START, frac);
     if (ok && members.length > 0 && (delta <= 0 || this.rand() < Math.exp(-delta / temp))) return;
     members.forEach((e, j) => {
       for (let x = a; x <= b; x++) this.st.set(e, x, this.saved[j * H + x - a]!);
+    });
+  }
+
+  /**
+   * Two-window move (long horizons): 1–2 people who could take an under-covered cell are freed
+   * over the cell's week (A) and over another week (B) of the horizon; A is re-solved first
+   * (with B's minutes and weekends free), then B with what is left. A one-window move cannot
+   * move minutes or weekends from one part of the year to another (its bounds keep the rest's
+   * totals), and the year-long instances end short of both in their last months.
+   */
+  private pairedMove(): void {
+    const { E, H, T } = this.cm;
+    const cm = this.cm;
+    const cell = this.findUnderCell();
+    if (cell < 0) return;
+    const d0 = Math.floor(cell / T);
+    const t0 = cell % T;
+    const a = this.alignedStartBefore(d0);
+    const b = this.alignedAfter(a + 6);
+    const cand: number[] = [];
+    for (let e = 0; e < E; e++) {
+      if (cm.pin[e * H + d0] !== -2 || cm.dayOff[e * H + d0]) continue;
+      if ((cm.model.employees[e]!.maxShifts[t0] ?? H) <= 0) continue;
+      if (this.st.roster[e * H + d0] !== t0) cand.push(e);
+    }
+    if (cand.length === 0) return;
+    this.shuffle(cand);
+    const picks = cand.slice(0, 1 + Math.floor(this.rand() * 2));
+    // B: a week where the first person works only over-covered shifts (days that can give), else
+    // any other week.
+    const e0 = picks[0]!;
+    const separate = (x: number) => x > b + 1 || this.alignedAfter(x + 6) < a - 1;
+    let a2 = -1;
+    const off = Math.floor(this.rand() * this.weekAligned.length);
+    for (let k = 0; k < this.weekAligned.length && a2 < 0; k++) {
+      const x = this.weekAligned[(off + k) % this.weekAligned.length]!;
+      if (!separate(x)) continue;
+      let works = 0;
+      let gives = 0;
+      for (let d = x, y = this.alignedAfter(x + 6); d <= y; d++) {
+        const t = this.st.roster[e0 * H + d]!;
+        if (t === OFF) continue;
+        works++;
+        if (this.st.cnt[d * T + t]! > Math.max(cm.req[d * T + t]!, cm.hardMin[d * T + t]!)) gives++;
+      }
+      if (works > 0 && gives === works) a2 = x;
+    }
+    for (let k = 0; k < 8 && a2 < 0; k++) {
+      const x = this.alignedStartBefore(Math.floor(this.rand() * H));
+      if (separate(x)) a2 = x;
+    }
+    if (a2 < 0) return;
+    const b2 = this.alignedAfter(a2 + 6);
+    const before = this.st.objective;
+    picks.forEach((e, j) => {
+      for (let d = a; d <= b; d++) this.saved[j * H + d - a] = this.st.roster[e * H + d]!;
+      for (let d = a2; d <= b2; d++) this.saved[(j + 4) * H + d - a2] = this.st.roster[e * H + d]!;
+    });
+    for (const e of picks) {
+      for (let d = a; d <= b; d++) if (cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      for (let d = a2; d <= b2; d++) if (cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+    }
+    let ok = true;
+    const noise = NOISE[Math.floor(this.rand() * 2)]!;
+    // A first, its minimum minutes lowered by what B held (B gives them back after).
+    picks.forEach((e, j) => {
+      if (!ok) return;
+      const bounds = windowBounds(cm, this.st.roster, e, a, b);
+      for (let d = a2; d <= b2; d++) {
+        const t = this.saved[(j + 4) * H + d - a2]!;
+        if (t !== OFF && cm.pin[e * H + d] === -2) bounds.minMinutes -= cm.len[t]!;
+      }
+      if (!this.improve(e, a, b, bounds, noise)) ok = false;
+    });
+    for (const e of picks)
+      if (ok && !this.improve(e, a2, b2, windowBounds(cm, this.st.roster, e, a2, b2), noise))
+        ok = false;
+    // Both windows are solved with the other's days as they are; recheck the whole employee.
+    if (ok) for (const e of picks) if (!employeeFeasible(cm, this.st.roster, e)) ok = false;
+    const delta = this.st.objective - before;
+    const frac = this.progress();
+    const temp = T_START * Math.pow(T_END / T_START, frac);
+    if (ok && (delta <= 0 || this.rand() < Math.exp(-delta / temp))) return;
+    picks.forEach((e, j) => {
+      for (let d = a; d <= b; d++) this.st.set(e, d, this.saved[j * H + d - a]!);
+      for (let d = a2; d <= b2; d++) this.st.set(e, d, this.saved[(j + 4) * H + d - a2]!);
     });
   }
 
