@@ -165,10 +165,25 @@ export async function chooseByKeyboard(
   typed: string,
   label: string,
 ): Promise<void> {
-  await expect
-    .poll(() => page.locator(`[data-testid="${testId}"]:focus-within`).count())
-    .toBeGreaterThan(0);
-  await page.keyboard.type(typed);
-  await page.locator(openOptions, { hasText: label }).waitFor();
+  const option = page.locator(openOptions, { hasText: label });
+  await expect.poll(() => page.locator(`[data-testid="${testId}"]:focus-within`).count()).toBe(1);
+  // A dialog's focus trap may still move the focus to its close button while it opens on a
+  // busy machine, and then the typed text goes nowhere. The dialog hands the focus back to the
+  // Select once it is open; if not, Tab from the close button reaches it (the next field), as a
+  // person seeing nothing happen would do. Then type again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.type(typed);
+    try {
+      await option.waitFor({ timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      const onClose = (await page.locator('.ant-modal-close:focus').count()) > 0;
+      if (onClose) await page.keyboard.press('Tab');
+      await expect
+        .poll(() => page.locator(`[data-testid="${testId}"]:focus-within`).count())
+        .toBe(1);
+    }
+  }
   await page.keyboard.press('Enter');
 }

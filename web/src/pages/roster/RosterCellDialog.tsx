@@ -52,12 +52,15 @@ export function RosterCellDialog({
       open={cell !== null}
       title={cell ? t('roster.grid.cellTitle', { person, date: cell.date }) : ''}
       onCancel={onClose}
-      // The dialog may take the focus while it opens; give it to the picker once it is open, so
-      // a keyboard user can type a shift code straight away, unless they are already on a field
-      // or a button (a fast typist must not have the focus pulled from under them).
+      // The dialog may take the focus while it opens (its focus trap gives it to its first
+      // focusable element, the close button); give it to the picker once it is open, so a
+      // keyboard user can type a shift code straight away, unless they are already on a field
+      // or a button of their own (a fast typist must not have the focus pulled from under them).
       afterOpenChange={(open) => {
         const active = document.activeElement;
-        const onControl = active instanceof HTMLInputElement || active instanceof HTMLButtonElement;
+        const onControl =
+          (active instanceof HTMLInputElement || active instanceof HTMLButtonElement) &&
+          active.closest('.ant-modal-close') === null;
         if (open && !onControl) selectRef.current?.focus();
       }}
       destroyOnHidden
