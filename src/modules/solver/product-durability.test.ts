@@ -165,8 +165,9 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
       `/api/solver/rosters/${rosterId}/generate`,
       { timeLimitSeconds: 12 },
     );
-    // Past the construction: a few improvements saved (a fresh start would begin above them).
-    await until(admin, started.id, (r) => r.status === 'running' && r.progress.length >= 3, 60_000);
+    // Past the construction: its best saved (the search may improve on it only a few times on a
+    // month this small, or not at all).
+    await until(admin, started.id, (r) => r.status === 'running' && r.progress.length >= 1, 60_000);
     // And well into its 12 s: a resume that got the full limit again would be seen below.
     await new Promise((r) => setTimeout(r, Math.max(0, 6000 - (Date.now() - generatedAt))));
     await kill9(child);
@@ -194,7 +195,7 @@ describe.each(DIALECTS)('a Generate run killed with SIGKILL on %s', (dialect) =>
     expect(done.status).toBe('done');
     expect(done.result!.error).toBeNull();
     // Resumed from the saved best roster: its first point is no worse than the last saved one
-    // (a fresh construction starts far above it).
+    // (a fresh construction may start above it).
     expect(done.progress.length).toBeGreaterThan(saved);
     expect(done.progress[saved]!.objective).toBeLessThanOrEqual(
       atKill.progress[saved - 1]!.objective + 1e-6,
