@@ -602,21 +602,31 @@ export function listPages(db: Kysely<DB>, q: { status?: string; limit: number })
 
 // ---- timeline ----------------------------------------------------------------------------------
 
-export async function insertTimeline(
-  db: Kysely<DB>,
-  e: { pageId: string; at: number; type: string; sendKey?: string; data: unknown },
-): Promise<void> {
-  await insertTimelineQuery(db, {
+/** One entry of a page's timeline, as the service hands it to the store. */
+interface TimelineEntry {
+  pageId: string;
+  at: number;
+  type: string;
+  sendKey?: string;
+  data: unknown;
+}
+
+type TimelineRow = Selectable<DB['page_timeline']>;
+
+function timelineRow(e: TimelineEntry): TimelineRow {
+  return {
     id: newId(),
     page_id: e.pageId,
     at: e.at,
     type: e.type,
     send_key: e.sendKey ?? null,
     data_json: JSON.stringify(e.data),
-  });
+  };
 }
 
-type TimelineRow = Selectable<DB['page_timeline']>;
+export async function insertTimeline(db: Kysely<DB>, e: TimelineEntry): Promise<void> {
+  await insertTimelineQuery(db, timelineRow(e));
+}
 
 const TIMELINE_COLUMNS = [
   'id',
@@ -637,18 +647,8 @@ const timelineWithBatch: DeferredRows<TimelineRow> = { flush: insertTimelineRows
  * the batch reads: the intake's, and a send's outcome (a claim's `findSend` checks it, but the
  * job that wrote it is marked finished in the same unit, at once, so no later unit claims it).
  */
-export async function insertTimelineWithBatch(
-  db: Kysely<DB>,
-  e: { pageId: string; at: number; type: string; sendKey?: string; data: unknown },
-): Promise<void> {
-  await insertWithBatch(db, timelineWithBatch, {
-    id: newId(),
-    page_id: e.pageId,
-    at: e.at,
-    type: e.type,
-    send_key: e.sendKey ?? null,
-    data_json: JSON.stringify(e.data),
-  });
+export async function insertTimelineWithBatch(db: Kysely<DB>, e: TimelineEntry): Promise<void> {
+  await insertWithBatch(db, timelineWithBatch, timelineRow(e));
 }
 const insertTimelineQuery = precompiled<TimelineRow>((db, p) =>
   db.insertInto('page_timeline').values({
