@@ -897,7 +897,12 @@ class Search {
    * over the cell's week (A) and over another week (B) of the horizon; A is re-solved first
    * (with B's minutes and weekends free), then B with what is left. A one-window move cannot
    * move minutes or weekends from one part of the year to another (its bounds keep the rest's
-   * totals), and the year-long instances end short of both in their last months.
+   * totals), and the year-long instances end short of both in their last months. Week B is
+   * where the person gives up the least cover (transferWeek); then up to two people who work
+   * the other day of a weekend in B re-solve B (weekendHelpers), so a weekend given up in B is
+   * filled by someone already on it (screening, 10 s CPU, seeds 1–3: Instance23 28 497 / 28 996 /
+   * 29 155 → 26 676 / 28 074 / 28 257; Instance24 85 898 / 88 807 / 87 238 → 87 908 / 87 111 /
+   * 86 586).
    */
   private pairedMove(): void {
     const { E, H, T } = this.cm;
@@ -968,6 +973,15 @@ class Search {
         ok = false;
     // Both windows are solved with the other's days as they are; recheck the whole employee.
     if (ok) for (const e of picks) if (!employeeFeasible(cm, this.st.roster, e)) ok = false;
+    const helpers = ok ? this.weekendHelpers(picks, a2, b2) : [];
+    helpers.forEach((e, j) => {
+      for (let d = a2; d <= b2; d++) this.saved[(j + 2) * H + d - a2] = this.st.roster[e * H + d]!;
+    });
+    for (const e of helpers) {
+      for (let d = a2; d <= b2; d++) if (cm.pin[e * H + d] === -2) this.st.set(e, d, OFF);
+      if (ok && !this.improve(e, a2, b2, windowBounds(cm, this.st.roster, e, a2, b2), noise))
+        ok = false;
+    }
     const delta = this.st.objective - before;
     const frac = this.progress();
     const temp = T_START * Math.pow(T_END / T_START, frac);
@@ -976,11 +990,15 @@ class Search {
       for (let d = a; d <= b; d++) this.st.set(e, d, this.saved[j * H + d - a]!);
       for (let d = a2; d <= b2; d++) this.st.set(e, d, this.saved[(j + 4) * H + d - a2]!);
     });
+    helpers.forEach((e, j) => {
+      for (let d = a2; d <= b2; d++) this.st.set(e, d, this.saved[(j + 2) * H + d - a2]!);
+    });
   }
 
   /**
    * Week B of a two-window move for employee e (A = [a, b]): the week, apart from A, whose
-   * cells e could give up at the least cover cost (over-covered cells first). When e has no
+   * cells e could give up at the least cover cost (over-covered cells first; a weekend cell
+   * someone on the other day of that weekend could take counts 1). When e has no
    * weekend left and does not work A's weekend, only weeks holding a weekend e works count:
    * freeing B then gives A the weekend (a weekend moves from where the cover is over to where
    * it is under). -1 when there is none.
@@ -1007,7 +1025,9 @@ class Search {
         works++;
         if (weekendOf[d]! >= 0) weekend = true;
         const i = d * T + t;
-        loss += st.coverCost(i, st.cnt[i]! - 1) - st.coverCost(i, st.cnt[i]!);
+        let l = st.coverCost(i, st.cnt[i]! - 1) - st.coverCost(i, st.cnt[i]!);
+        if (l > 0 && weekendOf[d]! >= 0 && this.canFill(e, d, t)) l = 1;
+        loss += l;
       }
       if (works === 0 || (needWeekend && !weekend)) continue;
       loss += this.rand();
@@ -1017,6 +1037,64 @@ class Search {
       }
     }
     return best;
+  }
+
+  /** Someone other than e who works another day of d's weekend, is off on d and may work t. */
+  private canFill(e: number, d: number, t: number): boolean {
+    const { E, H, weekendOf } = this.cm;
+    const cm = this.cm;
+    const W = cm.model.weekends.length;
+    const w = weekendOf[d]!;
+    for (let h = 0; h < E; h++) {
+      if (h === e || this.st.roster[h * H + d] !== OFF || this.st.tally.wkDays[h * W + w]! === 0)
+        continue;
+      if (cm.dayOff[h * H + d] || cm.pin[h * H + d] !== -2) continue;
+      if ((cm.model.employees[h]!.maxShifts[t] ?? H) <= this.st.tally.typeCount[h * cm.T + t]!)
+        continue;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Up to two people (not in `picks`) who work one day of a weekend in [a2, b2] while another
+   * day of it is now under-covered: re-solved over that week they may take it without spending
+   * a weekend (the weekend a two-window move freed is filled by those already on it).
+   */
+  private weekendHelpers(picks: number[], a2: number, b2: number): number[] {
+    const { E, H, T, weekendOf } = this.cm;
+    const cm = this.cm;
+    const W = cm.model.weekends.length;
+    const under: number[] = [];
+    for (let d = a2; d <= b2; d++) {
+      if (weekendOf[d]! < 0) continue;
+      for (let t = 0; t < T; t++) {
+        const i = d * T + t;
+        if (this.st.cnt[i]! < cm.req[i]!) {
+          under.push(d);
+          break;
+        }
+      }
+    }
+    if (under.length === 0) return [];
+    const cand: number[] = [];
+    for (let e = 0; e < E; e++) {
+      if (picks.includes(e)) continue;
+      for (const d of under) {
+        const w = weekendOf[d]!;
+        if (
+          this.st.roster[e * H + d] === OFF &&
+          !cm.dayOff[e * H + d] &&
+          cm.pin[e * H + d] === -2 &&
+          this.st.tally.wkDays[e * W + w]! > 0
+        ) {
+          cand.push(e);
+          break;
+        }
+      }
+    }
+    this.shuffle(cand);
+    return cand.slice(0, 1 + Math.floor(this.rand() * 2));
   }
 
   /** A random (day, shift) cell whose cover is off target, or -1. */
