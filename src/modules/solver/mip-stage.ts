@@ -2,6 +2,15 @@ import type { Highs } from 'highs';
 import type { CompiledModel } from './model.js';
 import { buildMip, representable, runMip } from './mip.js';
 import type { MipSubproblem } from './mip.js';
+import {
+  ADAPTIVE_MAX_DAYS,
+  ADAPTIVE_MAX_STAFF,
+  emptyStats,
+  mipShare,
+  pickKind,
+  windowOf,
+} from './mip-windows.js';
+import type { WindowKind, WindowSizes } from './mip-windows.js';
 import { scoreRoster } from './scorer.js';
 import { validateRoster } from './validator.js';
 
@@ -15,6 +24,9 @@ import { validateRoster } from './validator.js';
  *   each ≤ WINDOW_SEC seconds of the search's clock: the aligned weeks in turn with everyone
  *   free, or a random part of the staff over the week when everyone would exceed
  *   WINDOW_VARS columns; the rest fixed to the incumbent.
+ * On horizons ≤ ADAPTIVE_MAX_DAYS with ≤ ADAPTIVE_MAX_STAFF people the windows are adaptive instead (mip-windows.ts): week,
+ * fortnight or part of the staff over the whole horizon, chosen by gain per second, from 10 %
+ * of the budget on, the share following the MIP's gain rate against the LNS's (0.1–0.6).
  * Every roster HiGHS returns is re-checked by the independent validator and scorer before
  * the search sees it. Off for models with fairness terms (quadratic, not stated in the MIP).
  */
@@ -27,6 +39,17 @@ const MIP_SHARE = 0.25;
  * even on 15 (42 days), worse on 19 (84 days: 4322 → 4862), within noise on 23 and 24 (364).
  */
 const WINDOW_MAX_DAYS = 42;
+/** Adaptive windows (≤ ADAPTIVE_MAX_DAYS): none before this share of the budget. */
+const ADAPTIVE_START = 0.1;
+/** Gain and time are decayed with this time constant, as a share of the budget. */
+const ADAPTIVE_TAU = 0.2;
+/**
+ * Column budgets and time limit of an adaptive window (screening, 25 s CPU, seeds 1–2: a
+ * fortnight of everyone on Instance8, ~1 300 columns, was rarely solved in 3–5 s and never
+ * improved; half the staff of Instance5 over the month, 448 columns, once gained a cover unit).
+ */
+const ADAPTIVE_SIZES: WindowSizes = { windowColumns: 1000, staffColumns: 4000 };
+const ADAPTIVE_WINDOW_SEC = 3;
 
 export interface MipStageOptions {
   highs: Highs;
@@ -46,6 +69,15 @@ export class MipStage {
   private readonly vars: number;
   /** The full MIP proved the incumbent optimal. */
   optimal = false;
+  // Adaptive windows (short horizons): decayed gains and times, see mip-windows.ts.
+  private readonly adaptive: boolean;
+  private readonly kinds = emptyStats();
+  private lastBest = Number.POSITIVE_INFINITY;
+  private lastSeen = 0;
+  private decMip = 0;
+  private decAll = 0;
+  private gainMip = 0;
+  private gainLns = 0;
 
   constructor(
     private readonly cm: CompiledModel,
@@ -53,6 +85,8 @@ export class MipStage {
     private readonly seed: number,
     /** The search's clock (ms): time shares and per-window limits are on it. */
     private readonly now: () => number,
+    /** The search's best objective so far (the gain rates are measured on it). */
+    private readonly best: () => number = () => Number.POSITIVE_INFINITY,
   ) {
     let vars = 0;
     for (let e = 0; e < cm.E; e++)
@@ -60,6 +94,7 @@ export class MipStage {
         if ((cm.model.employees[e]!.maxShifts[t] ?? cm.H) > 0) vars += cm.H;
     this.vars = vars;
     this.fullDone = !opt.full || vars > FULL_MIP_VARS;
+    this.adaptive = opt.windows && cm.H <= ADAPTIVE_MAX_DAYS && cm.E <= ADAPTIVE_MAX_STAFF;
   }
 
   static usable(cm: CompiledModel): boolean {
@@ -70,7 +105,46 @@ export class MipStage {
   due(elapsedMs: number, budgetMs: number): boolean {
     if (this.failed || this.optimal) return false;
     if (!this.fullDone) return elapsedMs >= Math.min(budgetMs * 0.15, 3000);
+    if (this.adaptive) return this.adaptiveDue(elapsedMs, budgetMs);
     return this.opt.windows && this.cm.H <= WINDOW_MAX_DAYS && this.mipMs < MIP_SHARE * elapsedMs;
+  }
+
+  /**
+   * Adaptive share: the LNS's gain is what the best improved between MIP steps; the rates
+   * are decayed (recent evidence counts), the share is held on the whole run's time (a
+   * decayed total let 6 s windows eat half of a short run on Instance13).
+   */
+  private adaptiveDue(elapsedMs: number, budgetMs: number): boolean {
+    this.decay(elapsedMs, budgetMs);
+    const b = this.best();
+    if (b < this.lastBest && Number.isFinite(this.lastBest)) this.gainLns += this.lastBest - b;
+    this.lastBest = b;
+    if (elapsedMs < ADAPTIVE_START * budgetMs) return false;
+    const lnsMs = Math.max(1, this.decAll - this.decMip);
+    const share = mipShare(
+      this.gainMip / Math.max(1, this.decMip),
+      this.decMip > 0 ? this.gainLns / lnsMs : 0,
+    );
+    return this.mipMs < share * elapsedMs;
+  }
+
+  private decay(elapsedMs: number, budgetMs: number): void {
+    const dt = Math.max(0, elapsedMs - this.lastSeen);
+    this.lastSeen = elapsedMs;
+    const k = Math.exp(-dt / Math.max(1, ADAPTIVE_TAU * budgetMs));
+    this.decMip *= k;
+    this.decAll = this.decAll * k + dt;
+    this.gainMip *= k;
+    this.gainLns *= k;
+    for (const s of Object.values(this.kinds)) {
+      s.gain *= k;
+      s.ms *= k;
+    }
+  }
+
+  /** A better roster came from elsewhere (the other worker): not the LNS's gain. */
+  rebase(): void {
+    this.lastBest = this.best();
   }
 
   /**
@@ -90,6 +164,8 @@ export class MipStage {
         this.fullDone = true;
         const r = this.solve({}, current, remainingMs, stop, adopt);
         if (r) this.optimal = true;
+      } else if (this.adaptive) {
+        this.adaptiveStep(current, rand, remainingMs, stop, adopt);
       } else {
         const limit = Math.min(WINDOW_SEC * 1000, remainingMs);
         this.solve(
@@ -105,6 +181,46 @@ export class MipStage {
       this.failed = true;
     }
     this.mipMs += this.now() - t0;
+  }
+
+  /** One adaptive window; its gain (on the roster it started from) is credited to its kind. */
+  private adaptiveStep(
+    current: Int16Array,
+    rand: () => number,
+    remainingMs: number,
+    stop: () => boolean,
+    adopt: Adopt,
+  ): void {
+    const t0 = this.now();
+    const best0 = this.best();
+    const kind: WindowKind = pickKind(this.kinds, rand);
+    const sub = windowOf(kind, this.cm, current, this.week, ADAPTIVE_SIZES, rand);
+    if (kind === 'week') this.week++;
+    const start = scoreRoster(this.cm.model, current).total;
+    let reached = start;
+    const limit = Math.min(ADAPTIVE_WINDOW_SEC * 1000, remainingMs);
+    this.solve(
+      sub,
+      current,
+      limit,
+      () => stop() || this.now() - t0 > limit,
+      (roster, objective) => {
+        const took = adopt(roster, objective);
+        if (took) reached = Math.min(reached, objective);
+        return took;
+      },
+    );
+    const ms = this.now() - t0;
+    const s = this.kinds[kind];
+    s.tries++;
+    s.gain += start - reached;
+    s.ms += ms;
+    this.decAll += ms;
+    this.lastSeen += ms;
+    this.decMip += ms;
+    const b = this.best();
+    if (b < best0) this.gainMip += best0 - b;
+    this.lastBest = b;
   }
 
   /**

@@ -337,7 +337,13 @@ class Search {
     this.hasHardMin = cm.hardMin.some((m) => m > 0);
     this.mip =
       opt.mip && opt.maxIterations === undefined && MipStage.usable(cm)
-        ? new MipStage(cm, opt.mip, opt.seed, () => this.elapsed())
+        ? new MipStage(
+            cm,
+            opt.mip,
+            opt.seed,
+            () => this.elapsed(),
+            () => this.bestObj,
+          )
         : null;
   }
 
@@ -665,6 +671,7 @@ class Search {
         this.st.recompute();
         this.feasible.fill(1);
         this.record();
+        this.mip?.rebase();
       }
       if (!this.allFeasible()) {
         this.repair();
