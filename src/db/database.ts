@@ -7,6 +7,7 @@ import {
   type Driver,
   Kysely,
   PostgresDialect,
+  type QueryResult,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -54,6 +55,32 @@ function withStatementCache(sqlite: SQLite.Database) {
   };
 }
 
+/** Runs a compiled statement on a SQLite handle's one connection, as Kysely's driver would. */
+export type SqliteStatementRunner = (
+  sql: string,
+  parameters: readonly unknown[],
+) => QueryResult<unknown>;
+
+const sqliteRunners = new WeakMap<Kysely<DB>, SqliteStatementRunner>();
+
+/**
+ * The statement runner of a SQLite handle opened here (undefined on PostgreSQL): for the group
+ * commit, which lets its batch's hot statements skip Kysely's per-query executor (see
+ * `batchStatementRunner`). Results are shaped exactly as Kysely's SQLite driver shapes them.
+ */
+export function sqliteRunnerOf(db: Kysely<DB>): SqliteStatementRunner | undefined {
+  return sqliteRunners.get(db);
+}
+
+function statementRunner(cache: ReturnType<typeof withStatementCache>): SqliteStatementRunner {
+  return (sql, parameters) => {
+    const stmt = cache.prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  };
+}
+
 /**
  * Transactions start with `BEGIN IMMEDIATE` (Kysely's driver says `BEGIN`, deferred): the
  * write lock is taken at the start, waiting up to `busy_timeout` for another process's
@@ -94,9 +121,9 @@ export function openDatabase(
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-    });
+    const cache = withStatementCache(sqlite);
+    const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: cache }) });
+    sqliteRunners.set(db, statementRunner(cache));
     return {
       db,
       dialect: 'sqlite',

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openMigrated } from '../../test/helpers/db.js';
 import fc from 'fast-check';
 import { type DeferredRows, GroupCommit, insertWithBatch } from './group-commit.js';
-import { precompiledRows } from './precompiled.js';
+import { precompiled, precompiledRows } from './precompiled.js';
 
 const disposers: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -165,7 +165,9 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
           key: `r${round}-${i}`,
           value: `v${round}-${i * 7}`,
         }));
-        await insertRows(db, rows);
+        // Half the rounds in a group-commit batch (on SQLite run on the connection directly).
+        if (round % 2 === 0) await insertRows(db, rows);
+        else await new GroupCommit(db).run((trx) => insertRows(trx, rows));
         const stored = await db
           .selectFrom('alert_setting')
           .select(['key', 'value'])
@@ -177,5 +179,46 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  const insertSetting = precompiled<{ key: string; value: string }>((d, p) =>
+    d
+      .insertInto('alert_setting')
+      .values({ key: p('key'), value: p('value') })
+      .onConflict((oc) => oc.column('key').doNothing()),
+  );
+  const findSetting = precompiled<{ key: string }>((d, p) =>
+    d.selectFrom('alert_setting').select(['key', 'value']).where('key', '=', p('key')),
+  );
+
+  it("a batch's precompiled statements answer as Kysely does (rows, affected rows)", async () => {
+    const { db } = await setup();
+    const writer = new GroupCommit(db);
+    const [inserted, skipped, found, missing] = await writer.run(async (trx) => [
+      await insertSetting(trx, setting('p')),
+      await insertSetting(trx, setting('p')), // conflict: nothing inserted
+      await findSetting(trx, { key: 'p' }),
+      await findSetting(trx, { key: 'none' }),
+    ]);
+    expect(inserted.numAffectedRows).toBe(1n);
+    expect(skipped.numAffectedRows).toBe(0n);
+    expect(found.rows).toEqual([{ key: 'p', value: 'p' }]);
+    expect(missing.rows).toEqual([]);
+    await expect(writer.run((trx) => insertSetting(trx, { key: 'q' } as never))).rejects.toThrow(
+      /no value for value/,
+    );
+  });
+
+  it('a unit that keeps its transaction past the commit cannot run a statement on it', async () => {
+    const { db } = await setup();
+    const writer = new GroupCommit(db);
+    let kept: Parameters<Parameters<GroupCommit['run']>[0]>[0] | undefined;
+    await writer.run(async (trx) => {
+      kept = trx;
+      await insertSetting(trx, setting('k'));
+    });
+    // Not run on the connection outside any transaction (or inside a later batch's).
+    await expect(insertSetting(kept!, setting('late'))).rejects.toThrow(/committed/);
+    expect((await findSetting(db, { key: 'late' })).rows).toEqual([]);
   });
 });
