@@ -5,6 +5,7 @@ import type { MipSubproblem } from './mip.js';
 import {
   ADAPTIVE_MAX_DAYS,
   ADAPTIVE_MAX_STAFF,
+  ADAPTIVE_MIN_STAFF,
   emptyStats,
   mipShare,
   pickKind,
@@ -24,7 +25,7 @@ import { validateRoster } from './validator.js';
  *   each ≤ WINDOW_SEC seconds of the search's clock: the aligned weeks in turn with everyone
  *   free, or a random part of the staff over the week when everyone would exceed
  *   WINDOW_VARS columns; the rest fixed to the incumbent.
- * On horizons ≤ ADAPTIVE_MAX_DAYS with ≤ ADAPTIVE_MAX_STAFF people the windows are adaptive instead (mip-windows.ts): week,
+ * On horizons ≤ ADAPTIVE_MAX_DAYS with ADAPTIVE_MIN_STAFF–ADAPTIVE_MAX_STAFF people the windows are adaptive instead (mip-windows.ts): week,
  * fortnight or part of the staff over the whole horizon, chosen by gain per second, from 10 %
  * of the budget on, the share following the MIP's gain rate against the LNS's (0.1–0.6).
  * Every roster HiGHS returns is re-checked by the independent validator and scorer before
@@ -94,7 +95,11 @@ export class MipStage {
         if ((cm.model.employees[e]!.maxShifts[t] ?? cm.H) > 0) vars += cm.H;
     this.vars = vars;
     this.fullDone = !opt.full || vars > FULL_MIP_VARS;
-    this.adaptive = opt.windows && cm.H <= ADAPTIVE_MAX_DAYS && cm.E <= ADAPTIVE_MAX_STAFF;
+    this.adaptive =
+      opt.windows &&
+      cm.H <= ADAPTIVE_MAX_DAYS &&
+      cm.E >= ADAPTIVE_MIN_STAFF &&
+      cm.E <= ADAPTIVE_MAX_STAFF;
   }
 
   static usable(cm: CompiledModel): boolean {
