@@ -6,9 +6,10 @@ import { benchmarkDir } from './benchmark-paths.js';
 import { findInfeasibility } from './infeasibility.js';
 import { readInstance } from './instance-reader.js';
 import type { EmployeeRules, RosterModel } from './model.js';
-import { OFF, weekendsFor } from './model.js';
+import { OFF } from './model.js';
 import { scoreRoster } from './scorer.js';
 import { solve } from './solver.js';
+import { coverModel } from './test-models.js';
 import { validateRoster } from './validator.js';
 
 const load = (n: number) =>
@@ -37,19 +38,7 @@ function smallModel(
     daysOff: [],
     ...overrides,
   }));
-  const cover = [];
-  for (let d = 0; d < days; d++)
-    for (let t = 0; t < 3; t++)
-      cover.push({ day: d, shift: t, requirement: 1, underWeight: 100, overWeight: 1 });
-  return {
-    days,
-    shifts,
-    employees,
-    onRequests: [],
-    offRequests: [],
-    cover,
-    weekends: weekendsFor(days),
-  };
+  return coverModel(days, shifts, employees, () => 1);
 }
 
 describe('solver on benchmark instances', () => {

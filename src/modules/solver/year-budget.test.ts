@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RosterModel } from './model.js';
-import { compile, weekendsFor } from './model.js';
+import { compile } from './model.js';
 import { scoreRoster } from './scorer.js';
 import { solve } from './solver.js';
+import { coverModel } from './test-models.js';
 import { validateRoster } from './validator.js';
 import { budgetShares, yearBudget } from './year-budget.js';
 
@@ -35,25 +36,7 @@ function yearModel(
     daysOff: [] as number[],
   }));
   for (const [e, d] of offs) employees[e % people]!.daysOff.push(d % days);
-  const cover = [];
-  for (let d = 0; d < days; d++)
-    for (let t = 0; t < 3; t++)
-      cover.push({
-        day: d,
-        shift: t,
-        requirement: ramp[Math.floor((d * ramp.length) / days)]!,
-        underWeight: 100,
-        overWeight: 1,
-      });
-  return {
-    days,
-    shifts,
-    employees,
-    onRequests: [],
-    offRequests: [],
-    cover,
-    weekends: weekendsFor(days),
-  };
+  return coverModel(days, shifts, employees, (d) => ramp[Math.floor((d * ramp.length) / days)]!);
 }
 
 const ramp = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 6 });
