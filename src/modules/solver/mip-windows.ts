@@ -4,7 +4,7 @@ import type { MipSubproblem } from './mip.js';
 
 /**
  * Adaptive fix-and-optimise windows for short horizons (≤ ADAPTIVE_MAX_DAYS) and staffs of
- * ADAPTIVE_MIN_STAFF to ADAPTIVE_MAX_STAFF people (Instances 5–12),
+ * ADAPTIVE_MIN_STAFF to ADAPTIVE_MAX_STAFF people (Instances 2, 3, 5–12),
  * pure (the randomness comes in as `rand`). Three kinds of sub-problem:
  * - **week**: an aligned week, everyone free (or the staff that fits);
  * - **fortnight**: 14 days from any day, so the rules that span a week border (runs, days off,
@@ -22,7 +22,7 @@ export const ADAPTIVE_MAX_DAYS = 28;
  */
 export const ADAPTIVE_MAX_STAFF = 99;
 /**
- * Nor for staffs this small (Instances 1–4): there the week cycle reaches the best known, the
+ * Nor for staffs this small (Instances 1 and 4): there the week cycle reaches the best known, the
  * adaptive windows did not (Instance4, quiet, 60 s: 1716 on main in two runs; 1720, 1720 and
  * 1721 with them, 2026-12-07 14:05–14:25).
  */
