@@ -172,14 +172,7 @@ export class MipStage {
       } else if (this.adaptive) {
         this.adaptiveStep(current, rand, remainingMs, stop, adopt);
       } else {
-        const limit = Math.min(WINDOW_SEC * 1000, remainingMs);
-        this.solve(
-          this.pickWindow(rand),
-          current,
-          limit,
-          () => stop() || this.now() - t0 > limit,
-          adopt,
-        );
+        this.solveWindow(this.pickWindow(rand), current, WINDOW_SEC, remainingMs, stop, adopt);
       }
     } catch {
       // A HiGHS failure (WASM abort, memory) switches the stage off; the LNS goes on.
@@ -203,18 +196,11 @@ export class MipStage {
     if (kind === 'week') this.week++;
     const start = scoreRoster(this.cm.model, current).total;
     let reached = start;
-    const limit = Math.min(ADAPTIVE_WINDOW_SEC * 1000, remainingMs);
-    this.solve(
-      sub,
-      current,
-      limit,
-      () => stop() || this.now() - t0 > limit,
-      (roster, objective) => {
-        const took = adopt(roster, objective);
-        if (took) reached = Math.min(reached, objective);
-        return took;
-      },
-    );
+    this.solveWindow(sub, current, ADAPTIVE_WINDOW_SEC, remainingMs, stop, (roster, objective) => {
+      const took = adopt(roster, objective);
+      if (took) reached = Math.min(reached, objective);
+      return took;
+    });
     const ms = this.now() - t0;
     const s = this.kinds[kind];
     s.tries++;
@@ -251,6 +237,20 @@ export class MipStage {
   }
 
   /** Returns true when HiGHS proved the (sub-)problem optimal. */
+  /** One window, stopped after `sec` seconds of the search's clock (or what is left). */
+  private solveWindow(
+    sub: MipSubproblem,
+    current: Int16Array,
+    sec: number,
+    remainingMs: number,
+    stop: () => boolean,
+    adopt: Adopt,
+  ): void {
+    const t0 = this.now();
+    const limit = Math.min(sec * 1000, remainingMs);
+    this.solve(sub, current, limit, () => stop() || this.now() - t0 > limit, adopt);
+  }
+
   private solve(
     sub: MipSubproblem,
     current: Int16Array,
