@@ -154,7 +154,25 @@ export async function choose(page: Page, testId: string, labels: string | string
         el.querySelector('.ant-select-multiple') !== null,
     );
   if (multiple) await page.keyboard.press('Escape');
+  else await repickUntilClosed(page, wanted[wanted.length - 1]!);
   await dropdownsClosed(page);
+}
+
+/** A Select whose options load as it opens (remote search, e.g. the merge dialog's) can re-render
+ * its list under the click, which then picks nothing and leaves the dropdown open (CI failed on
+ * it once): while the dropdown still offers the option, pick it again, as a person would. */
+async function repickUntilClosed(page: Page, label: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await expect
+        .poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 2000 })
+        .toBe(0);
+      return;
+    } catch {
+      const option = page.locator(openOptions, { hasText: label }).first();
+      if ((await option.count()) > 0) await option.click();
+    }
+  }
 }
 
 /** Picks an option of the Select with this test id by keyboard alone: waits for the Select to
