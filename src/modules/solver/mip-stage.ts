@@ -6,9 +6,11 @@ import {
   ADAPTIVE_MAX_DAYS,
   ADAPTIVE_MAX_STAFF,
   ADAPTIVE_MIN_STAFF,
+  alignedWeek,
   emptyStats,
   mipShare,
   pickKind,
+  shuffled,
   windowOf,
 } from './mip-windows.js';
 import type { WindowKind, WindowSizes } from './mip-windows.js';
@@ -222,21 +224,12 @@ export class MipStage {
   private pickWindow(rand: () => number): MipSubproblem {
     const { E, H } = this.cm;
     const perCellVars = this.vars / (E * H);
-    const weeks = Math.max(1, Math.floor(H / 7));
-    const w = this.week++ % weeks;
-    const from = w * 7;
-    const to = w === weeks - 1 ? H - 1 : from + 6;
+    const { from, to } = alignedWeek(H, this.week++);
     const k = Math.floor(WINDOW_VARS / Math.max(1e-9, perCellVars * (to - from + 1)));
     if (k >= E) return { from, to };
-    const all = Array.from({ length: E }, (_, i) => i);
-    for (let i = all.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [all[i], all[j]] = [all[j]!, all[i]!];
-    }
-    return { employees: all.slice(0, Math.max(2, k)), from, to };
+    return { employees: shuffled(E, rand).slice(0, Math.max(2, k)), from, to };
   }
 
-  /** Returns true when HiGHS proved the (sub-)problem optimal. */
   /** One window, stopped after `sec` seconds of the search's clock (or what is left). */
   private solveWindow(
     sub: MipSubproblem,
@@ -251,6 +244,7 @@ export class MipStage {
     this.solve(sub, current, limit, () => stop() || this.now() - t0 > limit, adopt);
   }
 
+  /** Returns true when HiGHS proved the (sub-)problem optimal. */
   private solve(
     sub: MipSubproblem,
     current: Int16Array,

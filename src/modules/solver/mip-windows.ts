@@ -156,13 +156,22 @@ export function pickStaff(
   return out;
 }
 
-function shuffled(n: number, rand: () => number): number[] {
+/** 0 … n-1 in random order (Fisher–Yates). */
+export function shuffled(n: number, rand: () => number): number[] {
   const a = Array.from({ length: n }, (_, i) => i);
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
+}
+
+/** Days of the `index`-th aligned week (turning over the horizon); the last takes the rest. */
+export function alignedWeek(H: number, index: number): { from: number; to: number } {
+  const weeks = Math.max(1, Math.floor(H / 7));
+  const w = index % weeks;
+  const from = w * 7;
+  return { from, to: w === weeks - 1 ? H - 1 : from + 6 };
 }
 
 export interface WindowSizes {
@@ -188,12 +197,8 @@ export function windowOf(
   const { E, H } = cm;
   let from = 0;
   let to = H - 1;
-  if (kind === 'week') {
-    const weeks = Math.max(1, Math.floor(H / 7));
-    const w = week % weeks;
-    from = w * 7;
-    to = w === weeks - 1 ? H - 1 : from + 6;
-  } else if (kind === 'fortnight') {
+  if (kind === 'week') ({ from, to } = alignedWeek(H, week));
+  else if (kind === 'fortnight') {
     const len = Math.min(H, 14);
     from = Math.floor(rand() * (H - len + 1));
     to = from + len - 1;
