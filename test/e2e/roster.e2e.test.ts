@@ -149,6 +149,9 @@ describe('rosters in the browser', () => {
       await page.getByTestId('rotation-pattern').fill('D,N,-,-');
       await page.getByTestId('rotation-add-all').click();
       await page.getByTestId('rotation-submit').click();
+      // The rotation dialog must be gone before the next one opens: while it is still fading
+      // out on a busy machine, its focus trap keeps the keys from the cell dialog.
+      await page.getByTestId('rotation-submit').waitFor({ state: 'hidden' });
       const a = ids['tech.a'];
       const cell = (date: string) => page.getByTestId(`roster-cell-${a}-${date}`);
       await expect.poll(() => cell('2027-01-01').innerText()).toContain('D');
@@ -235,7 +238,9 @@ describe('rosters in the browser', () => {
       await page.getByTestId('nav-myShifts').waitFor();
       expect(await page.getByTestId('nav-rosterSetup').count()).toBe(0);
       expect(await page.getByTestId('nav-rosterRequests').count()).toBe(0);
-      await page.keyboard.press('Escape');
+      // A phone has no Escape key: tap the drawer's close button.
+      await page.locator('.ant-drawer-close').click();
+      await expect.poll(() => page.locator('.ant-drawer-mask:visible').count()).toBe(0);
       await signOut(page);
     } catch (err) {
       await page.screenshot({ path: join(shots, 'roster-phone-failure.png'), fullPage: true });

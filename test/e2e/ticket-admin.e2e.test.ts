@@ -176,7 +176,13 @@ describe('ticket administration in the browser', () => {
       await choose(page, 'sla-dialog-type', '故障');
       await choose(page, 'sla-dialog-priority', 'P1');
       await page.getByTestId('sla-dialog-customer').click();
-      await chooseByKeyboard(page, 'sla-dialog-customer', '王经理', '大客户 王经理（dakehu）');
+      await chooseByKeyboard(
+        page,
+        'sla-dialog-customer',
+        '王经理',
+        '大客户 王经理（dakehu）',
+        '大客户 王经理',
+      );
       await expect
         .poll(() => page.getByTestId('sla-dialog-customer').innerText())
         .toContain('大客户 王经理');

@@ -13,7 +13,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { clearErrors, useApiErrors } from '../../forms/useApiErrors';
@@ -47,6 +47,12 @@ function PolicyDialog({
   const [form] = Form.useForm<PolicyValues>();
   const showError = useApiErrors();
   const [saving, setSaving] = useState(false);
+  // A fresh form each time the dialog opens, from this policy (or an empty one). Not by
+  // `preserve={false}` or `clearOnDestroy`: with either, the levels' fields lost their values
+  // as Chromium 156 drew the dialog (a new level's delay came up empty, and saving was refused).
+  useEffect(() => {
+    if (open) form.resetFields();
+  }, [open, policy, form]);
 
   const submit = async (values: PolicyValues) => {
     setSaving(true);
@@ -87,7 +93,6 @@ function PolicyDialog({
       <Form<PolicyValues>
         form={form}
         layout="vertical"
-        preserve={false}
         initialValues={
           policy
             ? {

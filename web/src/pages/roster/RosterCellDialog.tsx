@@ -1,6 +1,6 @@
 import { Button, Modal, Select, Typography } from 'antd';
 import type { RefSelectProps } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CellRef } from './rosterModel';
 import { dutiesOf } from './rosterModel';
@@ -22,10 +22,16 @@ export function RosterCellDialog({
   const [choice, setChoice] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const selectRef = useRef<RefSelectProps>(null);
-  useEffect(() => {
+  // The picker starts from the cell's shifts when the dialog opens for a cell. A reload of the
+  // month while it is open (another edit, the rotation's or the solver's refresh) must not
+  // throw away what the user has picked but not saved yet (CI lost a typed pick that way).
+  const cellKey = cell ? `${cell.personId}|${cell.date}` : null;
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (cellKey !== openedFor) {
+    setOpenedFor(cellKey);
     if (cell)
       setChoice(dutiesOf(view.assignments, cell).map((d) => `${d.postId}|${d.shiftTypeId}`));
-  }, [cell, view.assignments]);
+  }
   const shiftById = new Map(view.shiftTypes.map((s) => [s.id, s]));
   const options = view.posts.flatMap((p) =>
     p.shiftTypeIds.map((sid) => ({
