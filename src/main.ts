@@ -5,7 +5,6 @@ import pg from 'pg';
 import { type Logger, pino } from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
-import type { FsyncFn } from './db/wal-sync.js';
 import { migrateToLatest } from './db/migrate.js';
 import { JobEngine, purgeFinishedJobs } from './jobs/job-engine.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
@@ -111,8 +110,6 @@ export interface StartOptions {
   onDuty?: OnDutyProvider;
   /** Extra job handlers (tests). */
   configureJobs?: (engine: JobEngine) => void;
-  /** SQLite: the -wal file's fsync for the group commit's batches (tests hold or fail it). */
-  walFsync?: FsyncFn;
 }
 
 export function version(): string {
@@ -142,7 +139,6 @@ export async function startDutydesk(config: Config, opts: StartOptions = {}): Pr
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid } });
   const database = openDatabase(config.databaseUrl, {
-    walFsync: opts.walFsync,
     onIdleError: (err) => log.warn({ err }, 'database connection dropped'),
   });
   try {

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
-  sql,
   type DatabaseConnection,
   type Driver,
   Kysely,
@@ -15,7 +14,6 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
-import { type FsyncFn, WalSync } from './wal-sync.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -109,49 +107,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-const walSyncs = new WeakMap<Kysely<DB>, WalSync>();
-
-/**
- * Runs `body` in a transaction whose commit leaves its fsync to the thread pool (SQLite, for
- * the group commit's batches): `durable` is then set, and whoever the transaction answers must
- * wait for it. Without it (PostgreSQL, `:memory:`, before the -wal file is open here) this is a
- * plain transaction, durable when it returns.
- */
-export async function transactionWithDeferredSync<T>(
-  db: Kysely<DB>,
-  body: (trx: Kysely<DB>) => Promise<T>,
-): Promise<{ value: T; durable?: Promise<void> }> {
-  const wal = walSyncs.get(db);
-  if (!wal?.ready()) {
-    return { value: await db.transaction().execute(body) };
-  }
-  // The pragma is switched here, and only here. The connection is held for the whole
-  // transaction, so nothing but this batch runs under NORMAL: it writes its WAL frames at the
-  // commit without flushing them, and FULL is set back before the connection is released, so
-  // every other transaction still commits with SQLite's own fsync. (SQLite refuses to change
-  // the level inside a transaction, hence around it.) The batch's callers wait for `durable`:
-  // an fsync of the -wal file (same inode; it flushes these frames) begun after this commit,
-  // in libuv's thread pool, so a 202 still means "on disk" while the main thread goes on.
-  const value = await db.connection().execute(async (conn) => {
-    await sql`PRAGMA synchronous = NORMAL`.execute(conn);
-    try {
-      return await conn.transaction().execute(body);
-    } finally {
-      await sql`PRAGMA synchronous = FULL`.execute(conn);
-    }
-  });
-  return { value, durable: wal.durable() };
-}
-
 /** Open the database named by `url`: `sqlite:<path>` or `postgres://…`. */
 export function openDatabase(
   url: string,
-  opts: {
-    poolSize?: number;
-    onIdleError?: (err: Error) => void;
-    /** SQLite: the -wal file's fsync for the group commit's batches (tests hold or fail it). */
-    walFsync?: FsyncFn;
-  } = {},
+  opts: { poolSize?: number; onIdleError?: (err: Error) => void } = {},
 ): Database {
   const file = sqlitePathFromUrl(url);
   if (file !== undefined) {
@@ -165,21 +124,12 @@ export function openDatabase(
     const cache = withStatementCache(sqlite);
     const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: cache }) });
     sqliteRunners.set(db, statementRunner(cache));
-    const wal =
-      file !== ':memory:' && sqlite.pragma('journal_mode', { simple: true }) === 'wal'
-        ? new WalSync(`${file}-wal`, opts.walFsync)
-        : undefined;
-    if (wal) walSyncs.set(db, wal);
     return {
       db,
       dialect: 'sqlite',
       sqliteFile: file,
       sqlite,
-      close: async () => {
-        // The flushes under way finish first; SQLite deletes the -wal file when it closes last.
-        await wal?.close();
-        await db.destroy();
-      },
+      close: () => db.destroy(),
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

@@ -1,9 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import {
-  type SqliteStatementRunner,
-  sqliteRunnerOf,
-  transactionWithDeferredSync,
-} from './database.js';
+import { type SqliteStatementRunner, sqliteRunnerOf } from './database.js';
 import type { DB } from './schema.js';
 
 /**
@@ -184,9 +180,7 @@ export class GroupCommit {
     // Units rarely fail; when one does, the whole transaction rolls back and the batch runs
     // again, each unit in its own savepoint, so that only the failing one is lost.
     try {
-      // SQLite: this commit leaves its fsync to the thread pool (database.ts); the main thread
-      // runs the next batch while the file is flushed, and the callers wait for it below.
-      const { value: values, durable } = await transactionWithDeferredSync(this.db, (trx) =>
+      const values = await this.db.transaction().execute((trx) =>
         withLiveBatch(trx, this.runner, async () => {
           // Taken once the connection is ours: whatever arrived while we waited joins.
           batch = this.queue.splice(0, MAX_UNITS);
@@ -210,18 +204,9 @@ export class GroupCommit {
           return out;
         }),
       );
-      const settled = batch;
-      const outcomes: Outcome[] = values.map((value) => ({ ok: true, value }));
-      if (!durable) {
-        this.settle(settled, outcomes);
-        return;
-      }
-      // Nobody is answered before the -wal file is flushed; if that fails, nobody succeeds.
-      durable.then(
-        () => this.settle(settled, outcomes),
-        (error: unknown) => {
-          for (const item of settled) item.reject(error);
-        },
+      this.settle(
+        batch,
+        values.map((value) => ({ ok: true, value })),
       );
       return;
     } catch (error) {

@@ -5,7 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { type Dutydesk, type StartOptions, startDutydesk } from '../../src/main.js';
+import { type Dutydesk, startDutydesk } from '../../src/main.js';
 import type { Role } from '../../src/server/permissions.js';
 import { type DialectName, createTestDatabase } from './db.js';
 
@@ -38,7 +38,6 @@ let counter = 0;
 export async function startTestApp(
   dialect: DialectName = 'sqlite',
   env: Record<string, string> = {},
-  start: Pick<StartOptions, 'walFsync'> = {},
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'dutydesk-data-'));
@@ -52,12 +51,7 @@ export async function startTestApp(
   const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
   const prev = process.env.DUTYDESK_ADMIN_PASSWORD;
   process.env.DUTYDESK_ADMIN_PASSWORD = ADMIN_PASSWORD;
-  const dd = await startDutydesk(config, {
-    ...start,
-    clock,
-    listen: false,
-    log: pino({ level: 'silent' }),
-  });
+  const dd = await startDutydesk(config, { clock, listen: false, log: pino({ level: 'silent' }) });
   if (prev === undefined) delete process.env.DUTYDESK_ADMIN_PASSWORD;
   else process.env.DUTYDESK_ADMIN_PASSWORD = prev;
   const app = dd.app!;
