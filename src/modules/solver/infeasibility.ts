@@ -25,7 +25,21 @@ export function findInfeasibility(
   const H = model.days;
   const pins = model.pins ?? [];
   const pinAt = new Map<number, number>();
-  for (const p of pins) pinAt.set(p.employee * H + p.day, p.shift);
+  const label = (t: number) => (t === OFF ? '-' : model.shifts[t]!.id);
+  for (const p of pins) {
+    const before = pinAt.get(p.employee * H + p.day);
+    // Two pins on one cell that disagree: no roster keeps both.
+    if (before !== undefined && before !== p.shift)
+      out.push({
+        rule: 'pin',
+        messageKey: 'solver.infeasible.pinConflict',
+        employee: model.employees[p.employee]!.id,
+        day: p.day,
+        shift: label(p.shift),
+        detail: `pinned ${label(before)} and ${label(p.shift)}`,
+      });
+    pinAt.set(p.employee * H + p.day, p.shift);
+  }
   model.employees.forEach((emp, e) => {
     const sid = (t: number) => model.shifts[t]!.id;
     if (emp.minMinutes > emp.maxMinutes) {

@@ -27,9 +27,10 @@ import { validateRoster } from './validator.js';
  *   each ≤ WINDOW_SEC seconds of the search's clock: the aligned weeks in turn with everyone
  *   free, or a random part of the staff over the week when everyone would exceed
  *   WINDOW_VARS columns; the rest fixed to the incumbent.
- * On horizons ≤ ADAPTIVE_MAX_DAYS with ADAPTIVE_MIN_STAFF–ADAPTIVE_MAX_STAFF people the windows are adaptive instead (mip-windows.ts): week,
- * fortnight or part of the staff over the whole horizon, chosen by gain per second, from 10 %
- * of the budget on, the share following the MIP's gain rate against the LNS's (0.1–0.6).
+ * On horizons ≤ ADAPTIVE_MAX_DAYS with ADAPTIVE_MIN_STAFF–ADAPTIVE_MAX_STAFF people the
+ * windows are adaptive instead (mip-windows.ts): week, fortnight or part of the staff over the
+ * whole horizon, chosen by gain per second, from 10 % of the budget on, the share following the
+ * MIP's gain rate against the LNS's (0.1–0.6).
  * Every roster HiGHS returns is re-checked by the independent validator and scorer before
  * the search sees it. Off for models with fairness terms (quadratic, not stated in the MIP).
  */

@@ -18,7 +18,7 @@ import type { WindowKind } from './mip-windows.js';
 import type { RosterModel } from './model.js';
 import { OFF, compile, weekendsFor } from './model.js';
 import { scoreRoster } from './scorer.js';
-import { solve } from './solver.js';
+import { prng, solve } from './solver.js';
 import { validateRoster } from './validator.js';
 
 const loadHighs = ((highsImport as unknown as { default?: unknown }).default ??
@@ -27,17 +27,6 @@ let highs: Highs;
 beforeAll(async () => {
   highs = await loadHighs();
 });
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random model of E people over H days, three shift types, days off and caps at 0. */
 const smallModel = fc

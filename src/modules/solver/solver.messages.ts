@@ -14,6 +14,8 @@ export const solver = {
         cannotReachMinMinutes: '员工 {{employee}} 无法达到最少工时：{{detail}}',
         pinOnDayOff: '员工 {{employee}} 在第 {{day}} 天被固定上班，但这天是其休息日',
         pinForbiddenShift: '员工 {{employee}} 在第 {{day}} 天被固定为不允许的班次 {{shift}}',
+        pinConflict:
+          '员工 {{employee}} 第 {{day}} 天被固定为两个不同的班次（其一为 {{shift}}），只能保留一个',
         pinSuccession:
           '员工 {{employee}} 第 {{day}} 天的固定班次 {{shift}} 不能接在前一天的班次之后',
         notEnoughPeople: '第 {{day}} 天班次 {{shift}} 需要的人数超过可排人数：{{detail}}',
@@ -37,6 +39,8 @@ export const solver = {
         pinOnDayOff: 'Employee {{employee}} is pinned to work on day {{day}}, a day off',
         pinForbiddenShift:
           'Employee {{employee}} is pinned on day {{day}} to shift {{shift}}, which they may not work',
+        pinConflict:
+          'Employee {{employee}} is pinned to two different shifts on day {{day}} (one is {{shift}}); only one can be kept',
         pinSuccession:
           'Employee {{employee}}: pinned shift {{shift}} on day {{day}} may not follow the previous day’s shift',
         notEnoughPeople:

@@ -237,6 +237,27 @@ describe('infeasible input ends fast with the reason', () => {
     expect(findInfeasibility(model)[0]).toMatchObject({ rule: 'pin', employee: 'P0', day: 6 });
   });
 
+  it('reports two pins on one day that disagree, and returns no roster for them', () => {
+    // The property test above found it: the solver kept one pin and returned a roster off the other.
+    const model = smallModel(3, 14);
+    model.pins = [
+      { employee: 0, day: 0, shift: 1 },
+      { employee: 0, day: 0, shift: 0 },
+    ];
+    expect(findInfeasibility(model)).toEqual([
+      expect.objectContaining({
+        rule: 'pin',
+        messageKey: 'solver.infeasible.pinConflict',
+        employee: 'P0',
+        day: 0,
+        shift: 'D',
+      }),
+    ]);
+    const r = solve(model, { seed: 1, timeLimitMs: 5000, maxIterations: 200 });
+    expect(r.status).toBe('infeasible');
+    expect(r.roster).toBeNull();
+  });
+
   it('finds a contradiction between runs, days off and minutes with the exact check', () => {
     // Works at most 2 days in a row and needs 4 days off between runs: 14 days hold at most
     // 2+2+2 = 6 shifts, but 7 are required; the counting bound alone does not see it.
